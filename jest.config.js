@@ -1,0 +1,24 @@
+// force timezone to UTC to allow tests to work regardless of local timezone
+process.env.TZ = 'UTC';
+
+const base = require('./.config/jest.config');
+// d3-color >= 3.1.1 ships only .mjs, which the scaffold's transform does not match.
+const swc = base.transform['^.+\\.(t|j)sx?$'];
+// cookie@2 (used by fastify's inject) ships ESM only; jest's CommonJS runtime needs it transformed.
+const NODE_TRANSFORM_IGNORE = ['/node_modules/(?!(cookie)/)'];
+const transform = { '^.+\\.(t|j)sx?$': swc, '^.+\\.(m|c)js$': swc };
+
+/** Pure and component tests: fast, no external processes. */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'plugin', transform, rootDir: __dirname },
+    {
+      displayName: 'proxy',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/proxy/**/*.test.ts', '<rootDir>/tests/dreamfactory-sim/**/*.test.ts'],
+      transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
+    },
+  ],
+};

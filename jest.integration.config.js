@@ -1,0 +1,21 @@
+process.env.TZ = 'UTC';
+
+const base = require('./.config/jest.config');
+const swc = base.transform['^.+\\.(t|j)sx?$'];
+// cookie@2 (used by fastify's inject) ships ESM only; jest's CommonJS runtime needs it transformed.
+const NODE_TRANSFORM_IGNORE = ['/node_modules/(?!(cookie)/)'];
+
+/** Integration tests: a real Elasticsearch (plain HTTP and secured HTTPS) and the DreamFactory simulator. */
+module.exports = {
+  displayName: 'integration',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.(m|c)js$': swc },
+  testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+  transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
+  globalSetup: '<rootDir>/tests/integration/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+  testTimeout: 120000,
+  // One ES node is shared; suites use their own index prefixes so they can run side by side.
+  maxWorkers: 2,
+};

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { ProxyContext } from '../context';
+import { requireToken } from './auth';
+
+/**
+ * Everything under /api: token-protected. Each feature registers its routes here as a Fastify plugin taking the
+ * proxy context.
+ */
+export async function registerApi(app: FastifyInstance, ctx: ProxyContext): Promise<void> {
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', requireToken(ctx.config.apiToken));
+      api.get('/ping', async () => ({ ok: true }));
+    },
+    { prefix: '/api' }
+  );
+}

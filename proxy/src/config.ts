@@ -1,0 +1,200 @@
+/**
+ * Proxy configuration: defaults, then an optional JSON file (`INSIGHTS_CONFIG=/path/config.json`), then environment
+ * variables. The merged result is validated once at start; a bad value stops the process with a message naming it.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
+const listener = (defaultPort: number, enabled = true) =>
+  z
+    .object({ enabled: bool.default(enabled), host: z.string().default('0.0.0.0'), port: port.default(defaultPort) })
+    .prefault({});
+
+/** The contract's redaction list (dreamfactory-contract §1.3) plus the session/auth headers DreamFactory events carry. */
+export const DEFAULT_REDACT_KEYS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-dreamfactory-session-token',
+  'x-dreamfactory-api-key',
+  'x-mcp-internal-key',
+  'session_token',
+  'api_key',
+  'password',
+  'secret',
+  'client_secret',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'jwt',
+  'token',
+  'lookup_secret',
+];
+
+export const configSchema = z.object({
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  server: z.object({ host: z.string().default('0.0.0.0'), port: port.default(3100) }).prefault({}),
+  /** Shared secret every `/api/*` call must present in `X-Insights-Token` (Grafana's datasource route injects it). */
+  apiToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Minimum Grafana role allowed to change limits; checked against the role of the route Grafana matched. */
+  limitWriteRole: z.enum(['Admin', 'Editor']).default('Admin'),
+  elasticsearch: z
+    .object({
+      urls: z.array(z.string().url()).min(1).default(['http://127.0.0.1:9200']),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      apiKey: z.string().optional(),
+      caFile: z.string().optional(),
+      tlsVerify: bool.default(true),
+      indexPrefix: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case index name prefix').default('logstash-dreamfactory-'),
+      deadLetterIndex: z.string().default('dreamfactory-insights-deadletter'),
+      requestTimeoutMs: z.coerce.number().int().positive().default(30000),
+    })
+    .prefault({}),
+  dreamfactory: z
+    .object({
+      url: z.string().url().optional(),
+      apiKey: z.string().optional(),
+      timeoutMs: z.coerce.number().int().positive().default(15000),
+      /** How long the user directory (system/user + system/admin) is trusted before a background refresh. */
+      directoryTtlMs: z.coerce.number().int().positive().default(300000),
+    })
+    .prefault({}),
+  ingest: z
+    .object({
+      gelfUdp: listener(12201),
+      gelfTcp: listener(12201),
+      /** GELF HTTP is served by the proxy's HTTP server at POST /gelf; this switch turns that route off. */
+      gelfHttpEnabled: bool.default(true),
+      jsonUdp: listener(12202),
+      jsonTcp: listener(12203),
+      jsonHttp: listener(12204),
+      udpReceiveBufferBytes: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+      maxMessageBytes: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+      maxTcpFrameBytes: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+      chunkTimeoutMs: z.coerce.number().int().positive().default(5000),
+      maxPendingChunkBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+      redact: bool.default(true),
+      redactKeys: z.array(z.string()).default(DEFAULT_REDACT_KEYS),
+      dropDuplicateTableEvents: bool.default(true),
+    })
+    .prefault({}),
+  queue: z
+    .object({
+      dir: z.string().default('./data/queue'),
+      maxBytes: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+    })
+    .prefault({}),
+  sink: z
+    .object({
+      batchMaxDocs: z.coerce.number().int().positive().default(2000),
+      batchMaxBytes: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+      flushIntervalMs: z.coerce.number().int().positive().default(1000),
+      concurrency: z.coerce.number().int().positive().default(3),
+    })
+    .prefault({}),
+  retention: z
+    .object({
+      days: z.coerce.number().int().positive().default(30),
+      /** auto: ILM where the cluster has it, else the proxy deletes old daily indices itself. */
+      mode: z.enum(['auto', 'ilm', 'proxy', 'off']).default('auto'),
+      checkIntervalMs: z.coerce.number().int().positive().default(3600000),
+    })
+    .prefault({}),
+  setupOnStart: bool.default(true),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Environment variables and the config path each one sets. Lists are comma-separated. */
+export const ENV_VARS: Record<string, string> = {
+  LOG_LEVEL: 'logLevel',
+  PROXY_HOST: 'server.host',
+  PROXY_PORT: 'server.port',
+  PROXY_TOKEN: 'apiToken',
+  LIMIT_WRITE_ROLE: 'limitWriteRole',
+  ES_URL: 'elasticsearch.urls',
+  ES_USERNAME: 'elasticsearch.username',
+  ES_PASSWORD: 'elasticsearch.password',
+  ES_API_KEY: 'elasticsearch.apiKey',
+  ES_CA_FILE: 'elasticsearch.caFile',
+  ES_TLS_VERIFY: 'elasticsearch.tlsVerify',
+  ES_INDEX_PREFIX: 'elasticsearch.indexPrefix',
+  DF_URL: 'dreamfactory.url',
+  DF_API_KEY: 'dreamfactory.apiKey',
+  GELF_UDP_PORT: 'ingest.gelfUdp.port',
+  GELF_UDP_ENABLED: 'ingest.gelfUdp.enabled',
+  GELF_TCP_PORT: 'ingest.gelfTcp.port',
+  GELF_TCP_ENABLED: 'ingest.gelfTcp.enabled',
+  GELF_HTTP_ENABLED: 'ingest.gelfHttpEnabled',
+  JSON_UDP_PORT: 'ingest.jsonUdp.port',
+  JSON_UDP_ENABLED: 'ingest.jsonUdp.enabled',
+  JSON_TCP_PORT: 'ingest.jsonTcp.port',
+  JSON_TCP_ENABLED: 'ingest.jsonTcp.enabled',
+  JSON_HTTP_PORT: 'ingest.jsonHttp.port',
+  JSON_HTTP_ENABLED: 'ingest.jsonHttp.enabled',
+  QUEUE_DIR: 'queue.dir',
+  QUEUE_MAX_BYTES: 'queue.maxBytes',
+  RETENTION_DAYS: 'retention.days',
+  RETENTION_MODE: 'retention.mode',
+  SETUP_ON_START: 'setupOnStart',
+};
+
+const LIST_PATHS = new Set(['elasticsearch.urls', 'ingest.redactKeys']);
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    node[key] = typeof node[key] === 'object' && node[key] !== null ? node[key] : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+export class ConfigError extends Error {}
+
+/** Builds the config from a file's JSON and an environment; throws ConfigError listing every bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigInput = {}): Config {
+  let raw: Record<string, unknown> = {};
+  if (env.INSIGHTS_CONFIG) {
+    try {
+      raw = JSON.parse(readFileSync(env.INSIGHTS_CONFIG, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`Cannot read config file ${env.INSIGHTS_CONFIG}: ${(err as Error).message}`);
+    }
+  }
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      setPath(raw, path, LIST_PATHS.has(path) ? value.split(',').map((v) => v.trim()) : value);
+    }
+  }
+  raw = deepMerge(raw, overrides as Record<string, unknown>);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const envByPath = Object.fromEntries(Object.entries(ENV_VARS).map(([k, v]) => [v, k]));
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      const via = envByPath[path] ? ` (env ${envByPath[path]})` : '';
+      return `${path}${via}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+/**
+ * Entry point: `proxy [serve]` runs the service; other commands are one-shot tools.
+ *   npm run proxy                 # serve
+ */
+import { ConfigError, loadConfig } from './config';
+import { createContext } from './context';
+import { createLogger } from './logger';
+import { buildServer } from './server';
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const ctx = createContext(config, logger);
+  const app = await buildServer(ctx);
+  await app.listen({ host: config.server.host, port: config.server.port });
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await ctx.es.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  serve: () => serve(),
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...args] = argv;
+  const run = COMMANDS[command];
+  if (!run) {
+    throw new ConfigError(`Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}`);
+  }
+  await run(args);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  // A bad config is the user's to fix: print the message, not a stack.
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

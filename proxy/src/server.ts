@@ -1,0 +1,27 @@
+import Fastify, { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ProxyContext } from './context';
+import { registerApi } from './api';
+
+/** Largest JSON body the API accepts (limit bodies are tiny; queries are small). GELF HTTP sets its own limit. */
+const API_BODY_LIMIT = 1024 * 1024;
+
+export async function buildServer(ctx: ProxyContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: API_BODY_LIMIT,
+  });
+
+  app.get('/health', async () => ({
+    status: 'ok',
+    version: ctx.version,
+    uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
+  }));
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
+  await registerApi(app, ctx);
+  return app;
+}

@@ -1,0 +1,226 @@
+/**
+ * The datasource's query model, shared by the editor (browser) and the proxy (which runs it). A discriminated union on
+ * `queryType`; saved queries of any older shape go through `migrateQuery` before use.
+ *
+ * Pure TypeScript with no imports, so that both the plugin bundle and the Node proxy can use it.
+ */
+
+export const QUERY_MODEL_VERSION = 1;
+
+export type QueryType = 'activity' | 'timeseries' | 'logs' | 'users' | 'limits' | 'limitCounters';
+
+/** What a call can be grouped by. Each maps to one keyword field in the index (see the proxy's query builder). */
+export type Dimension = 'user' | 'method' | 'endpoint' | 'service' | 'resource' | 'statusCode' | 'statusClass' | 'level';
+
+export const DIMENSIONS: Dimension[] = ['user', 'method', 'endpoint', 'service', 'resource', 'statusCode', 'statusClass', 'level'];
+
+export const DIMENSION_LABELS: Record<Dimension, string> = {
+  user: 'User',
+  method: 'Method',
+  endpoint: 'Endpoint',
+  service: 'Service',
+  resource: 'Resource',
+  statusCode: 'Status code',
+  statusClass: 'Status class',
+  level: 'Level',
+};
+
+export type BucketOrder = 'count_desc' | 'count_asc' | 'key_asc' | 'key_desc';
+
+export interface DimensionSpec {
+  dimension: Dimension;
+  /** Most buckets kept for this dimension (per parent bucket); the rest is folded into an "Other" row. */
+  size: number;
+  order: BucketOrder;
+}
+
+export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
+
+export const STATUS_CLASSES: StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/** Filters every query type understands (users/limit queries ignore the event filters). */
+export interface QueryFilters {
+  /** User ids as strings (template variables interpolate to strings); `anonymous` selects events with no user. */
+  users?: string[];
+  services?: string[];
+  methods?: string[];
+  statusClasses?: StatusClass[];
+  /** Lucene query string over the raw events, e.g. `event.request.resource:_table*`. */
+  lucene?: string;
+}
+
+/** How an event's user is labelled in frames. `seed` reproduces the seed guide ("Admin User" for admins). */
+export type UserLabelMode = 'email' | 'seed';
+
+interface QueryBase {
+  refId: string;
+  hide?: boolean;
+  /** Version of the model this query was saved with; set by migrateQuery. */
+  modelVersion?: number;
+  filters?: QueryFilters;
+}
+
+export interface ActivityQuery extends QueryBase {
+  queryType: 'activity';
+  /** Ordered: the first dimension is the outer grouping. Empty = one total row. */
+  groupBy: DimensionSpec[];
+  /** Add an explicit "Other" row for calls in buckets that were cut. */
+  showOther: boolean;
+  /** Add a "Share" column (fraction of all calls in the range). */
+  shareOfTotal: boolean;
+  userLabel?: UserLabelMode;
+}
+
+export interface TimeseriesQuery extends QueryBase {
+  queryType: 'timeseries';
+  /** One series per bucket of this dimension (top `size`), or one total series when absent. */
+  splitBy?: DimensionSpec;
+  /** `auto` derives the interval from the panel; otherwise an ES fixed interval like `1m`, `1h`. */
+  interval: string;
+  /** What empty buckets hold: real nulls (the default; the panel's "No value" decides) or explicit zeros. */
+  emptyBuckets: 'null' | 'zero';
+  userLabel?: UserLabelMode;
+}
+
+export interface LogsQuery extends QueryBase {
+  queryType: 'logs';
+  /** Events per page (newest first). Paging past 10,000 uses search_after cursors. */
+  limit: number;
+}
+
+export interface UsersQuery extends QueryBase {
+  queryType: 'users';
+}
+
+export interface LimitsQuery extends QueryBase {
+  queryType: 'limits';
+  activeOnly?: boolean;
+}
+
+export interface LimitCountersQuery extends QueryBase {
+  queryType: 'limitCounters';
+  /** Restrict to these limit ids; empty = every limit. */
+  limitIds?: number[];
+}
+
+export type InsightsQuery = ActivityQuery | TimeseriesQuery | LogsQuery | UsersQuery | LimitsQuery | LimitCountersQuery;
+
+export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
+  activity: 'Activity (calls grouped)',
+  timeseries: 'Calls over time',
+  logs: 'Events (logs)',
+  users: 'Users',
+  limits: 'Limits',
+  limitCounters: 'Limit counters',
+};
+
+export const DEFAULT_DIMENSION_SIZE = 50;
+
+export function dimension(dimensionName: Dimension, size = DEFAULT_DIMENSION_SIZE, order: BucketOrder = 'count_desc'): DimensionSpec {
+  return { dimension: dimensionName, size, order };
+}
+
+/** The seed guide's three panels, as one query each. */
+export const ACTIVITY_PRESETS = {
+  callsByUser: { label: 'Total API calls by user', groupBy: [dimension('user', 100)] },
+  apisByUser: { label: 'APIs accessed by each user', groupBy: [dimension('user', 100), dimension('method', 10), dimension('endpoint', 100)] },
+  servicesByUser: { label: 'User access to specific services', groupBy: [dimension('user', 100), dimension('service', 50), dimension('method', 10)] },
+} as const;
+
+export type ActivityPreset = keyof typeof ACTIVITY_PRESETS;
+
+export function defaultQuery(queryType: QueryType = 'activity', refId = 'A'): InsightsQuery {
+  const base = { refId, modelVersion: QUERY_MODEL_VERSION };
+  switch (queryType) {
+    case 'activity':
+      return { ...base, queryType, groupBy: [...ACTIVITY_PRESETS.callsByUser.groupBy], showOther: true, shareOfTotal: false };
+    case 'timeseries':
+      return { ...base, queryType, splitBy: dimension('user', 10), interval: 'auto', emptyBuckets: 'null' };
+    case 'logs':
+      return { ...base, queryType, limit: 100 };
+    case 'users':
+      return { ...base, queryType };
+    case 'limits':
+      return { ...base, queryType };
+    case 'limitCounters':
+      return { ...base, queryType };
+  }
+}
+
+const QUERY_TYPES: QueryType[] = ['activity', 'timeseries', 'logs', 'users', 'limits', 'limitCounters'];
+
+/**
+ * Brings any saved query (older versions, partial objects from dashboards or the API) to the current model: unknown
+ * query types fall back to activity, missing fields take their defaults, and sizes are clamped to sane bounds.
+ */
+export function migrateQuery(raw: Partial<InsightsQuery> & { refId?: string; [key: string]: unknown }): InsightsQuery {
+  const queryType = QUERY_TYPES.includes(raw.queryType as QueryType) ? (raw.queryType as QueryType) : 'activity';
+  const defaults = defaultQuery(queryType, raw.refId ?? 'A');
+  const merged = { ...defaults, ...raw, queryType, modelVersion: QUERY_MODEL_VERSION } as InsightsQuery;
+  if (merged.queryType === 'activity') {
+    merged.groupBy = (Array.isArray(merged.groupBy) ? merged.groupBy : defaults.queryType === 'activity' ? defaults.groupBy : [])
+      .filter((spec) => DIMENSIONS.includes(spec?.dimension))
+      .map((spec) => ({ dimension: spec.dimension, size: clampSize(spec.size), order: spec.order ?? 'count_desc' }));
+  }
+  if (merged.queryType === 'timeseries' && merged.splitBy) {
+    merged.splitBy = { ...merged.splitBy, size: clampSize(merged.splitBy.size) };
+  }
+  if (merged.queryType === 'logs') {
+    merged.limit = Math.min(Math.max(Math.trunc(Number(merged.limit) || 100), 1), 5000);
+  }
+  return merged;
+}
+
+export const MAX_DIMENSION_SIZE = 10000;
+
+function clampSize(size: unknown): number {
+  const n = Math.trunc(Number(size));
+  return Number.isFinite(n) && n > 0 ? Math.min(n, MAX_DIMENSION_SIZE) : DEFAULT_DIMENSION_SIZE;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wire format between the datasource and the proxy (POST /api/query).
+
+export interface QueryRequest {
+  /** ISO-8601 range, already resolved from Grafana's time picker. */
+  range: { from: string; to: string };
+  /** Queries with template variables already interpolated. */
+  queries: InsightsQuery[];
+  intervalMs?: number;
+  maxDataPoints?: number;
+  /** Logs paging: the cursor returned as `meta.custom.nextCursor` by the previous page. */
+  cursor?: unknown[];
+}
+
+export type FieldTypeName = 'string' | 'number' | 'time' | 'boolean' | 'other';
+
+export interface FrameField {
+  name: string;
+  type: FieldTypeName;
+  values: unknown[];
+  config?: { displayName?: string; unit?: string; links?: Array<{ title: string; url: string }>; custom?: Record<string, unknown> };
+  labels?: Record<string, string>;
+}
+
+export interface FrameNotice {
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+/** A Grafana data frame in plain JSON (what `toDataFrame` accepts). */
+export interface FrameJSON {
+  name?: string;
+  refId: string;
+  fields: FrameField[];
+  meta?: { notices?: FrameNotice[]; preferredVisualisationType?: 'table' | 'logs' | 'graph'; custom?: Record<string, unknown> };
+}
+
+export interface QueryResult {
+  frames: FrameJSON[];
+  /** Set when this query failed; other queries of the same request still answer. */
+  error?: string;
+}
+
+export interface QueryResponse {
+  results: Record<string, QueryResult>;
+}
