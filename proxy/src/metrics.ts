@@ -19,6 +19,7 @@ export function createMetrics() {
       labelNames: ['source', 'reason'],
       registers,
     }),
+    lastEventTime: new Gauge({ name: 'insights_ingest_last_event_timestamp_seconds', help: 'Unix time of the last event decoded, by source', labelNames: ['source'], registers }),
     queued: new Gauge({ name: 'insights_queue_depth_events', help: 'Events accepted and waiting in the disk queue', registers }),
     queueBytes: new Gauge({ name: 'insights_queue_depth_bytes', help: 'Bytes used by the disk queue', registers }),
     indexed: new Counter({ name: 'insights_sink_indexed_total', help: 'Events indexed in Elasticsearch', registers }),
