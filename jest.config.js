@@ -4,8 +4,8 @@ process.env.TZ = 'UTC';
 const base = require('./.config/jest.config');
 // d3-color >= 3.1.1 ships only .mjs, which the scaffold's transform does not match.
 const swc = base.transform['^.+\\.(t|j)sx?$'];
-// cookie@2 (used by fastify's inject) ships ESM only; jest's CommonJS runtime needs it transformed.
-const NODE_TRANSFORM_IGNORE = ['/node_modules/(?!(cookie)/)'];
+// cookie@2 (used by fastify's inject) and jose 6 ship ESM only; jest's CommonJS runtime needs them transformed.
+const NODE_TRANSFORM_IGNORE = ['/node_modules/(?!(cookie|jose)/)'];
 const transform = { '^.+\\.(t|j)sx?$': swc, '^.+\\.(m|c)js$': swc };
 
 /** Pure and component tests: fast, no external processes. */

@@ -2,8 +2,8 @@ process.env.TZ = 'UTC';
 
 const base = require('./.config/jest.config');
 const swc = base.transform['^.+\\.(t|j)sx?$'];
-// cookie@2 (used by fastify's inject) ships ESM only; jest's CommonJS runtime needs it transformed.
-const NODE_TRANSFORM_IGNORE = ['/node_modules/(?!(cookie)/)'];
+// cookie@2 (used by fastify's inject) and jose 6 ship ESM only; jest's CommonJS runtime needs them transformed.
+const NODE_TRANSFORM_IGNORE = ['/node_modules/(?!(cookie|jose)/)'];
 
 /** Integration tests: a real Elasticsearch (plain HTTP and secured HTTPS) and the DreamFactory simulator. */
 module.exports = {

@@ -93,6 +93,9 @@ export const configSchema = z.object({
       batchMaxBytes: z.coerce.number().int().positive().default(5 * 1024 * 1024),
       flushIntervalMs: z.coerce.number().int().positive().default(1000),
       concurrency: z.coerce.number().int().positive().default(3),
+      /** Retries (item 429/5xx, or the whole request while Elasticsearch is down) back off from this, doubling, with jitter. */
+      retryInitialMs: z.coerce.number().int().positive().default(250),
+      retryMaxMs: z.coerce.number().int().positive().default(30000),
     })
     .prefault({}),
   retention: z

@@ -22,6 +22,12 @@ export function createMetrics() {
     lastEventTime: new Gauge({ name: 'insights_ingest_last_event_timestamp_seconds', help: 'Unix time of the last event decoded, by source', labelNames: ['source'], registers }),
     queued: new Gauge({ name: 'insights_queue_depth_events', help: 'Events accepted and waiting in the disk queue', registers }),
     queueBytes: new Gauge({ name: 'insights_queue_depth_bytes', help: 'Bytes used by the disk queue', registers }),
+    queueCorrupt: new Counter({
+      name: 'insights_queue_corrupt_records_total',
+      help: 'Queue records skipped as unreadable: torn (half-written at a crash) or unparsable',
+      labelNames: ['kind'],
+      registers,
+    }),
     indexed: new Counter({ name: 'insights_sink_indexed_total', help: 'Events indexed in Elasticsearch', registers }),
     failed: new Counter({ name: 'insights_sink_failed_total', help: 'Bulk item or request failures, by kind (retryable item, request)', labelNames: ['kind'], registers }),
     deadLettered: new Counter({ name: 'insights_sink_dead_lettered_total', help: 'Events written to the dead-letter index', registers }),

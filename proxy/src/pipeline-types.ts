@@ -17,6 +17,8 @@ export interface ReceivedMessage {
   receivedAt: Date;
   /** Sender address, for chunk keys and `source_host`. */
   remoteAddress?: string;
+  /** Sender port. DreamFactory opens a new socket per message, so it tells apart identical messages without a timestamp. */
+  remotePort?: number;
 }
 
 /** What the transform produces and the queue stores: a document with a deterministic id. */
@@ -33,6 +35,7 @@ export type DropReason =
   | 'not_object'
   | 'too_big'
   | 'bomb'
+  | 'bad_compression'
   | 'bad_chunk'
   | 'too_many_chunks'
   | 'expired_chunks'

@@ -53,6 +53,14 @@ export class ElasticsearchClient {
     return this.raw.bulk({ operations, refresh });
   }
 
+  /**
+   * A shipper's bulk request: operations may be pre-serialised JSON strings, and the response is trimmed to what a
+   * retry decision needs (per-item status and error, in request order). Abortable so shutdown need not wait.
+   */
+  async bulkIngest(operations: Array<string | Record<string, unknown>>, signal?: AbortSignal): Promise<estypes.BulkResponse> {
+    return this.raw.bulk({ operations, filter_path: ['errors', 'items.*.status', 'items.*.error'] }, { signal });
+  }
+
   async search<TDoc = unknown>(index: string, body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {
     return this.raw.search<TDoc>({ index, ignore_unavailable: true, allow_no_indices: true, ...body });
   }

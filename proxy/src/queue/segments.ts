@@ -1,0 +1,107 @@
+/**
+ * Segment files of the disk queue: `seg-<16-digit sequence>.log`, newline-delimited records, append-only. Helpers to
+ * list them, repair a torn tail after a crash and count the records in a range.
+ */
+import { FileHandle, open, readdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const SEGMENT_RE = /^seg-(\d{16})\.log$/;
+const NEWLINE = 0x0a;
+const SCAN_CHUNK = 1024 * 1024;
+
+export interface QueuePosition {
+  segment: number;
+  offset: number;
+}
+
+export function segmentPath(dir: string, segment: number): string {
+  return join(dir, `seg-${String(segment).padStart(16, '0')}.log`);
+}
+
+/** Sequence numbers of the segment files in `dir`, oldest first. */
+export async function listSegments(dir: string): Promise<number[]> {
+  const names = await readdir(dir);
+  return names
+    .map((name) => SEGMENT_RE.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/**
+ * A crash can leave the last record half-written. Cuts the file back to its last newline so the partial record is
+ * never read; returns the new size and whether something was cut.
+ */
+export async function repairTornTail(file: FileHandle): Promise<{ size: number; torn: boolean }> {
+  const { size } = await file.stat();
+  if (size === 0) {
+    return { size, torn: false };
+  }
+  const last = Buffer.alloc(1);
+  await file.read(last, 0, 1, size - 1);
+  if (last[0] === NEWLINE) {
+    return { size, torn: false };
+  }
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - SCAN_CHUNK);
+    const chunk = Buffer.alloc(end - start);
+    await file.read(chunk, 0, chunk.length, start);
+    const nl = chunk.lastIndexOf(NEWLINE);
+    if (nl >= 0) {
+      const keep = start + nl + 1;
+      await file.truncate(keep);
+      await file.datasync();
+      return { size: keep, torn: true };
+    }
+    end = start;
+  }
+  await file.truncate(0);
+  await file.datasync();
+  return { size: 0, torn: true };
+}
+
+/** Number of complete records (newlines) between `from` and `to` in a segment. */
+export async function countRecords(file: FileHandle, from: number, to: number): Promise<number> {
+  let count = 0;
+  const chunk = Buffer.alloc(Math.min(SCAN_CHUNK, Math.max(1, to - from)));
+  for (let pos = from; pos < to; ) {
+    const { bytesRead } = await file.read(chunk, 0, Math.min(chunk.length, to - pos), pos);
+    if (bytesRead === 0) {
+      break;
+    }
+    for (let i = chunk.indexOf(NEWLINE, 0); i >= 0 && i < bytesRead; i = chunk.indexOf(NEWLINE, i + 1)) {
+      count++;
+    }
+    pos += bytesRead;
+  }
+  return count;
+}
+
+const ACK_FILE = 'ack.json';
+
+/**
+ * The acknowledged position is written with write-then-rename and without fsync: losing it in a power cut only
+ * replays records Elasticsearch already holds, and their deterministic `_id`s make the replay overwrite.
+ */
+export async function writeAckPosition(dir: string, position: QueuePosition): Promise<void> {
+  const tmp = join(dir, `${ACK_FILE}.tmp`);
+  await writeFile(tmp, JSON.stringify(position));
+  await rename(tmp, join(dir, ACK_FILE));
+}
+
+/** The persisted position, or undefined when absent or unreadable (then everything on disk is replayed). */
+export async function readAckPosition(dir: string): Promise<QueuePosition | undefined> {
+  let file: FileHandle | undefined;
+  try {
+    file = await open(join(dir, ACK_FILE), 'r');
+    const parsed = JSON.parse(await file.readFile('utf8')) as Partial<QueuePosition>;
+    return Number.isSafeInteger(parsed.segment) && Number.isSafeInteger(parsed.offset)
+      ? { segment: parsed.segment!, offset: parsed.offset! }
+      : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await file?.close();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Bundles the proxy, the DreamFactory simulator and its traffic sender into single files under dist-proxy/
+ * (what the Docker images run). Outside Docker: `npm run build:proxy && node dist-proxy/proxy.js serve`.
+ */
+import { build } from 'esbuild';
+
+const entries: Record<string, string> = {
+  proxy: 'proxy/src/main.ts',
+  simulator: 'tests/dreamfactory-sim/main.ts',
+  traffic: 'tests/dreamfactory-sim/send.ts',
+};
+
+async function main(): Promise<void> {
+  await build({
+    entryPoints: entries,
+    outdir: 'dist-proxy',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  process.stdout.write(`bundled ${Object.keys(entries).join(', ')} into dist-proxy/\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+});
