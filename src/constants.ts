@@ -13,3 +13,10 @@ export enum ROUTES {
 export function prefixRoute(route: string): string {
   return `${PLUGIN_BASE_URL}/${route}`;
 }
+
+/** Sub-routes of the Limits page (rendered under `limits/*`). */
+export const LIMIT_ROUTES = { create: 'new', edit: ':id/edit' } as const;
+
+export const limitsListUrl = () => prefixRoute(ROUTES.Limits);
+export const limitCreateUrl = () => prefixRoute(`${ROUTES.Limits}/${LIMIT_ROUTES.create}`);
+export const limitEditUrl = (id: number) => prefixRoute(`${ROUTES.Limits}/${id}/edit`);

@@ -15,6 +15,42 @@ export const selectors = {
   },
   /** Shown by every page when no Insights datasource exists or the proxy cannot be reached. */
   proxyError: 'data-testid proxy-error',
+  datasource: {
+    config: {
+      proxyUrl: 'data-testid ds-config-proxy-url',
+      proxyToken: 'data-testid ds-config-proxy-token',
+    },
+    queryEditor: {
+      container: 'data-testid ds-query-editor',
+      queryType: 'data-testid ds-query-type',
+      preset: (preset: string) => `data-testid ds-preset-${preset}`,
+      dimensions: 'data-testid ds-dimensions',
+      /** Per-row ids carry the row's position in the grouping (0 = outermost). */
+      dimension: (index: number) => `data-testid ds-dimension-${index}`,
+      dimensionSize: (index: number) => `data-testid ds-dimension-size-${index}`,
+      dimensionOrder: (index: number) => `data-testid ds-dimension-order-${index}`,
+      dimensionUp: (index: number) => `data-testid ds-dimension-up-${index}`,
+      dimensionDown: (index: number) => `data-testid ds-dimension-down-${index}`,
+      dimensionRemove: (index: number) => `data-testid ds-dimension-remove-${index}`,
+      addDimension: 'data-testid ds-dimension-add',
+      showOther: 'data-testid ds-show-other',
+      shareOfTotal: 'data-testid ds-share-of-total',
+      userLabel: 'data-testid ds-user-label',
+      splitBy: 'data-testid ds-split-by',
+      splitSize: 'data-testid ds-split-size',
+      interval: 'data-testid ds-interval',
+      emptyBuckets: 'data-testid ds-empty-buckets',
+      logsLimit: 'data-testid ds-logs-limit',
+      activeOnly: 'data-testid ds-active-only',
+      limitIds: 'data-testid ds-limit-ids',
+      filterUsers: 'data-testid ds-filter-users',
+      filterServices: 'data-testid ds-filter-services',
+      filterMethods: 'data-testid ds-filter-methods',
+      filterStatusClasses: 'data-testid ds-filter-status-classes',
+      filterLucene: 'data-testid ds-filter-lucene',
+    },
+    variableEditor: { kind: 'data-testid ds-variable-kind' },
+  },
   limits: {
     list: {
       newButton: 'data-testid limits-new',
@@ -74,10 +110,55 @@ export const selectors = {
     reset: (key: string) => `data-testid counters-reset-${key}`,
     bar: (key: string) => `data-testid counters-bar-${key}`,
   },
+  /** The browser harness's stand-ins for Grafana's own chrome (tests/browser/host); the plugin never renders these. */
+  harness: {
+    nav: 'data-testid harness-nav',
+    pluginError: 'data-testid harness-plugin-error',
+    saveAndTest: 'data-testid harness-save-and-test',
+    testResult: 'data-testid harness-test-result',
+    runQuery: 'data-testid harness-run-query',
+    preview: 'data-testid harness-preview',
+    previewFrame: 'data-testid harness-preview-frame',
+    previewError: 'data-testid harness-preview-error',
+  },
 };
 
 export const labels = {
   nav: { limits: 'Limits', limitCounters: 'Limit counters', status: 'Pipeline status' },
+  datasource: {
+    config: {
+      proxyUrl: 'Proxy URL',
+      proxyToken: 'Proxy token',
+      help: 'The URL Grafana uses to reach the DreamFactory Insights proxy, and the value of the proxy\'s PROXY_TOKEN. Grafana adds the token to every call server-side; browsers never see it.',
+    },
+    queryEditor: {
+      queryType: 'Query type',
+      presets: 'Presets',
+      groupBy: 'Group by',
+      addDimension: 'Add grouping',
+      size: 'Size',
+      order: 'Order',
+      moveUp: 'Move grouping up',
+      moveDown: 'Move grouping down',
+      remove: 'Remove grouping',
+      showOther: 'Show "Other"',
+      shareOfTotal: 'Share of total',
+      userLabel: 'User label',
+      splitBy: 'Split by',
+      interval: 'Interval',
+      emptyBuckets: 'Empty buckets',
+      logsLimit: 'Limit',
+      activeOnly: 'Active only',
+      limitIds: 'Limit ids',
+      filters: 'Filters',
+      users: 'Users',
+      services: 'Services',
+      methods: 'Methods',
+      statusClasses: 'Status classes',
+      lucene: 'Lucene query',
+    },
+    variableEditor: { kind: 'Values of' },
+  },
   limits: {
     readOnly: (writeRole: 'Admin' | 'Editor') =>
       `Only ${writeRole === 'Editor' ? 'editors and admins' : 'admins'} can change limits (set in the app's configuration)`,

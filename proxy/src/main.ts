@@ -5,18 +5,24 @@
 import { ConfigError, loadConfig } from './config';
 import { createContext } from './context';
 import { createLogger } from './logger';
+import { startIngest } from './pipeline';
 import { buildServer } from './server';
+
+const SHUTDOWN_GRACE_MS = 5000;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const ctx = createContext(config, logger);
-  const app = await buildServer(ctx);
+  const ingest = await startIngest(ctx);
+  const app = await buildServer(ctx, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    // In-flight bulk requests get a few seconds; whatever is not acknowledged replays from the queue on next start.
+    await ingest.stop({ graceMs: SHUTDOWN_GRACE_MS });
     await ctx.es.close();
     process.exit(0);
   };

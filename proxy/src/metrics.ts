@@ -46,6 +46,13 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    directoryLookups: new Counter({
+      name: 'insights_directory_lookups_total',
+      help: 'User directory reads, by result (hit = fresh cache, stale = served while refreshing, miss = fetched first)',
+      labelNames: ['result'],
+      registers,
+    }),
+    directoryUsers: new Gauge({ name: 'insights_directory_users', help: 'Users and admins in the cached user directory', registers }),
   };
 }
 

@@ -36,6 +36,7 @@ export type DropReason =
   | 'too_big'
   | 'bomb'
   | 'bad_compression'
+  | 'too_deep'
   | 'bad_chunk'
   | 'too_many_chunks'
   | 'expired_chunks'

@@ -1,11 +1,14 @@
 import Fastify, { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ProxyContext } from './context';
 import { registerApi } from './api';
+import type { Ingest } from './pipeline';
+import { registerGelfHttpRoute } from './sources';
 
 /** Largest JSON body the API accepts (limit bodies are tiny; queries are small). GELF HTTP sets its own limit. */
 const API_BODY_LIMIT = 1024 * 1024;
 
-export async function buildServer(ctx: ProxyContext): Promise<FastifyInstance> {
+/** `ingest` (the running pipeline) mounts GELF HTTP at POST /gelf unless `ingest.gelfHttpEnabled` is off. */
+export async function buildServer(ctx: ProxyContext, ingest?: Pick<Ingest, 'handler' | 'drop'>): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: API_BODY_LIMIT,
@@ -23,5 +26,8 @@ export async function buildServer(ctx: ProxyContext): Promise<FastifyInstance> {
   });
 
   await registerApi(app, ctx);
+  if (ingest && ctx.config.ingest.gelfHttpEnabled) {
+    await registerGelfHttpRoute(app, ctx, ingest.handler, ingest.drop);
+  }
   return app;
 }

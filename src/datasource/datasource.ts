@@ -1,93 +1,126 @@
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import {
   CoreApp,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceApi,
   DataSourceInstanceSettings,
-  createDataFrame,
-  FieldType,
+  LegacyMetricFindQueryOptions,
+  MetricFindValue,
+  ScopedVars,
+  TestDataSourceResponse,
+  TimeRange,
 } from '@grafana/data';
+import { getTemplateSrv, TemplateSrv } from '@grafana/runtime';
+import { InsightsQuery, QueryRequest, QueryResponse, defaultQuery } from '../shared/query';
+import { describeQuery } from './describe';
+import { migrate } from './migrate';
+import { toQueryResponse } from './frames';
+import { healthVerdict, unreachableVerdict } from './health';
+import { interpolateQuery, ReplaceFn } from './interpolate';
+import { InsightsFetchError, proxyFetch } from './proxyFetch';
+import {
+  DatasourceHealthResponse,
+  InsightsOptions,
+  InsightsVariableQuery,
+  VARIABLE_KINDS,
+  VariableKind,
+  VariableValuesResponse,
+} from './types';
+import { InsightsVariableSupport } from './variables';
 
-import { MyQuery, MyDataSourceOptions, DEFAULT_QUERY, DataSourceResponse } from './types';
-import { lastValueFrom } from 'rxjs';
+export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
+  private readonly baseUrl: string;
 
-export class DataSource extends DataSourceApi<MyQuery, MyDataSourceOptions> {
-  baseUrl: string;
-
-  constructor(instanceSettings: DataSourceInstanceSettings<MyDataSourceOptions>) {
-    super(instanceSettings);
-    this.baseUrl = instanceSettings.url!;
+  constructor(
+    private readonly settings: DataSourceInstanceSettings<InsightsOptions>,
+    private readonly templateSrv: TemplateSrv = getTemplateSrv()
+  ) {
+    super(settings);
+    this.baseUrl = settings.url ?? `/api/datasources/proxy/uid/${settings.uid}`;
+    this.variables = new InsightsVariableSupport(this);
   }
 
-  getDefaultQuery(_: CoreApp): Partial<MyQuery> {
-    return DEFAULT_QUERY;
+  getDefaultQuery(app: CoreApp): Partial<InsightsQuery> {
+    // Explore is where people read events; dashboards start from the seed's first panel.
+    const { refId, ...query } = defaultQuery(app === CoreApp.Explore ? 'logs' : 'activity');
+    return query;
   }
 
-  filterQuery(query: MyQuery): boolean {
-    // if no query has been provided, prevent the query from being executed
-    return !!query.queryText;
+  filterQuery(query: InsightsQuery): boolean {
+    return !query.hide;
   }
 
-  async query(options: DataQueryRequest<MyQuery>): Promise<DataQueryResponse> {
-    const { range } = options;
-    const from = range!.from.valueOf();
-    const to = range!.to.valueOf();
-
-    // Return a constant for each query.
-    const data = options.targets.map((target) => {
-      return createDataFrame({
-        refId: target.refId,
-        fields: [
-          { name: 'Time', values: [from, to], type: FieldType.time },
-          { name: 'Value', values: [target.constant, target.constant], type: FieldType.number },
-        ],
-      });
-    });
-
-    return { data };
+  getQueryDisplayText(query: InsightsQuery): string {
+    return describeQuery(migrate(query));
   }
 
-  async request(url: string, params?: string) {
-    const response = getBackendSrv().fetch<DataSourceResponse>({
-      url: `${this.baseUrl}${url}${params?.length ? `?${params}` : ''}`,
-    });
-    return lastValueFrom(response);
+  interpolateVariablesInQueries(queries: InsightsQuery[], scopedVars: ScopedVars): InsightsQuery[] {
+    return queries.map((query) => this.prepare(query, scopedVars));
   }
 
-  /**
-   * Checks whether we can connect to the API.
-   */
-  async testDatasource() {
-    const defaultErrorMessage = 'Cannot connect to API';
-
+  async query(request: DataQueryRequest<InsightsQuery>): Promise<DataQueryResponse> {
+    const queries = request.targets.filter((query) => this.filterQuery(query)).map((query) => this.prepare(query, request.scopedVars));
+    if (!queries.length) {
+      return { data: [] };
+    }
+    const body: QueryRequest = {
+      range: { from: request.range.from.toISOString(), to: request.range.to.toISOString() },
+      queries,
+      intervalMs: request.intervalMs,
+      maxDataPoints: request.maxDataPoints,
+    };
+    const refIds = queries.map((query) => query.refId);
     try {
-      const response = await this.request('/health');
-      if (response.status === 200) {
-        return {
-          status: 'success',
-          message: 'Success',
-        };
-      } else {
-        return {
-          status: 'error',
-          message: response.statusText ? response.statusText : defaultErrorMessage,
-        };
-      }
+      const response = await proxyFetch<QueryResponse>(this.baseUrl, 'api/query', {
+        method: 'POST',
+        data: body,
+        requestId: request.requestId,
+      });
+      return toQueryResponse(response, refIds, { uid: this.uid, name: this.name });
     } catch (err) {
-      let message = '';
-      if (typeof err === 'string') {
-        message = err;
-      } else if (isFetchError(err)) {
-        message = 'Fetch error: ' + (err.statusText ? err.statusText : defaultErrorMessage);
-        if (err.data && err.data.error && err.data.error.code) {
-          message += ': ' + err.data.error.code + '. ' + err.data.error.message;
-        }
-      }
-      return {
-        status: 'error',
-        message,
-      };
+      const { message, status } = err as InsightsFetchError;
+      return { data: [], errors: refIds.map((refId) => ({ refId, message: `Insights proxy: ${message}`, status })) };
     }
   }
+
+  async testDatasource(): Promise<TestDataSourceResponse> {
+    if (!this.settings.jsonData?.proxyUrl) {
+      return { status: 'error', message: 'Set the proxy URL, e.g. http://proxy:3100' };
+    }
+    try {
+      return healthVerdict(await proxyFetch<DatasourceHealthResponse>(this.baseUrl, 'api/datasource-health'));
+    } catch (err) {
+      const { message, status, body } = err as InsightsFetchError;
+      // The proxy answers 503 with its full report when an upstream is down.
+      return isHealthReport(body) ? healthVerdict(body) : unreachableVerdict(status, message);
+    }
+  }
+
+  /** Values for template variables and the editor's filter pickers. */
+  async metricFindQuery(query: InsightsVariableQuery | string, options?: LegacyMetricFindQueryOptions): Promise<MetricFindValue[]> {
+    const kind = typeof query === 'string' ? query.trim() : query?.kind;
+    if (!VARIABLE_KINDS.includes(kind as VariableKind)) {
+      throw new Error(`Unknown variable query "${kind}": use one of ${VARIABLE_KINDS.join(', ')}`);
+    }
+    const values = await this.variableValues(kind as VariableKind, options?.range);
+    return values.map(({ text, value }) => ({ text, value }));
+  }
+
+  async variableValues(kind: VariableKind, range?: TimeRange): Promise<VariableValuesResponse['values']> {
+    // Without a range the proxy uses its default window.
+    const params = range ? { from: range.from.toISOString(), to: range.to.toISOString() } : undefined;
+    const response = await proxyFetch<VariableValuesResponse>(this.baseUrl, `api/variables/${kind}`, { params });
+    return response.values ?? [];
+  }
+
+  /** Saved query → current model, variables interpolated, Grafana's own keys dropped from the wire. */
+  private prepare(query: InsightsQuery, scopedVars: ScopedVars): InsightsQuery {
+    const { datasource, key, ...rest } = migrate(query) as InsightsQuery & { datasource?: unknown; key?: unknown };
+    const replace: ReplaceFn = (target, vars, format) => this.templateSrv.replace(target, vars, format);
+    return interpolateQuery(rest as InsightsQuery, replace, scopedVars);
+  }
+}
+
+function isHealthReport(body: unknown): body is DatasourceHealthResponse {
+  return typeof body === 'object' && body !== null && 'proxy' in body && 'elasticsearch' in body && 'dreamfactory' in body;
 }

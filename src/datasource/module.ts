@@ -1,9 +1,11 @@
 import { DataSourcePlugin } from '@grafana/data';
-import { DataSource } from './datasource';
 import { ConfigEditor } from './components/ConfigEditor';
-import { QueryEditor } from './components/QueryEditor';
-import { MyQuery, MyDataSourceOptions } from './types';
+import { QueryEditor } from './components/QueryEditor/QueryEditor';
+import { DataSource } from './datasource';
+import type { InsightsQuery } from '../shared/query';
+import type { InsightsOptions, InsightsSecureJsonData } from './types';
 
-export const plugin = new DataSourcePlugin<DataSource, MyQuery, MyDataSourceOptions>(DataSource)
+// Template variables are declared by the datasource itself (`variables`, see variables.ts), as Grafana 12 expects.
+export const plugin = new DataSourcePlugin<DataSource, InsightsQuery, InsightsOptions, InsightsSecureJsonData>(DataSource)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

@@ -1,34 +1,47 @@
 import { DataSourceJsonData } from '@grafana/data';
-import { DataQuery } from '@grafana/schema';
+import type { InsightsQuery } from '../shared/query';
 
-export interface MyQuery extends DataQuery {
-  queryText?: string;
-  constant: number;
+export type { InsightsQuery };
+
+/** Per-instance settings Viewers can read: only where the proxy is. */
+export interface InsightsOptions extends DataSourceJsonData {
+  proxyUrl?: string;
 }
 
-export const DEFAULT_QUERY: Partial<MyQuery> = {
-  constant: 6.5,
-};
-
-export interface DataPoint {
-  Time: number;
-  Value: number;
+/** Stored encrypted; Grafana's datasource proxy injects it as `X-Insights-Token` and never returns it. */
+export interface InsightsSecureJsonData {
+  proxyToken?: string;
 }
 
-export interface DataSourceResponse {
-  datapoints: DataPoint[];
+/** What a template variable of this datasource lists (GET /api/variables/:kind). */
+export type VariableKind = 'users' | 'services' | 'methods' | 'endpoints';
+
+export const VARIABLE_KINDS: VariableKind[] = ['users', 'services', 'methods', 'endpoints'];
+
+export interface InsightsVariableQuery {
+  refId: string;
+  kind: VariableKind;
+}
+
+export interface VariableValuesResponse {
+  values: Array<{ text: string; value: string }>;
+}
+
+export interface UpstreamHealth {
+  ok: boolean;
+  message?: string;
+  version?: string;
+}
+
+/** GET /api/datasource-health */
+export interface DatasourceHealthResponse {
+  proxy: UpstreamHealth;
+  elasticsearch: UpstreamHealth;
+  dreamfactory: UpstreamHealth;
 }
 
 /**
- * These are options configured for each DataSource instance
+ * What a filter entry holding this value means: no filter on that dimension. The provisioned dashboard sets it as the
+ * "All" value of its variables, so "All" does not send every user id to the proxy.
  */
-export interface MyDataSourceOptions extends DataSourceJsonData {
-  path?: string;
-}
-
-/**
- * Value that is used in the backend, but never sent over HTTP to the frontend
- */
-export interface MySecureJsonData {
-  apiKey?: string;
-}
+export const ANY_VALUE = '*';

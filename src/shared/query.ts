@@ -212,7 +212,13 @@ export interface FrameJSON {
   name?: string;
   refId: string;
   fields: FrameField[];
-  meta?: { notices?: FrameNotice[]; preferredVisualisationType?: 'table' | 'logs' | 'graph'; custom?: Record<string, unknown> };
+  meta?: {
+    notices?: FrameNotice[];
+    preferredVisualisationType?: 'table' | 'logs' | 'graph';
+    /** Grafana's data-plane frame type; `log-lines` makes the logs panel read the `labels` field per line. */
+    type?: 'log-lines';
+    custom?: Record<string, unknown>;
+  };
 }
 
 export interface QueryResult {

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProxyContext } from '../context';
 import { requireToken } from './auth';
+import { limitsApi } from './limits';
+import { queryApi } from './query';
 
 /**
  * Everything under /api: token-protected. Each feature registers its routes here as a Fastify plugin taking the
@@ -11,6 +13,8 @@ export async function registerApi(app: FastifyInstance, ctx: ProxyContext): Prom
     async (api) => {
       api.addHook('onRequest', requireToken(ctx.config.apiToken));
       api.get('/ping', async () => ({ ok: true }));
+      await api.register(queryApi(ctx));
+      await api.register(limitsApi(ctx));
     },
     { prefix: '/api' }
   );

@@ -26,6 +26,19 @@ export class DreamFactoryError extends Error {
   }
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: '\u00a0' };
+
+/** df-core runs error messages through PHP's htmlentities() (`'` arrives as `&#039;`); callers want the text. */
+export function decodeHtmlEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
+    if (body[0] === '#') {
+      const code = body[1].toLowerCase() === 'x' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    }
+    return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
+  });
+}
+
 export type QueryParams = Record<string, string | number | boolean | undefined>;
 
 export interface ListEnvelope<T> {
@@ -80,7 +93,10 @@ export class DreamFactoryClient {
     if (!response.ok) {
       this.onRequest('error');
       const error = (parsed as { error?: DfErrorBody } | undefined)?.error;
-      throw new DreamFactoryError(response.status, error ?? { message: `DreamFactory answered HTTP ${response.status}` });
+      throw new DreamFactoryError(
+        response.status,
+        error ? { ...error, message: decodeHtmlEntities(String(error.message)) } : { message: `DreamFactory answered HTTP ${response.status}` }
+      );
     }
     this.onRequest('ok');
     return parsed as T;

@@ -14,6 +14,12 @@ export interface ClusterInfo {
   clusterName?: string;
 }
 
+/** A `_bulk` response trimmed by `filter_path` to per-item status and error. */
+export interface BulkIngestResponse {
+  errors: boolean;
+  items?: Array<Partial<Record<estypes.BulkOperationType, { status: number; error?: estypes.ErrorCause }>>>;
+}
+
 export class ElasticsearchClient {
   readonly raw: Client;
 
@@ -57,7 +63,7 @@ export class ElasticsearchClient {
    * A shipper's bulk request: operations may be pre-serialised JSON strings, and the response is trimmed to what a
    * retry decision needs (per-item status and error, in request order). Abortable so shutdown need not wait.
    */
-  async bulkIngest(operations: Array<string | Record<string, unknown>>, signal?: AbortSignal): Promise<estypes.BulkResponse> {
+  async bulkIngest(operations: Array<string | Record<string, unknown>>, signal?: AbortSignal): Promise<BulkIngestResponse> {
     return this.raw.bulk({ operations, filter_path: ['errors', 'items.*.status', 'items.*.error'] }, { signal });
   }
 
@@ -65,13 +71,124 @@ export class ElasticsearchClient {
     return this.raw.search<TDoc>({ index, ignore_unavailable: true, allow_no_indices: true, ...body });
   }
 
+  /** Opens a point in time over `index`, so search_after pages see one consistent view of the data. */
+  async openPointInTime(index: string, keepAlive: string): Promise<string> {
+    const response = await this.raw.openPointInTime({ index, keep_alive: keepAlive, ignore_unavailable: true });
+    return response.id;
+  }
+
+  /** A search inside a point in time (the body carries `pit`; such searches name no index). */
+  async searchPointInTime<TDoc = unknown>(body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {
+    return this.raw.search<TDoc>(body);
+  }
+
   async refresh(index: string): Promise<void> {
     await this.raw.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true });
+  }
+
+  // --- Setup, retention and status (proxy/src/setup, proxy/src/status) ---
+
+  /** The installed composable template, or undefined when there is none. */
+  async getIndexTemplate(name: string): Promise<estypes.IndicesIndexTemplate | undefined> {
+    const found = await this.raw.indices.getIndexTemplate({ name }, { ignore: [404] });
+    return found.index_templates?.find((t) => t.name === name)?.index_template;
+  }
+
+  async putIndexTemplate(name: string, body: Omit<estypes.IndicesPutIndexTemplateRequest, 'name'>): Promise<void> {
+    await this.raw.indices.putIndexTemplate({ name, ...body });
+  }
+
+  /** False where the cluster has no ILM (OSS-like or minimal distributions answer `_ilm/status` with 400/404/405). */
+  async hasIlm(): Promise<boolean> {
+    try {
+      await this.raw.ilm.getStatus();
+      return true;
+    } catch (err) {
+      if (err instanceof errors.ResponseError && [400, 404, 405].includes(err.statusCode ?? 0)) {
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  async getIlmPolicy(name: string): Promise<estypes.IlmPolicy | undefined> {
+    const found = await this.raw.ilm.getLifecycle({ name }, { ignore: [404] });
+    return (found as Record<string, { policy: estypes.IlmPolicy } | undefined>)[name]?.policy;
+  }
+
+  async putIlmPolicy(name: string, policy: estypes.IlmPolicy): Promise<void> {
+    await this.raw.ilm.putLifecycle({ name, policy });
+  }
+
+  /** Indices matching `pattern` with doc count and store size (bytes); none → []. */
+  async listIndices(pattern: string): Promise<Array<{ index: string; docsCount: number; storeBytes: number; health?: string }>> {
+    const rows = await this.raw.cat.indices({ index: pattern, format: 'json', bytes: 'b', expand_wildcards: ['open', 'closed'] }, { ignore: [404] });
+    return (Array.isArray(rows) ? rows : []).map((row) => ({
+      index: String(row.index),
+      docsCount: Number(row['docs.count'] ?? 0),
+      storeBytes: Number(row['store.size'] ?? 0),
+      health: row.health ?? undefined,
+    }));
+  }
+
+  async getMappings(pattern: string): Promise<Record<string, estypes.MappingTypeMapping>> {
+    const found = await this.raw.indices.getMapping({ index: pattern, allow_no_indices: true, ignore_unavailable: true });
+    return Object.fromEntries(Object.entries(found).map(([index, value]) => [index, value.mappings]));
+  }
+
+  /** Deletes exactly these indices (no wildcards: `action.destructive_requires_name` stays satisfied). */
+  async deleteIndices(names: string[]): Promise<void> {
+    if (names.length > 0) {
+      await this.raw.indices.delete({ index: names, ignore_unavailable: true, expand_wildcards: 'none' });
+    }
+  }
+
+  async clusterHealth(): Promise<estypes.ClusterHealthResponse> {
+    return this.raw.cluster.health({ timeout: '5s' });
+  }
+
+  async count(index: string, query?: estypes.QueryDslQueryContainer): Promise<number> {
+    const found = await this.raw.count({ index, query, ignore_unavailable: true, allow_no_indices: true });
+    return found.count;
+  }
+
+  /** Who the configured credentials are; undefined where security is off. */
+  async authenticate(): Promise<estypes.SecurityAuthenticateResponse | undefined> {
+    try {
+      return await this.raw.security.authenticate();
+    } catch (err) {
+      if (err instanceof errors.ResponseError && isSecurityDisabled(err)) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  async hasPrivileges(request: Pick<estypes.SecurityHasPrivilegesRequest, 'cluster' | 'index'>): Promise<estypes.SecurityHasPrivilegesResponse> {
+    return this.raw.security.hasPrivileges(request);
+  }
+
+  async putRole(name: string, role: Omit<estypes.SecurityPutRoleRequest, 'name'>): Promise<void> {
+    await this.raw.security.putRole({ name, ...role });
+  }
+
+  async userExists(username: string): Promise<boolean> {
+    const found = await this.raw.security.getUser({ username: [username] }, { ignore: [404] });
+    return Boolean((found as Record<string, unknown>)[username]);
+  }
+
+  async putUser(username: string, user: Omit<estypes.SecurityPutUserRequest, 'username'>): Promise<void> {
+    await this.raw.security.putUser({ username, ...user });
   }
 
   async close(): Promise<void> {
     await this.raw.close();
   }
+}
+
+/** Security APIs on a node with security off answer 400/500 "Security must be explicitly enabled…". */
+function isSecurityDisabled(err: errors.ResponseError): boolean {
+  return JSON.stringify(err.body ?? '').includes('Security must be explicitly enabled');
 }
 
 export { errors as esErrors };

@@ -10,7 +10,7 @@ export type Compression = 'gzip' | 'zlib' | 'none';
 
 export type DecodeResult = { body: Record<string, unknown> } | { drop: DropReason };
 
-/** A compressed payload that would expand more than this many times past the size cap is reported as a bomb. */
+/** Over the cap from an input this many times smaller than the cap: reported as a bomb rather than merely too big. */
 const BOMB_RATIO = 100;
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
@@ -28,7 +28,8 @@ export function detectCompression(buf: Uint8Array): Compression {
 
 /**
  * Decompresses (capped at `maxBytes` of output) and parses. Never throws: every failure is a drop reason.
- * Over the cap: `bomb` when the input expanded more than 100×, else `too_big`.
+ * Over the cap: `bomb` when the compressed input was over 100× smaller than the cap (a 64 MiB run of zeros is ~65 KB
+ * of zlib), else `too_big`. Either way at most `maxBytes` are ever inflated.
  */
 export function decodePayload(buf: Buffer, maxBytes: number, compression = detectCompression(buf)): DecodeResult {
   let json: Buffer;

@@ -23,6 +23,8 @@ export interface Delivery {
   drop(reason: DropReason): void;
   /** Hands a decode result on. Resolves when the handler has queued it; rejects only if the handler does. */
   deliver(result: DecodeResult, sender: Sender): Promise<void>;
+  /** For listeners that cannot answer the sender (UDP, TCP): a failed hand-off is logged, never thrown. */
+  forward(result: DecodeResult, sender: Sender): void;
 }
 
 /** IPv4 peers on a dual-stack socket show up as `::ffff:1.2.3.4`; store the plain address. */
@@ -34,16 +36,16 @@ export function createDelivery(source: SourceName, deps: SourceDeps): Delivery {
   const labels = { source };
   const format: ReceivedMessage['format'] = source.startsWith('gelf') ? 'gelf' : 'json';
   const drop = (reason: DropReason) => deps.drop(source, reason);
-  return {
+  const delivery: Delivery = {
     received(bytes) {
       deps.metrics.received.inc(labels);
       deps.metrics.receivedBytes.inc(labels, bytes);
     },
     drop,
-    deliver(result, sender) {
+    async deliver(result, sender) {
       if ('drop' in result) {
         drop(result.drop);
-        return Promise.resolve();
+        return;
       }
       const receivedAt = new Date();
       deps.metrics.decoded.inc(labels);
@@ -57,10 +59,9 @@ export function createDelivery(source: SourceName, deps: SourceDeps): Delivery {
         remotePort: sender.port,
       });
     },
+    forward(result, sender) {
+      delivery.deliver(result, sender).catch((err: Error) => deps.logger.warn({ source, err: err.message }, 'ingest handler failed'));
+    },
   };
-}
-
-/** For listeners that cannot answer the sender (UDP, TCP): a failed hand-off is logged, never thrown. */
-export function deliverDetached(delivery: Delivery, result: DecodeResult, sender: Sender, logger: Logger, source: SourceName): void {
-  delivery.deliver(result, sender).catch((err: Error) => logger.warn({ source, err: err.message }, 'ingest handler failed'));
+  return delivery;
 }

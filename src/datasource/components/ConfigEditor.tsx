@@ -1,71 +1,58 @@
 import React, { ChangeEvent } from 'react';
-import { InlineField, Input, SecretInput } from '@grafana/ui';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { MyDataSourceOptions, MySecureJsonData } from '../types';
+import { Field, FieldSet, Input, SecretInput, Text } from '@grafana/ui';
+import { labels, selectors } from '../../selectors';
+import { InsightsOptions, InsightsSecureJsonData } from '../types';
 
-interface Props extends DataSourcePluginOptionsEditorProps<MyDataSourceOptions, MySecureJsonData> {}
+type Props = DataSourcePluginOptionsEditorProps<InsightsOptions, InsightsSecureJsonData>;
 
-export function ConfigEditor(props: Props) {
-  const { onOptionsChange, options } = props;
+export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields, secureJsonData } = options;
+  const text = labels.datasource.config;
 
-  const onPathChange = (event: ChangeEvent<HTMLInputElement>) => {
+  const setProxyUrl = (proxyUrl: string) => onOptionsChange({ ...options, jsonData: { ...jsonData, proxyUrl } });
+  const onProxyUrlChange = (event: ChangeEvent<HTMLInputElement>) => setProxyUrl(event.target.value);
+  // The routes append `/api`; a trailing slash would make it `//api`.
+  const onProxyUrlBlur = () => setProxyUrl((jsonData.proxyUrl ?? '').trim().replace(/\/+$/, ''));
+
+  const onTokenChange = (event: ChangeEvent<HTMLInputElement>) =>
+    onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, proxyToken: event.target.value } });
+
+  const onTokenReset = () =>
     onOptionsChange({
       ...options,
-      jsonData: {
-        ...jsonData,
-        path: event.target.value,
-      },
+      secureJsonFields: { ...secureJsonFields, proxyToken: false },
+      secureJsonData: { ...secureJsonData, proxyToken: '' },
     });
-  };
-
-  // Secure field (only sent to the backend)
-  const onAPIKeyChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      secureJsonData: {
-        apiKey: event.target.value,
-      },
-    });
-  };
-
-  const onResetAPIKey = () => {
-    onOptionsChange({
-      ...options,
-      secureJsonFields: {
-        ...options.secureJsonFields,
-        apiKey: false,
-      },
-      secureJsonData: {
-        ...options.secureJsonData,
-        apiKey: '',
-      },
-    });
-  };
 
   return (
-    <>
-      <InlineField label="Path" labelWidth={14} interactive tooltip={'Json field returned to frontend'}>
+    <FieldSet label="DreamFactory Insights proxy">
+      <Text element="p" color="secondary">
+        {text.help}
+      </Text>
+      <Field label={text.proxyUrl} required>
         <Input
-          id="config-editor-path"
-          onChange={onPathChange}
-          value={jsonData.path}
-          placeholder="Enter the path, e.g. /api/v1"
-          width={40}
+          id="insights-proxy-url"
+          data-testid={selectors.datasource.config.proxyUrl}
+          value={jsonData.proxyUrl ?? ''}
+          placeholder="http://proxy:3100"
+          width={50}
+          onChange={onProxyUrlChange}
+          onBlur={onProxyUrlBlur}
         />
-      </InlineField>
-      <InlineField label="API Key" labelWidth={14} interactive tooltip={'Secure json field (backend only)'}>
+      </Field>
+      <Field label={text.proxyToken} required>
         <SecretInput
-          required
-          id="config-editor-api-key"
-          isConfigured={secureJsonFields.apiKey}
-          value={secureJsonData?.apiKey}
-          placeholder="Enter your API key"
-          width={40}
-          onReset={onResetAPIKey}
-          onChange={onAPIKeyChange}
+          id="insights-proxy-token"
+          data-testid={selectors.datasource.config.proxyToken}
+          isConfigured={Boolean(secureJsonFields?.proxyToken)}
+          value={secureJsonData?.proxyToken ?? ''}
+          placeholder="The proxy's PROXY_TOKEN"
+          width={50}
+          onReset={onTokenReset}
+          onChange={onTokenChange}
         />
-      </InlineField>
-    </>
+      </Field>
+    </FieldSet>
   );
 }

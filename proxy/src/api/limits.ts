@@ -1,0 +1,165 @@
+/**
+ * The limit relay (`/api/limits`, `/api/limit-counters`, `/api/directory/*`): the app pages' validated door to
+ * DreamFactory's system/limit and system/limit_cache. Every non-2xx answer is a RelayError saying who refused.
+ */
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { LimitInput, RelayError } from '../../../src/shared/limits-api';
+import { DreamFactoryError } from '../clients/dreamfactory';
+import type { ProxyContext } from '../context';
+import {
+  LimitValidationFailure,
+  bulk,
+  createLimit,
+  deleteLimit,
+  directory,
+  flushCounters,
+  getLimit,
+  listCounters,
+  listLimits,
+  resetCounter,
+  updateLimit,
+  type DirectoryKind,
+} from '../dreamfactory/limits';
+
+/** Set by the Grafana route a write came through (plugin.json): `admin` or `editor`. Absent on direct token calls. */
+export const WRITE_GRANT_HEADER = 'x-insights-write-grant';
+
+/** A relay answer other than 2xx. */
+class RelayFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: RelayError
+  ) {
+    super(body.error);
+  }
+}
+
+const id = z.coerce.number().int().positive();
+const idParams = z.object({ id });
+
+/**
+ * Types only: DreamFactory's own rules (required fields, known type/period, integer rate, ids per type) are checked by
+ * validateLimit so the form gets DreamFactory's exact messages.
+ */
+const limitFields = {
+  name: z.string(),
+  description: z.string().nullable(),
+  type: z.string(),
+  rate: z.union([z.number(), z.string()]),
+  period: z.union([z.string(), z.number().int()]),
+  user_id: z.union([z.number().int(), z.literal('*')]).nullable(),
+  role_id: z.number().int().nullable(),
+  service_id: z.number().int().nullable(),
+  endpoint: z.string().nullable(),
+  verb: z.string().nullable(),
+  is_active: z.boolean(),
+};
+const limitPatch = z.object(limitFields).partial().strict();
+const bulkBody = z
+  .object({ action: z.enum(['activate', 'deactivate', 'delete', 'resetCounters']), ids: z.array(id).min(1).max(1000) })
+  .strict();
+const countersQuery = z.object({ limitId: id.optional() });
+const flushQuery = z.object({ all: z.literal('true') });
+const directoryParams = z.object({ kind: z.enum(['users', 'roles', 'services']) });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.join('.');
+    const field = path in limitFields ? (path as keyof LimitInput) : undefined;
+    throw new RelayFailure(400, { error: `Invalid ${what}: ${path ? `${path}: ` : ''}${issue.message}`, field, source: 'validation' });
+  }
+  return result.data;
+}
+
+/** Our own checks, DreamFactory's refusals and an unreachable DreamFactory, each as a RelayError. */
+function toRelayFailure(err: unknown): RelayFailure | undefined {
+  if (err instanceof RelayFailure) {
+    return err;
+  }
+  if (err instanceof LimitValidationFailure) {
+    return new RelayFailure(400, { error: err.detail.message, field: err.detail.field, source: 'validation' });
+  }
+  if (err instanceof DreamFactoryError && err.unreachable) {
+    return new RelayFailure(502, { error: `DreamFactory could not be reached, nothing was changed. ${err.message}`, source: 'unreachable' });
+  }
+  if (err instanceof DreamFactoryError) {
+    return new RelayFailure(err.status, { error: err.message, source: 'dreamfactory', dfCode: err.body.code, dfContext: err.body.context });
+  }
+  return undefined;
+}
+
+export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
+  const { df } = ctx;
+  return async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const failure = toRelayFailure(err);
+      if (failure) {
+        request.log.info({ status: failure.status, source: failure.body.source, error: failure.body.error }, 'limit relay refused');
+        return reply.code(failure.status).send(failure.body);
+      }
+      if (err.statusCode && err.statusCode < 500) {
+        return reply.code(err.statusCode).send({ error: err.message, source: 'validation' } satisfies RelayError);
+      }
+      request.log.error({ err }, 'limit relay failed');
+      return reply.code(500).send({ error: 'The proxy failed to relay this request; see its log.', source: 'dreamfactory' } satisfies RelayError);
+    });
+
+    /** Editors may change limits only when the proxy is configured to let them (limitWriteRole = Editor). */
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        return;
+      }
+      const grant = request.headers[WRITE_GRANT_HEADER];
+      const allowed = grant === undefined || grant === 'admin' || (grant === 'editor' && ctx.config.limitWriteRole === 'Editor');
+      if (!allowed) {
+        const error =
+          grant === 'editor'
+            ? 'Changing limits needs the Grafana Admin role here (the proxy has LIMIT_WRITE_ROLE=Admin).'
+            : `Unknown ${WRITE_GRANT_HEADER} "${String(grant)}".`;
+        return reply.code(403).send({ error, source: 'permission' } satisfies RelayError);
+      }
+    });
+
+    app.get('/limits', async () => ({ limits: await listLimits(df) }));
+    app.get('/limits/:id', async (request) => getLimit(df, parse(idParams, request.params, 'limit id').id));
+
+    app.post('/limits', async (request, reply) => {
+      const input = parse(limitPatch, request.body, 'limit') as LimitInput;
+      return reply.code(201).send(await createLimit(df, input));
+    });
+
+    app.patch('/limits/:id', async (request) => {
+      const { id: limitId } = parse(idParams, request.params, 'limit id');
+      return updateLimit(df, limitId, parse(limitPatch, request.body, 'limit change') as Partial<LimitInput>);
+    });
+
+    app.delete('/limits/:id', async (request) => deleteLimit(df, parse(idParams, request.params, 'limit id').id));
+
+    app.post('/limits/bulk', async (request) => bulk(df, parse(bulkBody, request.body, 'bulk request')));
+
+    app.get('/limit-counters', async (request) => ({
+      counters: await listCounters(df, parse(countersQuery, request.query, 'query').limitId),
+    }));
+
+    app.delete('/limit-counters/:id', async (request) => resetCounter(df, parse(idParams, request.params, 'limit id').id));
+
+    app.delete('/limit-counters', async (request) => {
+      const query = flushQuery.safeParse(request.query);
+      if (!query.success) {
+        throw new RelayFailure(400, {
+          error: 'Flushing every counter needs ?all=true (it empties DreamFactory\'s whole limit store); to reset one limit use DELETE /api/limit-counters/:limitId.',
+          source: 'validation',
+        });
+      }
+      return flushCounters(df);
+    });
+
+    app.get('/directory/:kind', async (request) => {
+      const { kind } = parse(directoryParams, request.params, 'directory');
+      return { entries: await directory(df, kind as DirectoryKind) };
+    });
+  };
+}

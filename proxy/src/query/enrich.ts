@@ -1,0 +1,96 @@
+/**
+ * Pure: frames with raw user ids × the user directory → frames with a label, email and name per user. This is the
+ * left join the seed guide did by hand in Grafana: every row is kept, ids DreamFactory no longer knows are said to be
+ * unknown, and events without a user are counted as anonymous.
+ */
+import type { FrameField, FrameJSON, UserLabelMode } from '../../../src/shared/query';
+import { ANONYMOUS_USER, LOG_USER_ID_LABEL, OTHER_LABEL, OTHER_USER, USER_ID_FIELD } from './shaper';
+
+export interface DirectoryUser {
+  id: string;
+  name: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  isAdmin: boolean;
+  isActive: boolean;
+  /** DreamFactory's `last_login_date` as epoch ms (it sends "YYYY-MM-DD HH:MM:SS", UTC). */
+  lastLoginMs: number | null;
+}
+
+export interface DirectorySnapshot {
+  users: ReadonlyMap<string, DirectoryUser>;
+  fetchedAt: number;
+}
+
+export const ANONYMOUS_LABEL = 'anonymous (API key only)';
+export const SEED_ADMIN_LABEL = 'Admin User';
+
+export interface UserCells {
+  label: string | null;
+  email: string | null;
+  name: string | null;
+  id: string | null;
+}
+
+export function displayName(user: DirectoryUser): string | null {
+  const full = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  return user.name || full || null;
+}
+
+/**
+ * How one user cell reads. Without a directory (DreamFactory unreachable and nothing cached) users are shown by id;
+ * the caller adds a notice saying why.
+ */
+export function describeUser(id: string | null, directory: DirectorySnapshot | undefined, mode: UserLabelMode = 'email'): UserCells {
+  if (id === null) {
+    return { label: null, email: null, name: null, id: null };
+  }
+  if (id === OTHER_USER) {
+    return { label: OTHER_LABEL, email: null, name: null, id: null };
+  }
+  if (id === ANONYMOUS_USER) {
+    return { label: ANONYMOUS_LABEL, email: null, name: null, id: null };
+  }
+  if (!directory) {
+    return { label: `user ${id}`, email: null, name: null, id };
+  }
+  const user = directory.users.get(id);
+  if (!user) {
+    return { label: `unknown user ${id}`, email: null, name: null, id };
+  }
+  const label = mode === 'seed' && user.isAdmin ? SEED_ADMIN_LABEL : (user.email ?? displayName(user) ?? `user ${id}`);
+  return { label, email: user.email, name: displayName(user), id };
+}
+
+export function enrichFrames(frames: FrameJSON[], directory: DirectorySnapshot | undefined, mode: UserLabelMode = 'email'): FrameJSON[] {
+  return frames.map((frame) => ({ ...frame, fields: frame.fields.flatMap((field) => enrichField(field, directory, mode)) }));
+}
+
+function enrichField(field: FrameField, directory: DirectorySnapshot | undefined, mode: UserLabelMode): FrameField[] {
+  if (field.name === USER_ID_FIELD) {
+    const cells = field.values.map((v) => describeUser(v === null || v === undefined ? null : String(v), directory, mode));
+    return [
+      { name: 'User', type: 'string', values: cells.map((c) => c.label) },
+      { name: 'User Email', type: 'string', values: cells.map((c) => c.email) },
+      { name: 'Name', type: 'string', values: cells.map((c) => c.name) },
+      { name: USER_ID_FIELD, type: 'string', values: cells.map((c) => c.id) },
+    ];
+  }
+  if (field.labels && USER_ID_FIELD in field.labels) {
+    const { [USER_ID_FIELD]: id, ...rest } = field.labels;
+    const cells = describeUser(id, directory, mode);
+    return [{ ...field, labels: { ...rest, User: cells.label ?? id }, config: { ...field.config, displayName: cells.label ?? id } }];
+  }
+  if (field.name === 'labels' && field.type === 'other') {
+    return [{ ...field, values: field.values.map((labels) => enrichLogLabels(labels as Record<string, string>, directory, mode)) }];
+  }
+  return [field];
+}
+
+function enrichLogLabels(labels: Record<string, string>, directory: DirectorySnapshot | undefined, mode: UserLabelMode): Record<string, string> {
+  const id = labels[LOG_USER_ID_LABEL];
+  const cells = describeUser(id ?? ANONYMOUS_USER, directory, mode);
+  // The event's own email (from its session) is the fallback when the directory does not know the id.
+  return { user: cells.email ?? labels.email ?? cells.label ?? ANONYMOUS_LABEL, ...labels };
+}

@@ -1,0 +1,114 @@
+/**
+ * Runs a `/api/query` request: each query independently (one failing query does not fail the others), through
+ * builder → Elasticsearch → shaper → enrichment, or from DreamFactory for the users and limit tables.
+ */
+import type { FrameJSON, FrameNotice, InsightsQuery, QueryRequest, QueryResponse, QueryResult } from '../../../src/shared/query';
+import type { ProxyContext } from '../context';
+import {
+  RequestContext,
+  buildActivitySearch,
+  buildLogsSearch,
+  buildTimeseriesSearch,
+  decodeCursor,
+  encodeCursor,
+  parseRange,
+  PIT_KEEP_ALIVE,
+} from './builder';
+import { UserDirectory } from './directory';
+import { DfLimitCacheEntry, DfLimitRecord, limitCountersFrame, limitsFrame, usersFrame } from './dreamfactory-frames';
+import { enrichFrames } from './enrich';
+import { describeError } from './errors';
+import { shapeActivity, shapeLogs, shapeTimeseries } from './shaper';
+
+export class QueryEngine {
+  readonly directory: UserDirectory;
+
+  constructor(private readonly ctx: ProxyContext) {
+    this.directory = new UserDirectory(ctx.df, ctx.config.dreamfactory.directoryTtlMs, (lookup, users) => {
+      ctx.metrics.directoryLookups.inc({ result: lookup });
+      ctx.metrics.directoryUsers.set(users);
+    });
+  }
+
+  get indexPattern(): string {
+    return `${this.ctx.config.elasticsearch.indexPrefix}*`;
+  }
+
+  async run(request: QueryRequest): Promise<QueryResponse> {
+    const entries = await Promise.all(
+      request.queries.map(async (query): Promise<[string, QueryResult]> => [query.refId, query.hide ? { frames: [] } : await this.runOne(request, query)])
+    );
+    return { results: Object.fromEntries(entries) };
+  }
+
+  private async runOne(request: QueryRequest, query: InsightsQuery): Promise<QueryResult> {
+    const stop = this.ctx.metrics.queryLatency.startTimer({ type: query.queryType });
+    try {
+      return { frames: await this.frames(request, query) };
+    } catch (err) {
+      const { message, expected } = describeError(err, this.ctx.config.elasticsearch.urls);
+      this.ctx.logger[expected ? 'info' : 'error']({ err, refId: query.refId, queryType: query.queryType }, 'query failed');
+      return { frames: [], error: message };
+    } finally {
+      stop();
+    }
+  }
+
+  private async frames(request: QueryRequest, query: InsightsQuery): Promise<FrameJSON[]> {
+    switch (query.queryType) {
+      case 'activity': {
+        const response = await this.ctx.es.search(this.indexPattern, buildActivitySearch(this.requestContext(request), query));
+        const frame = shapeActivity(query, response);
+        return query.groupBy.some((spec) => spec.dimension === 'user') ? this.enrich([frame], query.userLabel) : [frame];
+      }
+      case 'timeseries': {
+        const plan = buildTimeseriesSearch(this.requestContext(request), query);
+        const frame = shapeTimeseries(query, await this.ctx.es.search(this.indexPattern, plan.body), plan.intervalMs);
+        return query.splitBy?.dimension === 'user' ? this.enrich([frame], query.userLabel) : [frame];
+      }
+      case 'logs': {
+        const rc = this.requestContext(request);
+        const cursor = decodeCursor(request.cursor);
+        const pitId = cursor?.pitId ?? (await this.ctx.es.openPointInTime(this.indexPattern, PIT_KEEP_ALIVE));
+        const response = await this.ctx.es.searchPointInTime<Record<string, unknown>>(buildLogsSearch(rc, query, pitId, cursor?.searchAfter));
+        const page = shapeLogs(query, response);
+        const nextCursor = page.lastSort ? encodeCursor({ pitId: response.pit_id ?? pitId, searchAfter: page.lastSort }) : null;
+        page.frame.meta = { ...page.frame.meta, custom: { ...page.frame.meta?.custom, nextCursor } };
+        return this.enrich([page.frame]);
+      }
+      case 'users': {
+        const { snapshot, notice } = await this.directory.read();
+        if (!snapshot) {
+          throw new Error(notice?.text ?? 'DreamFactory user directory unavailable.');
+        }
+        return [withNotice(usersFrame(query.refId, snapshot), notice)];
+      }
+      case 'limits': {
+        const limits = await this.ctx.df.listAll<DfLimitRecord>('system/limit', { related: 'limit_cache_by_limit_id' });
+        return [limitsFrame(query.refId, query.activeOnly ? limits.filter((l) => l.is_active) : limits)];
+      }
+      case 'limitCounters': {
+        const ids = query.limitIds ?? [];
+        const [limits, counters] = await Promise.all([
+          this.ctx.df.listAll<DfLimitRecord>('system/limit', { fields: 'id,name' }),
+          this.ctx.df.get<{ resource: DfLimitCacheEntry[] }>('system/limit_cache', ids.length > 0 ? { ids: ids.join(','), continue: true } : {}),
+        ]);
+        const names = new Map(limits.map((l) => [l.id, l.name]));
+        return [limitCountersFrame(query.refId, counters.resource ?? [], names)];
+      }
+    }
+  }
+
+  private requestContext(request: QueryRequest): RequestContext {
+    return { range: parseRange(request.range), intervalMs: request.intervalMs, maxDataPoints: request.maxDataPoints };
+  }
+
+  private async enrich(frames: FrameJSON[], mode: Parameters<typeof enrichFrames>[2] = 'email'): Promise<FrameJSON[]> {
+    const { snapshot, notice } = await this.directory.read();
+    return enrichFrames(frames, snapshot, mode).map((frame) => withNotice(frame, notice));
+  }
+}
+
+function withNotice(frame: FrameJSON, notice: FrameNotice | undefined): FrameJSON {
+  return notice ? { ...frame, meta: { ...frame.meta, notices: [...(frame.meta?.notices ?? []), notice] } } : frame;
+}

@@ -1,0 +1,131 @@
+/**
+ * The composable index template for the daily `<prefix>YYYY.MM.dd` indices. Pure: setup compares it with the installed
+ * one and installs it; ingest tests create indices with it.
+ *
+ * Mapping choices (gelf-and-elasticsearch §3):
+ * - Fields the product queries are mapped explicitly, so the first document of a day cannot fix a wrong type.
+ * - Free-form objects of DreamFactory's context (request headers and parameters, `platform`) are `flattened`: one
+ *   field each whatever their keys, so arbitrary keys cannot exhaust `total_fields.limit` or conflict by type.
+ * - Request payload and request/response content can be any JSON (a raw body string, a list of scalars, an object);
+ *   `flattened` rejects anything but objects (checked on 8.19), so they are kept in `_source` only (`enabled: false`):
+ *   shown with the event, never indexed, never rejected.
+ * - Any other string becomes a `keyword` (ignore_above 1024) rather than Elasticsearch's default text + `.keyword`
+ *   pair: half the fields, and every value stays aggregatable. Date detection is off so a date-looking string in an
+ *   unknown field cannot make the next non-date value fail.
+ * - `event.request.method|uri|service` keep a `.keyword` sub-field so dashboards written for Logstash's default
+ *   mapping (`event.request.method.keyword`) keep working.
+ */
+
+export const TEMPLATE_NAME = 'dreamfactory-insights';
+/** Above Logstash's own `logstash-*` template (200): equal priorities on overlapping patterns are rejected. */
+export const TEMPLATE_PRIORITY = 300;
+/** Bump whenever the body below changes, so status can tell an old template from the current one. */
+export const TEMPLATE_VERSION = 1;
+export const MANAGED_BY = 'dreamfactory-insights-proxy';
+
+export interface IndexTemplateOptions {
+  name?: string;
+  replicas?: number;
+  shards?: number;
+  refreshInterval?: string;
+  /** ILM policy to attach (`index.lifecycle.name`); omitted when the proxy enforces retention itself. */
+  lifecyclePolicy?: string;
+  /** `index.mapping.total_fields.ignore_dynamic_beyond_limit` exists from Elasticsearch 8.14; older nodes reject it. */
+  ignoreDynamicBeyondLimit?: boolean;
+}
+
+export interface IndexTemplateBody {
+  index_patterns: string[];
+  priority: number;
+  version: number;
+  _meta: Record<string, unknown>;
+  template: {
+    settings: Record<string, unknown>;
+    mappings: Record<string, unknown>;
+  };
+}
+
+const KEYWORD_IGNORE_ABOVE = 1024;
+const keyword = { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE };
+/** keyword plus the `.keyword` multi-field Logstash's default mapping had. */
+const keywordWithLegacy = { ...keyword, fields: { keyword: { ...keyword } } };
+const flattened = { type: 'flattened', ignore_above: KEYWORD_IGNORE_ABOVE };
+const sourceOnly = { type: 'object', enabled: false };
+
+const MAPPINGS = {
+  dynamic: true,
+  date_detection: false,
+  numeric_detection: false,
+  dynamic_templates: [
+    { strings_as_keyword: { match_mapping_type: 'string', mapping: { ...keyword } } },
+  ],
+  properties: {
+    '@timestamp': { type: 'date' },
+    message: { type: 'text' },
+    level: { type: 'integer' },
+    level_name: keyword,
+    log_source: keyword,
+    type: keyword,
+    source_hostname: keyword,
+    source_host: keyword,
+    host: { properties: { name: keyword } },
+    user: { properties: { id: keyword, email: keyword, name: keyword } },
+    event: {
+      properties: {
+        request: {
+          properties: {
+            method: keywordWithLegacy,
+            uri: keywordWithLegacy,
+            service: keywordWithLegacy,
+            path: keyword,
+            resource: keyword,
+            content_type: keyword,
+            api_version: keyword,
+            headers: flattened,
+            parameters: flattened,
+            payload: sourceOnly,
+            content: sourceOnly,
+          },
+        },
+        response: {
+          properties: {
+            status_code: { type: 'integer' },
+            status_class: keyword,
+            content_type: keyword,
+            format: keyword,
+            content: sourceOnly,
+            headers: flattened,
+          },
+        },
+      },
+    },
+    // config, session (user, app, role with its services list, ...) and whatever DreamFactory adds later.
+    platform: flattened,
+  },
+};
+
+export function buildIndexTemplate(prefix: string, options: IndexTemplateOptions = {}): IndexTemplateBody {
+  const settings: Record<string, unknown> = {
+    'index.number_of_shards': options.shards ?? 1,
+    'index.number_of_replicas': options.replicas ?? 0,
+    'index.refresh_interval': options.refreshInterval ?? '5s',
+  };
+  if (options.ignoreDynamicBeyondLimit ?? true) {
+    settings['index.mapping.total_fields.ignore_dynamic_beyond_limit'] = true;
+  }
+  if (options.lifecyclePolicy) {
+    settings['index.lifecycle.name'] = options.lifecyclePolicy;
+    // Age counts from the day in the name, not from creation, so late or back-filled events expire on time. The
+    // parser wants `…-yyyy.MM.dd`; with a prefix not ending in '-' it would fail index creation, so it is left off.
+    if (prefix.endsWith('-')) {
+      settings['index.lifecycle.parse_origination_date'] = true;
+    }
+  }
+  return {
+    index_patterns: [`${prefix}*`],
+    priority: TEMPLATE_PRIORITY,
+    version: TEMPLATE_VERSION,
+    _meta: { managed_by: MANAGED_BY, description: 'DreamFactory Insights daily log indices' },
+    template: { settings, mappings: structuredClone(MAPPINGS) },
+  };
+}

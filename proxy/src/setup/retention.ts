@@ -1,0 +1,98 @@
+/**
+ * Retention where the cluster has no ILM: the proxy itself deletes daily indices (`<prefix>YYYY.MM.dd`, nothing else)
+ * whose day is `days` or more days before today (UTC), i.e. it keeps today and the `days - 1` days before, the same
+ * cut ILM's `min_age` makes from the date in the name.
+ */
+import type { ProxyContext } from '../context';
+import type { RetentionMode, RetentionRun } from '../../../src/shared/status-api';
+
+const DAY_MS = 86_400_000;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The day of a daily index name, or undefined for any other name (including impossible dates like 2024.02.31). */
+export function dailyIndexDay(name: string, prefix: string): Date | undefined {
+  const match = new RegExp(`^${escapeRegExp(prefix)}(\\d{4})\\.(\\d{2})\\.(\\d{2})$`).exec(name);
+  if (!match) {
+    return undefined;
+  }
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
+}
+
+export function expiredDailyIndices(names: string[], prefix: string, days: number, now: Date): string[] {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return names
+    .filter((name) => {
+      const day = dailyIndexDay(name, prefix);
+      return day !== undefined && day.getTime() + days * DAY_MS <= today;
+    })
+    .sort();
+}
+
+/** Which retention the cluster gets: `auto` picks ILM where the cluster has it. */
+export async function resolveRetentionMode(ctx: Pick<ProxyContext, 'config' | 'es'>): Promise<RetentionMode> {
+  const mode = ctx.config.retention.mode;
+  if (mode !== 'auto') {
+    return mode;
+  }
+  return (await ctx.es.hasIlm()) ? 'ilm' : 'proxy';
+}
+
+/** Deletes expired daily indices every `retention.checkIntervalMs` while the resolved mode is `proxy`. */
+export class RetentionScheduler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<RetentionRun | undefined>;
+  lastRun?: RetentionRun;
+
+  constructor(
+    private readonly ctx: Pick<ProxyContext, 'config' | 'es' | 'logger'>,
+    private readonly now: () => Date = () => new Date()
+  ) {}
+
+  start(): void {
+    if (this.timer || this.ctx.config.retention.mode === 'off' || this.ctx.config.retention.mode === 'ilm') {
+      return;
+    }
+    void this.runOnce();
+    this.timer = setInterval(() => void this.runOnce(), this.ctx.config.retention.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass; overlapping calls share the pass in flight. Undefined when retention is not the proxy's job. */
+  runOnce(): Promise<RetentionRun | undefined> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<RetentionRun | undefined> {
+    const { config, es, logger } = this.ctx;
+    const at = this.now();
+    try {
+      if ((await resolveRetentionMode(this.ctx)) !== 'proxy') {
+        return undefined;
+      }
+      const prefix = config.elasticsearch.indexPrefix;
+      const names = (await es.listIndices(`${prefix}*`)).map((i) => i.index);
+      const expired = expiredDailyIndices(names, prefix, config.retention.days, at);
+      await es.deleteIndices(expired);
+      if (expired.length > 0) {
+        logger.info({ deleted: expired, days: config.retention.days }, 'retention: deleted expired daily indices');
+      }
+      this.lastRun = { at: at.toISOString(), deleted: expired };
+    } catch (err) {
+      logger.warn({ err }, 'retention: pass failed; will retry at the next interval');
+      this.lastRun = { at: at.toISOString(), deleted: [], error: (err as Error).message };
+    }
+    return this.lastRun;
+  }
+}

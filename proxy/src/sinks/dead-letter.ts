@@ -1,0 +1,20 @@
+import type { QueuedEvent } from '../queue/event-record';
+import type { estypes } from '../clients/elasticsearch';
+import { describeError } from './bulk-items';
+
+/**
+ * The dead-letter document for an event Elasticsearch refused (400/404): why, where it was going, and the original
+ * document as a string, so a mapping conflict cannot reject the dead letter too. Indexed with the event's id, so a
+ * replay overwrites rather than duplicates.
+ */
+export function deadLetterDoc(event: Pick<QueuedEvent, 'id' | 'doc'>, targetIndex: string, status: number, error: estypes.ErrorCause, now: Date): string {
+  return JSON.stringify({
+    '@timestamp': now.toISOString(),
+    event_id: event.id,
+    target_index: targetIndex,
+    status,
+    error_type: error.type,
+    error_reason: describeError(error),
+    original: event.doc,
+  });
+}

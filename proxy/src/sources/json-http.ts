@@ -1,0 +1,24 @@
+import Fastify, { FastifyBaseLogger } from 'fastify';
+import type { Source } from '../pipeline-types';
+import { createDelivery, SourceDeps } from './deliver';
+import { registerHttpIngest } from './http-ingest';
+
+export interface JsonHttpOptions {
+  host: string;
+  port: number;
+  maxMessageBytes: number;
+}
+
+/**
+ * DreamFactory's `http` protocol: libcurl POSTs the JSON to the root path with a form content type and counts the
+ * call as successful only if the body is exactly `ok`. Its own listener, so DreamFactory needs no token.
+ */
+export async function startJsonHttpSource(options: JsonHttpOptions, deps: SourceDeps): Promise<Source> {
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true });
+  await registerHttpIngest(app, { path: '/', maxMessageBytes: options.maxMessageBytes, accepted: { status: 200, body: 'ok' } }, createDelivery('json_http', deps));
+  await app.listen({ host: options.host, port: options.port });
+  const bound = app.server.address();
+  const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: options.host, port: options.port };
+  deps.logger.info({ source: 'json_http', ...address }, 'listening (http)');
+  return { name: 'json_http', address: () => address, close: () => app.close() };
+}

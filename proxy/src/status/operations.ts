@@ -1,0 +1,117 @@
+/**
+ * The proxy's running operations state: ingest rate samples, proxy-mode retention and the last setup run, started
+ * by `serve` and read by the status/setup/doctor routes. One per proxy context.
+ */
+import type { ProxyContext } from '../context';
+import type { Source } from '../pipeline-types';
+import type { SetupResult, StatusResponse } from '../../../src/shared/status-api';
+import { RetentionScheduler } from '../setup/retention';
+import { runSetup, type SetupOptions } from '../setup/run-setup';
+import { collectStatus } from './collect-status';
+import { listenerStatuses } from './listeners';
+import { countsBy } from './metric-values';
+import { RateWindow } from './rate-window';
+
+const SAMPLE_INTERVAL_MS = 10_000;
+const SETUP_RETRY_FIRST_MS = 30_000;
+const SETUP_RETRY_MAX_MS = 10 * 60_000;
+
+export interface StartOptions {
+  /** The running listeners (their bound ports go into status and the doctor). */
+  sources?: Source[];
+  /** The port the HTTP server actually listens on (GELF HTTP). */
+  httpPort?: number;
+}
+
+export class Operations {
+  readonly rates = new RateWindow();
+  readonly retention: RetentionScheduler;
+  lastSetup?: SetupResult;
+  private sources: Source[] = [];
+  private httpPort?: number;
+  private sampleTimer?: NodeJS.Timeout;
+  private setupTimer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly ctx: ProxyContext) {
+    this.retention = new RetentionScheduler(ctx);
+  }
+
+  /** Samples ingest rates, enforces retention where that is the proxy's job, and runs setup unless `setupOnStart=false`. */
+  start(options: StartOptions = {}): void {
+    this.attach(options);
+    void this.sample();
+    this.sampleTimer = setInterval(() => void this.sample(), SAMPLE_INTERVAL_MS);
+    this.sampleTimer.unref();
+    this.retention.start();
+    if (this.ctx.config.setupOnStart) {
+      void this.setupWithRetry(SETUP_RETRY_FIRST_MS);
+    }
+  }
+
+  attach(options: StartOptions): void {
+    this.sources = options.sources ?? this.sources;
+    this.httpPort = options.httpPort ?? this.httpPort;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sampleTimer);
+    clearTimeout(this.setupTimer);
+    await this.retention.stop();
+  }
+
+  listeners() {
+    return listenerStatuses(this.ctx.config, this.sources, this.httpPort);
+  }
+
+  async sample(atMs = Date.now()): Promise<void> {
+    this.rates.add(atMs, countsBy(await this.ctx.metrics.received.get(), 'source'));
+  }
+
+  /** Runs setup and remembers the result for status; failures are logged with their hints. */
+  async applySetup(options: Omit<SetupOptions, 'createUsers'> = {}): Promise<SetupResult> {
+    const { result } = await runSetup(this.ctx, options);
+    if (!options.dryRun) {
+      this.lastSetup = result;
+    }
+    for (const step of result.steps.filter((s) => s.outcome === 'failed' || s.outcome === 'warning')) {
+      this.ctx.logger[step.outcome === 'failed' ? 'error' : 'warn']({ step: step.id, hint: step.hint }, `setup: ${step.title}: ${step.detail}`);
+    }
+    return result;
+  }
+
+  status(): Promise<StatusResponse> {
+    return collectStatus(this.ctx, {
+      rates: this.rates,
+      listeners: this.listeners(),
+      lastSetup: this.lastSetup,
+      lastRetentionRun: this.retention.lastRun,
+    });
+  }
+
+  private async setupWithRetry(delayMs: number): Promise<void> {
+    const result = await this.applySetup().catch((err: Error) => {
+      this.ctx.logger.error({ err }, 'setup: unexpected failure');
+      return undefined;
+    });
+    if (result?.ok || this.stopped) {
+      return;
+    }
+    this.ctx.logger.warn({ retryInMs: delayMs }, 'setup did not complete; the proxy keeps serving and retries');
+    this.setupTimer = setTimeout(() => void this.setupWithRetry(Math.min(delayMs * 2, SETUP_RETRY_MAX_MS)), delayMs);
+    this.setupTimer.unref();
+  }
+}
+
+const byContext = new WeakMap<ProxyContext, Operations>();
+
+/** The operations of this proxy (created on first use, so routes work before or without `serve` starting them). */
+export function operationsFor(ctx: ProxyContext): Operations {
+  let ops = byContext.get(ctx);
+  if (!ops) {
+    ops = new Operations(ctx);
+    byContext.set(ctx, ops);
+  }
+  return ops;
+}

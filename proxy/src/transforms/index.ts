@@ -1,0 +1,2 @@
+export { transformMessage, transformOptionsFromConfig } from './transform';
+export type { TransformOptions, TransformResult } from './transform';

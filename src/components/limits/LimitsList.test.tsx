@@ -1,0 +1,186 @@
+import React from 'react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import LimitsPage from '../../pages/LimitsPage';
+import { labels, selectors } from '../../selectors';
+import { counter, limitView, LIMITS_BASE, limitsRoutes, relay, RelayFailure, renderApp } from './testing/relayMock';
+
+jest.mock('@grafana/runtime', () => require('./testing/relayMock').runtimeMock());
+// Grafana UI renders slowly in jsdom on a shared machine; this is not a performance assertion.
+jest.setTimeout(20_000);
+
+const sel = selectors.limits;
+const LIMITS = [
+  limitView({ id: 1, name: 'Instance cap', type: 'instance', rate: 100, period: 'hour', counters: [counter(1, 'instance.hour', 10, 100)] }),
+  limitView({
+    id: 2,
+    name: 'Alice daily',
+    type: 'instance.user',
+    rate: 100,
+    period: 'day',
+    userId: 7,
+    userName: 'Alice Admin',
+    counters: [counter(2, 'instance.user:7.day', 80, 100)],
+  }),
+  limitView({
+    id: 3,
+    name: 'Per user on db',
+    type: 'instance.each_user.service',
+    rate: 10,
+    period: 'minute',
+    serviceId: 4,
+    serviceName: 'db',
+    verb: 'GET',
+    counters: [counter(3, 'instance.each_user:7.service:4.verb:GET.minute', 9, 10), counter(3, 'instance.each_user:8.service:4.verb:GET.minute', 2, 10)],
+  }),
+];
+
+function serve(extra: (call: (typeof relay.calls)[number]) => unknown = () => ({})) {
+  relay.reset((call) => (call.method === 'GET' && call.path === 'limits' ? { limits: LIMITS } : extra(call)));
+}
+
+const renderList = (settings = {}) => renderApp(LIMITS_BASE, limitsRoutes(<LimitsPage />), settings);
+
+describe('Limits list', () => {
+  it('shows each limit with its type, rate, names and a counter bar coloured by use', async () => {
+    serve();
+    renderList();
+    expect(await screen.findByTestId(sel.list.rowName(1))).toHaveTextContent('Instance cap');
+    const table = screen.getByTestId(sel.list.table);
+    expect(within(table).getByText('100 / hour')).toBeInTheDocument();
+    expect(within(table).getByText('100 / day')).toBeInTheDocument();
+    expect(within(table).getByText('Service by Each User')).toBeInTheDocument();
+    expect(within(table).getByText('Alice Admin')).toBeInTheDocument();
+    expect(within(table).getAllByText('All verbs')).toHaveLength(2);
+    expect(within(table).getByText('GET')).toBeInTheDocument();
+    // 10 % → green, 80 % → yellow, busiest user 90 % → red.
+    expect(screen.getByTestId(sel.list.counterBar(1))).toHaveAttribute('data-level', 'ok');
+    expect(screen.getByTestId(sel.list.counterBar(2))).toHaveAttribute('data-level', 'warning');
+    expect(screen.getByTestId(sel.list.counterBar(3))).toHaveAttribute('data-level', 'critical');
+    expect(within(table).getByText('9 / 10 per user (busiest)')).toBeInTheDocument();
+    expect(within(table).getByText('2 users, 11 calls in total')).toBeInTheDocument();
+  });
+
+  it('warns on the row a broader limit shadows, and only there', async () => {
+    serve();
+    renderList();
+    // Instance 100/hour allows more than Alice's 100/day, but fewer than the per-user 10/minute on db.
+    await screen.findByTestId(sel.list.rowName(1));
+    expect(screen.queryByTestId(sel.list.rowWarnings(1))).not.toBeInTheDocument();
+    expect(screen.queryByTestId(sel.list.rowWarnings(2))).not.toBeInTheDocument();
+    expect(screen.getByTestId(sel.list.rowWarnings(3))).toHaveAttribute('aria-label', expect.stringContaining('Instance limit "Instance cap"'));
+  });
+
+  it('filters rows by the search box', async () => {
+    serve();
+    renderList();
+    await screen.findByTestId(sel.list.rowName(1));
+    fireEvent.change(screen.getByTestId(sel.list.search), { target: { value: 'alice' } });
+    expect(screen.getByTestId(sel.list.rowName(2))).toBeInTheDocument();
+    expect(screen.queryByTestId(sel.list.rowName(1))).not.toBeInTheDocument();
+  });
+
+  it('deletes a limit only after confirmation', async () => {
+    serve();
+    renderList();
+    fireEvent.click(await screen.findByTestId(sel.list.delete(2)));
+    expect(screen.getByText('Delete the limit "Alice daily"? Its counters are cleared too.')).toBeInTheDocument();
+    expect(relay.writes()).toHaveLength(0);
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limits/2' })]));
+  });
+
+  it('resets a counter after "Clear counter for {name}?", and says each-user counters go all at once', async () => {
+    serve();
+    renderList();
+    fireEvent.click(await screen.findByTestId(sel.list.resetCounter(3)));
+    expect(screen.getByText('Clear counter for Per user on db?')).toBeInTheDocument();
+    expect(screen.getByText(/can only clear them all at once/)).toBeInTheDocument();
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Clear counter' }));
+    await waitFor(() => expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limit-counters/3' })]));
+  });
+
+  it('applies bulk actions to the selected limits and lists what DreamFactory refused', async () => {
+    serve((call) => (call.path === 'limits/bulk' ? { done: [1], failed: [{ id: 2, error: 'Record not found.' }] } : {}));
+    renderList();
+    fireEvent.click(await screen.findByTestId(sel.list.rowSelect(1)));
+    fireEvent.click(screen.getByTestId(sel.list.rowSelect(2)));
+    fireEvent.click(screen.getByTestId(sel.bulk.deactivate));
+    await waitFor(() => expect(relay.writes()).toEqual([expect.objectContaining({ path: 'limits/bulk', body: { action: 'deactivate', ids: [1, 2] } })]));
+    expect(await screen.findByTestId(sel.bulk.result)).toHaveTextContent('Alice daily: Record not found.');
+
+    fireEvent.click(screen.getByTestId(sel.bulk.delete));
+    expect(screen.getByText('Delete Alice daily? Their counters are cleared too.')).toBeInTheDocument();
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(relay.writes()[1]).toEqual(expect.objectContaining({ body: { action: 'delete', ids: [2] } })));
+  });
+
+  it('gives a Viewer no enabled write control and says why', async () => {
+    serve();
+    relay.user.orgRole = 'Viewer';
+    renderList();
+    await screen.findByTestId(sel.list.rowName(1));
+    fireEvent.click(screen.getByTestId(sel.list.rowSelect(1)));
+    const writeControls = [
+      sel.list.newButton,
+      sel.list.edit(1),
+      sel.list.delete(1),
+      sel.list.resetCounter(1),
+      sel.list.rowActive(1),
+      sel.bulk.activate,
+      sel.bulk.deactivate,
+      sel.bulk.delete,
+      sel.bulk.resetCounters,
+    ];
+    for (const id of writeControls) {
+      const control = screen.getByTestId(id);
+      expect(control.hasAttribute('disabled') || control.getAttribute('aria-disabled') === 'true').toBe(true);
+    }
+    expect(screen.getAllByTestId(sel.readOnlyNotice).length).toBeGreaterThanOrEqual(writeControls.length);
+    fireEvent.mouseEnter(screen.getAllByTestId(sel.readOnlyNotice)[0]);
+    expect(await screen.findByText(labels.limits.readOnly('Admin'))).toBeInTheDocument();
+  });
+
+  it('lets an Editor write when the app allows Editors, through the Editor routes', async () => {
+    serve();
+    relay.user.orgRole = 'Editor';
+    renderList({ limitWriteRole: 'Editor' });
+    fireEvent.click(await screen.findByTestId(sel.list.rowActive(1)));
+    await waitFor(() =>
+      expect(relay.writes()).toEqual([expect.objectContaining({ method: 'PATCH', path: 'limits/1', editorRoute: true, body: { is_active: false } })])
+    );
+  });
+
+  it('shows a 403 as missing permission', async () => {
+    serve((call) => {
+      throw new RelayFailure(403, { error: 'Forbidden', source: 'permission' });
+    });
+    renderList();
+    fireEvent.click(await screen.findByTestId(sel.list.rowActive(1)));
+    expect(await screen.findByText("You don't have permission to change limits")).toBeInTheDocument();
+  });
+
+  it('shows DreamFactory being unreachable with the proxy message', async () => {
+    relay.reset(() => {
+      throw new RelayFailure(502, { error: 'connect ECONNREFUSED 127.0.0.1:8080', source: 'unreachable' });
+    });
+    renderList();
+    const alert = await screen.findByTestId(selectors.proxyError);
+    expect(alert).toHaveTextContent('DreamFactory is unreachable');
+    expect(alert).toHaveTextContent('connect ECONNREFUSED 127.0.0.1:8080');
+  });
+
+  it('points to datasource setup when no Insights datasource exists', async () => {
+    serve();
+    relay.datasources = [];
+    renderList();
+    expect(await screen.findByTestId(selectors.proxyError)).toHaveTextContent(labels.limits.noDatasource);
+    expect(screen.getByRole('link', { name: 'Connections → Data sources' })).toHaveAttribute('href', '/connections/datasources/new');
+    expect(relay.calls).toHaveLength(0);
+  });
+
+  it('says so when DreamFactory has no limits', async () => {
+    relay.reset(() => ({ limits: [] }));
+    renderList();
+    expect(await screen.findByTestId(sel.list.empty)).toHaveTextContent('No limits yet');
+  });
+});

@@ -1,0 +1,142 @@
+import React, { useMemo } from 'react';
+import { Checkbox, Icon, InteractiveTable, Stack, Switch, Text, Tooltip, type Column } from '@grafana/ui';
+import { selectors } from '../../selectors';
+import { CounterBar } from './CounterBar';
+import { WriteGuard } from './WriteGuard';
+import { RowActions, type RowAction } from './RowActions';
+import type { LimitRow } from './limitRows';
+
+interface Props {
+  rows: LimitRow[];
+  selected: ReadonlySet<number>;
+  onSelect: (ids: number[], selected: boolean) => void;
+  onAction: (action: RowAction, row: LimitRow) => void;
+  onToggleActive: (row: LimitRow, active: boolean) => void;
+}
+
+export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive }: Props) {
+  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  const columns = useMemo<Array<Column<LimitRow>>>(
+    () => [
+      {
+        id: 'select',
+        disableGrow: true,
+        header: () => (
+          <Checkbox
+            aria-label="Select all limits"
+            data-testid={selectors.limits.list.selectAll}
+            value={allSelected}
+            onChange={() => onSelect(rows.map((r) => r.id), !allSelected)}
+          />
+        ),
+        cell: ({ row: { original } }) => (
+          <Checkbox
+            aria-label={`Select ${original.name}`}
+            data-testid={selectors.limits.list.rowSelect(original.id)}
+            value={selected.has(original.id)}
+            onChange={() => onSelect([original.id], !selected.has(original.id))}
+          />
+        ),
+      },
+      {
+        id: 'isActive',
+        header: 'Active',
+        sortType: 'basic',
+        disableGrow: true,
+        cell: ({ row: { original } }) => (
+          <WriteGuard>
+            <Switch
+              aria-label={`${original.name} active`}
+              data-testid={selectors.limits.list.rowActive(original.id)}
+              value={original.isActive}
+              onChange={() => onToggleActive(original, !original.isActive)}
+            />
+          </WriteGuard>
+        ),
+      },
+      {
+        id: 'name',
+        header: 'Name',
+        sortType: 'alphanumeric',
+        cell: ({ row: { original } }) => <NameCell row={original} />,
+      },
+      { id: 'typeLabel', header: 'Type', sortType: 'alphanumeric' },
+      {
+        id: 'ratePerSecond',
+        header: 'Rate',
+        sortType: 'number',
+        cell: ({ row: { original } }) => original.rateText,
+      },
+      {
+        id: 'usage',
+        header: 'Counter',
+        sortType: 'number',
+        cell: ({ row: { original } }) => <CounterCell row={original} />,
+      },
+      { id: 'userName', header: 'User', sortType: 'alphanumeric' },
+      { id: 'roleName', header: 'Role', sortType: 'alphanumeric' },
+      { id: 'serviceName', header: 'Service', sortType: 'alphanumeric' },
+      { id: 'endpoint', header: 'Endpoint', sortType: 'alphanumeric' },
+      { id: 'verb', header: 'Verb', sortType: 'alphanumeric' },
+      {
+        id: 'actions',
+        disableGrow: true,
+        cell: ({ row: { original } }) => <RowActions row={original} onAction={onAction} />,
+      },
+    ],
+    [rows, selected, allSelected, onSelect, onAction, onToggleActive]
+  );
+  return (
+    <div data-testid={selectors.limits.list.table}>
+      <InteractiveTable columns={columns} data={rows} getRowId={(row) => String(row.id)} initialSortBy={INITIAL_SORT} />
+    </div>
+  );
+}
+
+const INITIAL_SORT = [{ id: 'name', desc: false }];
+
+function NameCell({ row }: { row: LimitRow }) {
+  return (
+    <Stack gap={1} alignItems="center">
+      <span data-testid={selectors.limits.list.rowName(row.id)}>{row.name}</span>
+      {row.warnings.length > 0 && (
+        <Tooltip content={<WarningList warnings={row.warnings} />}>
+          <span data-testid={selectors.limits.list.rowWarnings(row.id)} aria-label={row.warnings.join(' ')}>
+            <Icon name="exclamation-triangle" className="text-warning" />
+          </span>
+        </Tooltip>
+      )}
+    </Stack>
+  );
+}
+
+function WarningList({ warnings }: { warnings: string[] }) {
+  return (
+    <ul style={{ paddingLeft: 16 }}>
+      {warnings.map((w) => (
+        <li key={w}>{w}</li>
+      ))}
+    </ul>
+  );
+}
+
+function CounterCell({ row }: { row: LimitRow }) {
+  const { counter } = row;
+  const perUser = counter.perUser;
+  return (
+    <Stack direction="column" gap={0}>
+      <CounterBar
+        attempts={counter.attempts}
+        max={counter.max}
+        label={perUser ? `${row.name}: busiest user's counter` : `${row.name} counter`}
+        caption={perUser ? 'per user (busiest)' : undefined}
+        testId={selectors.limits.list.counterBar(row.id)}
+      />
+      {perUser && (
+        <Text variant="bodySmall" color="secondary">
+          {perUser.users} {perUser.users === 1 ? 'user' : 'users'}, {perUser.totalAttempts} calls in total
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,75 @@
+/** The Limits table's rows: a limit plus everything shown or sorted on, computed once per load. Pure. */
+import type { LimitView } from '../../shared/limits-api';
+import { hierarchyWarnings, limitTypeInfo, parsePeriod, toLimitInput } from '../../shared/limits';
+import { summarizeCounters, type CounterSummary } from './counterSummary';
+
+export interface LimitRow {
+  id: number;
+  name: string;
+  isActive: boolean;
+  typeLabel: string;
+  eachUser: boolean;
+  /** `1000 / hour`. */
+  rateText: string;
+  /** For sorting rates across periods. */
+  ratePerSecond: number;
+  counter: CounterSummary;
+  /** Share of the shown counter used, for sorting. */
+  usage: number;
+  userName: string;
+  roleName: string;
+  serviceName: string;
+  endpoint: string;
+  verb: string;
+  warnings: string[];
+  limit: LimitView;
+}
+
+export function rateText(rate: number, period: string): string {
+  return `${rate} / ${(parsePeriod(period)?.label ?? period).toLowerCase()}`;
+}
+
+export function toLimitRows(limits: readonly LimitView[]): LimitRow[] {
+  const forWarnings = limits.map((l) => ({ ...toLimitInput(l), id: l.id }));
+  return limits.map((limit, i) => {
+    const type = limitTypeInfo(limit.type);
+    const eachUser = type?.eachUser ?? false;
+    const counter = summarizeCounters(limit, eachUser);
+    const seconds = parsePeriod(limit.period)?.seconds ?? limit.periodSeconds;
+    return {
+      id: limit.id,
+      name: limit.name,
+      isActive: limit.isActive,
+      typeLabel: type?.label ?? limit.typeLabel ?? limit.type,
+      eachUser,
+      rateText: rateText(limit.rate, limit.period),
+      ratePerSecond: seconds > 0 ? limit.rate / seconds : 0,
+      counter,
+      usage: counter.max > 0 ? counter.attempts / counter.max : 0,
+      userName: nameOrId(limit.userName, limit.userId),
+      roleName: nameOrId(limit.roleName, limit.roleId),
+      serviceName: nameOrId(limit.serviceName, limit.serviceId),
+      endpoint: limit.endpoint ?? '',
+      verb: limit.verb ?? 'All verbs',
+      warnings: hierarchyWarnings(forWarnings[i], forWarnings),
+      limit,
+    };
+  });
+}
+
+/** A deleted user/role/service has no name any more; show its id rather than nothing. */
+function nameOrId(name: string | null, id: number | null): string {
+  return name ?? (id === null ? '' : `#${id}`);
+}
+
+/** Case-insensitive match on every text column and the description. */
+export function filterRows(rows: readonly LimitRow[], search: string): LimitRow[] {
+  const needle = search.trim().toLowerCase();
+  if (!needle) {
+    return [...rows];
+  }
+  return rows.filter((row) =>
+    [row.name, row.limit.description ?? '', row.typeLabel, row.userName, row.roleName, row.serviceName, row.endpoint, row.verb, row.rateText]
+      .some((text) => text.toLowerCase().includes(needle))
+  );
+}

@@ -1,0 +1,69 @@
+import React from 'react';
+import { Combobox, InlineField, InlineFieldRow, Input, RadioButtonGroup } from '@grafana/ui';
+import { labels, selectors } from '../../../selectors';
+import { DEFAULT_DIMENSION_SIZE, Dimension, TimeseriesQuery, dimension } from '../../../shared/query';
+import { parseSize } from './editorState';
+import { EMPTY_BUCKET_OPTIONS, dimensionOptions } from './options';
+import { UserLabelField } from './UserLabelField';
+
+interface Props {
+  query: TimeseriesQuery;
+  onChange: (query: TimeseriesQuery) => void;
+}
+
+const text = labels.datasource.queryEditor;
+const ids = selectors.datasource.queryEditor;
+const NO_SPLIT = '';
+const SPLIT_OPTIONS = [{ label: 'Nothing (one total series)', value: NO_SPLIT }, ...dimensionOptions()];
+
+export function TimeseriesSection({ query, onChange }: Props) {
+  const split = query.splitBy;
+  const onSplitChange = (value: Dimension | typeof NO_SPLIT) =>
+    onChange({ ...query, splitBy: value ? dimension(value, split?.size ?? 10, split?.order) : undefined });
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField label={text.splitBy} labelWidth={16} tooltip="One series per bucket of this dimension">
+          <Combobox<string>
+            data-testid={ids.splitBy}
+            width={28}
+            options={SPLIT_OPTIONS}
+            value={split?.dimension ?? NO_SPLIT}
+            onChange={(option) => onSplitChange(option.value as Dimension | typeof NO_SPLIT)}
+          />
+        </InlineField>
+        {split && (
+          <InlineField label={text.size} tooltip="Top N series; the rest are left out">
+            <Input
+              key={split.size}
+              type="number"
+              min={1}
+              width={10}
+              data-testid={ids.splitSize}
+              defaultValue={split.size}
+              onBlur={(event) =>
+                onChange({ ...query, splitBy: { ...split, size: parseSize(event.currentTarget.value, split.size ?? DEFAULT_DIMENSION_SIZE) } })
+              }
+            />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField label={text.interval} labelWidth={16} tooltip="auto follows the panel; or a fixed interval like 1m, 1h">
+          <Input
+            key={query.interval}
+            width={12}
+            data-testid={ids.interval}
+            defaultValue={query.interval}
+            placeholder="auto"
+            onBlur={(event) => onChange({ ...query, interval: event.currentTarget.value.trim() || 'auto' })}
+          />
+        </InlineField>
+        <InlineField label={text.emptyBuckets} data-testid={ids.emptyBuckets}>
+          <RadioButtonGroup options={EMPTY_BUCKET_OPTIONS} value={query.emptyBuckets} onChange={(emptyBuckets) => onChange({ ...query, emptyBuckets })} />
+        </InlineField>
+      </InlineFieldRow>
+      {split?.dimension === 'user' && <UserLabelField value={query.userLabel} onChange={(userLabel) => onChange({ ...query, userLabel })} />}
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+/** The datasource's "Save & test" verdict from the proxy's per-upstream health report. Pure. */
+import type { TestDataSourceResponse } from '@grafana/data';
+import type { DatasourceHealthResponse, UpstreamHealth } from './types';
+
+const UPSTREAMS: Array<{ key: keyof DatasourceHealthResponse; label: string }> = [
+  { key: 'proxy', label: 'Insights proxy' },
+  { key: 'elasticsearch', label: 'Elasticsearch' },
+  { key: 'dreamfactory', label: 'DreamFactory' },
+];
+
+function describe(label: string, health: UpstreamHealth | undefined): string {
+  if (!health) {
+    return `${label}: not reported`;
+  }
+  const version = health.version ? ` (${health.version})` : '';
+  const detail = health.message ? `: ${health.message}` : '';
+  return `${label}${version} ${health.ok ? 'OK' : 'FAILED'}${detail}`;
+}
+
+export function healthVerdict(report: DatasourceHealthResponse): TestDataSourceResponse {
+  const entries = UPSTREAMS.map(({ key, label }) => ({ ok: report[key]?.ok === true, line: describe(label, report[key]) }));
+  const failed = entries.filter((entry) => !entry.ok);
+  if (failed.length) {
+    return {
+      status: 'error',
+      message: failed.map((entry) => entry.line).join('; '),
+      details: { message: entries.map((entry) => entry.line).join('\n') },
+    };
+  }
+  return { status: 'success', message: entries.map((entry) => entry.line).join('; ') };
+}
+
+/** When the proxy itself cannot be reached, Grafana's datasource proxy answers instead; say which hop failed. */
+export function unreachableVerdict(status: number | undefined, detail: string): TestDataSourceResponse {
+  if (status === 401 || status === 403) {
+    return {
+      status: 'error',
+      message: `The Insights proxy refused the token (${status}): check that "Proxy token" equals the proxy's PROXY_TOKEN`,
+    };
+  }
+  const where = status ? `HTTP ${status}` : 'no response';
+  return { status: 'error', message: `Insights proxy unreachable (${where}): ${detail}. Check the proxy URL and that the proxy runs.` };
+}

@@ -1,0 +1,118 @@
+/**
+ * Wire types of the proxy's operations API: GET /api/status, POST /api/setup, POST /api/doctor. Shared by the proxy
+ * (which builds them) and the app's Status page (which shows them). Nothing here ever carries a secret.
+ * Pure types with no imports, like the other wire files here.
+ */
+
+/** An ingest source, e.g. `gelf_udp` (the proxy's SourceName). */
+export type SourceId = string;
+
+/** One step of a setup run or plan. `would-*` only in dry runs. */
+export type StepOutcome = 'ok' | 'unchanged' | 'created' | 'updated' | 'would-create' | 'would-update' | 'warning' | 'failed' | 'skipped';
+
+export interface SetupStep {
+  id: 'connect' | 'privileges' | 'retention' | 'template' | 'conflicts' | 'users' | 'provisioning';
+  title: string;
+  outcome: StepOutcome;
+  detail: string;
+  /** What to do about a failure or warning. */
+  hint?: string;
+}
+
+export type RetentionMode = 'ilm' | 'proxy' | 'off';
+
+export interface SetupResult {
+  ok: boolean;
+  dryRun: boolean;
+  finishedAt: string;
+  cluster?: { version: string; distribution: string };
+  retentionMode?: RetentionMode;
+  steps: SetupStep[];
+}
+
+export interface ListenerStatus {
+  source: SourceId;
+  enabled: boolean;
+  /** What to pick in DreamFactory's Logstash service (`protocol`); undefined for inputs DreamFactory cannot send to. */
+  dreamFactoryProtocol?: 'gelf' | 'udp' | 'tcp' | 'http';
+  transport: 'udp' | 'tcp' | 'http';
+  port: number;
+  path?: string;
+}
+
+export interface SourceStatus extends ListenerStatus {
+  /** Messages received per second, averaged over the last 1, 5 and 15 minutes (or since start, if shorter). */
+  rate1m: number;
+  rate5m: number;
+  rate15m: number;
+  received: number;
+  decoded: number;
+  dropped: number;
+  lastEventAt?: string;
+}
+
+export interface ElasticsearchStatus {
+  reachable: boolean;
+  url: string;
+  error?: string;
+  hint?: string;
+  version?: string;
+  clusterHealth?: string;
+  template?: { name: string; installed: boolean; installedVersion?: number; expectedVersion: number };
+  retention: { mode: RetentionMode | 'unknown'; days: number; policyName?: string; policyPresent?: boolean; lastRun?: RetentionRun };
+  todayIndex?: { name: string; exists: boolean; docsCount: number; storeBytes: number };
+  indices?: { count: number; docsCount: number; storeBytes: number; oldest?: string; newest?: string };
+}
+
+export interface RetentionRun {
+  at: string;
+  deleted: string[];
+  error?: string;
+}
+
+export interface DreamFactoryStatus {
+  configured: boolean;
+  reachable: boolean;
+  keyValid?: boolean;
+  version?: string;
+  error?: string;
+}
+
+export interface IngestStatus {
+  sources: SourceStatus[];
+  drops: Array<{ source: string; reason: string; count: number }>;
+  queue: { events: number; bytes: number };
+  indexed: number;
+  deadLettered: number;
+  lastEventAt?: string;
+}
+
+export interface StatusResponse {
+  generatedAt: string;
+  proxy: { version: string; startedAt: string; uptimeSeconds: number };
+  elasticsearch: ElasticsearchStatus;
+  dreamfactory: DreamFactoryStatus;
+  ingest: IngestStatus;
+  /** The last setup the proxy ran (at start or through POST /api/setup). */
+  lastSetup?: SetupResult;
+}
+
+export type DoctorStage = 'received' | 'transformed' | 'indexed' | 'searchable';
+
+export interface DoctorSourceResult {
+  source: SourceId;
+  ok: boolean;
+  /** Per stage: milliseconds after sending when it was observed; absent = not reached. */
+  stages: Partial<Record<DoctorStage, number>>;
+  failedStage?: DoctorStage | 'send';
+  cause?: string;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  tag: string;
+  finishedAt: string;
+  sources: DoctorSourceResult[];
+  /** Problems not tied to one source (Elasticsearch down, nothing enabled). */
+  problems: string[];
+}

@@ -1,0 +1,125 @@
+/**
+ * A real proxy ingest path in-process for the ingest-*.test.ts suites: every listener on an ephemeral 127.0.0.1 port,
+ * GELF HTTP on the proxy's own server, a disk queue in a temp dir and the sink writing to a real Elasticsearch.
+ */
+import type { FastifyInstance } from 'fastify';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Config, ConfigInput, loadConfig } from '../../proxy/src/config';
+import { createContext, ProxyContext } from '../../proxy/src/context';
+import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
+import { createLogger } from '../../proxy/src/logger';
+import { Ingest, startIngest } from '../../proxy/src/pipeline';
+import type { SourceName } from '../../proxy/src/pipeline-types';
+import { buildServer } from '../../proxy/src/server';
+
+export interface TestProxy {
+  ctx: ProxyContext;
+  ingest: Ingest;
+  /** http://127.0.0.1:<port> of the proxy's HTTP server (POST /gelf). */
+  httpUrl: string;
+  queueDir: string;
+  port(source: Exclude<SourceName, 'gelf_http'>): number;
+  /** Value of a Prometheus metric (e.g. insights_sink_indexed_total) for the given labels; 0 when never set. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+const LOOPBACK = { host: '127.0.0.1', port: 0 };
+
+export async function startTestProxy(
+  es: Config['elasticsearch'],
+  options: { queueDir?: string; overrides?: ConfigInput } = {}
+): Promise<TestProxy> {
+  const queueDir = options.queueDir ?? (await mkdtemp(join(tmpdir(), 'dfi-ingest-queue-')));
+  const config = loadConfig(
+    {},
+    {
+      server: LOOPBACK,
+      elasticsearch: es,
+      ingest: { gelfUdp: LOOPBACK, gelfTcp: LOOPBACK, jsonUdp: LOOPBACK, jsonTcp: LOOPBACK, jsonHttp: LOOPBACK },
+      queue: { dir: queueDir },
+      sink: { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 1000 },
+      setupOnStart: false,
+      ...options.overrides,
+    }
+  );
+  const ctx = createContext(config, createLogger(process.env.TEST_PROXY_LOG ?? 'silent'));
+  const ingest = await startIngest(ctx);
+  let app: FastifyInstance;
+  try {
+    app = await buildServer(ctx, ingest);
+    await app.listen(LOOPBACK);
+  } catch (err) {
+    await ingest.stop();
+    throw err;
+  }
+  const address = app.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : 0;
+  return {
+    ctx,
+    ingest,
+    queueDir,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    port(source) {
+      const found = ingest.sources.find((s) => s.name === source);
+      if (!found) {
+        throw new Error(`source ${source} is not running`);
+      }
+      return found.address().port;
+    },
+    async metric(name, labels = {}) {
+      const metric = ctx.metrics.registry.getSingleMetric(name);
+      const values = (await metric?.get())?.values ?? [];
+      const match = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want));
+      return match?.value ?? 0;
+    },
+    async stop(graceMs = 0) {
+      await app.close();
+      await ingest.stop({ graceMs });
+      await ctx.es.close();
+    },
+  };
+}
+
+export interface IndexedDoc<T> {
+  index: string;
+  id: string;
+  source: T;
+}
+
+/**
+ * Polls (refresh + search) until `count` documents match in `indexPattern`, or throws after `timeoutMs` with what
+ * was found. Returns every match (up to 10,000).
+ */
+export async function waitForDocs<T = Record<string, unknown>>(
+  es: ElasticsearchClient,
+  indexPattern: string,
+  count: number,
+  { timeoutMs = 60_000, query }: { timeoutMs?: number; query?: Record<string, unknown> } = {}
+): Promise<Array<IndexedDoc<T>>> {
+  const deadline = Date.now() + timeoutMs;
+  let found: Array<IndexedDoc<T>> = [];
+  while (Date.now() < deadline) {
+    try {
+      await es.refresh(indexPattern);
+      const res = await es.search<T>(indexPattern, { size: 10_000, query: query ?? { match_all: {} }, track_total_hits: true });
+      found = res.hits.hits.map((h) => ({ index: h._index, id: h._id!, source: h._source as T }));
+      if (found.length >= count) {
+        return found;
+      }
+    } catch {
+      // Elasticsearch may be restarting in the outage suite; keep polling until the deadline.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`expected ${count} documents in ${indexPattern}, found ${found.length} within ${timeoutMs} ms`);
+}
+
+/** POST a GELF JSON message to the proxy's /gelf route; resolves with the HTTP status. */
+export async function postGelf(httpUrl: string, body: unknown): Promise<number> {
+  const res = await fetch(`${httpUrl}/gelf`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  await res.arrayBuffer();
+  return res.status;
+}

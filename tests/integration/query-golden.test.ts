@@ -1,0 +1,101 @@
+/**
+ * Keeps the golden triples honest against real Elasticsearch. With RECORD_GOLDEN=1 it (re)records
+ * `proxy/src/query/__golden__/*`; otherwise it checks that today's Elasticsearch, given the same data, still produces
+ * the recorded frames. The unit test `proxy/src/query/golden.test.ts` runs builder + shaper over the recorded files.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dimension } from '../../src/shared/query';
+import type { InsightsQuery, QueryRequest } from '../../src/shared/query';
+import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
+import { PIT_KEEP_ALIVE } from '../../proxy/src/query/builder';
+import { buildCase, GOLDEN_DIR, goldenDirectory, readGolden, shapeCase } from '../../proxy/src/query/testing/golden';
+import { plainEs, uniquePrefix } from './env';
+import { ACTIVITY_DATASET, activityEvents, indexEvents, installTemplate } from './query-data';
+
+const { RANGE, START } = ACTIVITY_DATASET;
+const RECORD = process.env.RECORD_GOLDEN === '1';
+
+const CASES: Record<string, Omit<QueryRequest, 'queries'> & { query: InsightsQuery }> = {
+  'activity-calls-by-user': {
+    range: RANGE,
+    query: { refId: 'A', queryType: 'activity', groupBy: [dimension('user', 100)], showOther: true, shareOfTotal: true },
+  },
+  'activity-user-cut-seed-labels': {
+    range: RANGE,
+    query: { refId: 'A', queryType: 'activity', groupBy: [dimension('user', 4)], showOther: true, shareOfTotal: false, userLabel: 'seed' },
+  },
+  'activity-service-endpoint-nested-cut': {
+    range: RANGE,
+    query: { refId: 'A', queryType: 'activity', groupBy: [dimension('service', 3, 'key_asc'), dimension('endpoint', 2)], showOther: true, shareOfTotal: false },
+  },
+  'activity-status-level-filtered': {
+    range: RANGE,
+    query: {
+      refId: 'A',
+      queryType: 'activity',
+      groupBy: [dimension('statusClass', 10, 'key_asc'), dimension('statusCode', 10, 'key_asc'), dimension('level', 10)],
+      showOther: false,
+      shareOfTotal: false,
+      filters: { users: ['anonymous', '3'], methods: ['get'] },
+    },
+  },
+  'activity-empty-range': {
+    range: { from: '2020-01-01T00:00:00.000Z', to: '2020-01-02T00:00:00.000Z' },
+    query: { refId: 'A', queryType: 'activity', groupBy: [dimension('user', 100)], showOther: true, shareOfTotal: true },
+  },
+  'timeseries-split-user-null': {
+    range: { from: new Date(START - 2 * 3600000).toISOString(), to: new Date(START + 6 * 3600000).toISOString() },
+    query: { refId: 'B', queryType: 'timeseries', splitBy: dimension('user', 3), interval: '1h', emptyBuckets: 'null' },
+  },
+  'timeseries-total-auto-zero': {
+    range: RANGE,
+    intervalMs: 60000,
+    maxDataPoints: 24,
+    query: { refId: 'B', queryType: 'timeseries', interval: 'auto', emptyBuckets: 'zero', splitBy: null as unknown as undefined },
+  },
+  'logs-first-page': {
+    range: RANGE,
+    query: { refId: 'C', queryType: 'logs', limit: 5, filters: { statusClasses: ['5xx'] } },
+  },
+};
+
+describe('golden query triples against real Elasticsearch', () => {
+  let es: ElasticsearchClient;
+  const prefix = uniquePrefix('query-golden');
+
+  beforeAll(async () => {
+    es = new ElasticsearchClient(plainEs());
+    await installTemplate(es, prefix);
+    await indexEvents(es, prefix, activityEvents());
+  });
+
+  afterAll(async () => {
+    await es?.raw.indices.delete({ index: `${prefix}*` });
+    await es?.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
+    await es?.close();
+  });
+
+  it.each(Object.keys(CASES))('%s', async (name) => {
+    const { query, ...rest } = CASES[name];
+    const request: QueryRequest = { ...rest, queries: [query] };
+    let response;
+    if (query.queryType === 'logs') {
+      const pit = await es.openPointInTime(`${prefix}*`, PIT_KEEP_ALIVE);
+      response = await es.searchPointInTime(buildCase(request, pit));
+      await es.raw.closePointInTime({ id: pit });
+    } else {
+      response = await es.search(`${prefix}*`, buildCase(request));
+    }
+    const frames = shapeCase(request, response, goldenDirectory());
+    if (RECORD) {
+      const write = (kind: string, value: unknown) => writeFileSync(join(GOLDEN_DIR, `${name}.${kind}.json`), `${JSON.stringify(value, null, 2)}\n`);
+      write('query', { request, search: buildCase(request) });
+      write('es-response', response);
+      write('frames', frames);
+    } else if (query.queryType !== 'logs') {
+      // Log lines carry generated document ids, so only aggregations can be compared with a fresh index.
+      expect(frames).toEqual(readGolden(name, 'frames'));
+    }
+  });
+});

@@ -1,0 +1,44 @@
+/** A proxy wired to a real Elasticsearch index prefix and a DreamFactory directory, for the query suites. */
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../proxy/src/config';
+import { createContext, ProxyContext } from '../../proxy/src/context';
+import { createLogger } from '../../proxy/src/logger';
+import { buildServer } from '../../proxy/src/server';
+import type { FrameJSON, QueryRequest, QueryResponse } from '../../src/shared/query';
+import { plainEs } from './env';
+
+export const TOKEN = 'query-integration-token-0123';
+
+export interface QueryProxy {
+  app: FastifyInstance;
+  ctx: ProxyContext;
+  query(request: QueryRequest): Promise<QueryResponse>;
+  close(): Promise<void>;
+}
+
+export async function startQueryProxy(indexPrefix: string, df: { url?: string; apiKey?: string } = {}): Promise<QueryProxy> {
+  const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { ...plainEs(), indexPrefix }, dreamfactory: df });
+  const ctx = createContext(config, createLogger('silent'));
+  const app = await buildServer(ctx);
+  return {
+    app,
+    ctx,
+    async query(request) {
+      const response = await app.inject({ method: 'POST', url: '/api/query', headers: { 'x-insights-token': TOKEN }, payload: request });
+      if (response.statusCode !== 200) {
+        throw new Error(`POST /api/query answered ${response.statusCode}: ${response.body}`);
+      }
+      return response.json();
+    },
+    async close() {
+      await app.close();
+      await ctx.es.close();
+    },
+  };
+}
+
+/** A table frame as row objects keyed by field name. */
+export function rowsOf(frame: FrameJSON): Array<Record<string, unknown>> {
+  const length = frame.fields[0]?.values.length ?? 0;
+  return Array.from({ length }, (_, i) => Object.fromEntries(frame.fields.map((f) => [f.name, f.values[i]])));
+}
