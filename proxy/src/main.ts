@@ -1,12 +1,17 @@
 /**
  * Entry point: `proxy [serve]` runs the service; other commands are one-shot tools.
  *   npm run proxy                 # serve
+ *   npm run proxy -- setup        # Elasticsearch template + retention [--dry-run] [--create-users] [--write-provisioning DIR]
+ *   npm run proxy -- doctor       # test message through every enabled source of the running proxy
  */
 import { ConfigError, loadConfig } from './config';
 import { createContext } from './context';
 import { createLogger } from './logger';
 import { startIngest } from './pipeline';
 import { buildServer } from './server';
+import { setupCommand } from './setup/cli';
+import { doctorCommand } from './doctor/cli';
+import { operationsFor } from './status/operations';
 
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -14,13 +19,18 @@ async function serve(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const ctx = createContext(config, logger);
+  // Setup (template, retention) before ingest, so the day's first index is created with our mapping.
+  const ops = operationsFor(ctx);
+  await ops.start();
   const ingest = await startIngest(ctx);
   const app = await buildServer(ctx, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
+  ops.attach({ sources: ingest.sources, httpPort: config.server.port });
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await ops.stop();
     // In-flight bulk requests get a few seconds; whatever is not acknowledged replays from the queue on next start.
     await ingest.stop({ graceMs: SHUTDOWN_GRACE_MS });
     await ctx.es.close();
@@ -32,6 +42,8 @@ async function serve(): Promise<void> {
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
+  setup: setupCommand,
+  doctor: doctorCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

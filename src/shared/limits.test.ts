@@ -60,13 +60,26 @@ describe('computeKeyText', () => {
     [{ type: 'instance.service', period: '7-day', service_id: 5 }, 'instance.service:5.7-day'],
     [{ type: 'instance.user.service', period: 'day', user_id: 3, service_id: 5 }, 'instance.user:3.service:5.day'],
     [{ type: 'instance.each_user.service', period: 'day', service_id: 5 }, 'instance.each_user:.service:5.day'],
-    [{ type: 'instance.service.endpoint', period: 'hour', service_id: 5, endpoint: '/_table/contact/' }, 'instance.service:5.endpoint:_table/contact.hour'],
+    [
+      { type: 'instance.service.endpoint', period: 'hour', service_id: 5, endpoint: '/_table/contact/' },
+      'instance.service:5.endpoint:_table/contact.hour',
+    ],
     [{ type: 'instance.service.endpoint', period: 'hour', service_id: 5 }, 'instance.service:5.endpoint:.hour'],
     [
-      { type: 'instance.user.service.endpoint', period: '30-day', user_id: 3, service_id: 5, endpoint: '_table/*', verb: 'GET' },
+      {
+        type: 'instance.user.service.endpoint',
+        period: '30-day',
+        user_id: 3,
+        service_id: 5,
+        endpoint: '_table/*',
+        verb: 'GET',
+      },
       'instance.user:3.service:5.endpoint:_table/*.verb:GET.30-day',
     ],
-    [{ type: 'instance.each_user.service.endpoint', period: 'minute', service_id: 5, endpoint: 'x' }, 'instance.each_user:.service:5.endpoint:x.minute'],
+    [
+      { type: 'instance.each_user.service.endpoint', period: 'minute', service_id: 5, endpoint: 'x' },
+      'instance.each_user:.service:5.endpoint:x.minute',
+    ],
     // ids a type does not use never reach the key
     [{ type: 'instance.role', period: 'minute', role_id: 2, user_id: 3, service_id: 5 }, 'instance.role:2.minute'],
   ])('%j → %s', (fields, key) => {
@@ -74,7 +87,9 @@ describe('computeKeyText', () => {
   });
 
   it("fills the user into an each-user key for that user's counter", () => {
-    expect(computeKeyText({ type: 'instance.each_user.service', period: 'day', service_id: 5 }, 4)).toBe('instance.each_user:4.service:5.day');
+    expect(computeKeyText({ type: 'instance.each_user.service', period: 'day', service_id: 5 }, 4)).toBe(
+      'instance.each_user:4.service:5.day'
+    );
   });
 });
 
@@ -91,8 +106,14 @@ describe('validateLimit', () => {
     ['service by user', { ...base, type: 'instance.user.service', user_id: 4, service_id: 5 }],
     ['service by each user', { ...base, type: 'instance.each_user.service', service_id: 5 }],
     ['endpoint without endpoint', { ...base, type: 'instance.service.endpoint', service_id: 5 }],
-    ['endpoint by user', { ...base, type: 'instance.user.service.endpoint', user_id: 3, service_id: 5, endpoint: '_table/a' }],
-    ['endpoint by each user', { ...base, type: 'instance.each_user.service.endpoint', service_id: 5, endpoint: '_table/*' }],
+    [
+      'endpoint by user',
+      { ...base, type: 'instance.user.service.endpoint', user_id: 3, service_id: 5, endpoint: '_table/a' },
+    ],
+    [
+      'endpoint by each user',
+      { ...base, type: 'instance.each_user.service.endpoint', service_id: 5, endpoint: '_table/*' },
+    ],
     ['rate as the admin UI sends it', { ...base, rate: '25', type: 'instance' }],
     ['period as an index', { ...base, period: 4, type: 'instance' }],
     ['lower-case verb', { ...base, type: 'instance', verb: 'get' }],
@@ -103,38 +124,130 @@ describe('validateLimit', () => {
   it.each<[string, LimitCandidate, string, string]>([
     ['rate 0', { ...base, rate: 0, type: 'instance' }, 'rate', 'Limit rate must be an integer. Limit not saved.'],
     ['rate 1.5', { ...base, rate: 1.5, type: 'instance' }, 'rate', 'Limit rate must be an integer. Limit not saved.'],
-    ['rate "ten"', { ...base, rate: 'ten', type: 'instance' }, 'rate', 'Limit rate must be an integer. Limit not saved.'],
-    ['negative rate', { ...base, rate: -3, type: 'instance' }, 'rate', 'Limit rate must be an integer. Limit not saved.'],
-    ['user without user_id', { ...base, type: 'instance.user' }, 'user_id', 'user_id must be specified with this limit type. Limit: L'],
-    ['user with unknown user', { ...base, type: 'instance.user', user_id: 99 }, 'user_id', 'user_id does not exist for L limit.'],
-    ['role without role_id', { ...base, type: 'instance.role' }, 'role_id', 'role_id must be specified with this limit type. Limit: L'],
-    ['role with unknown role', { ...base, type: 'instance.role', role_id: 9 }, 'role_id', 'No role_id exists for L limit.'],
-    ['service without service_id', { ...base, type: 'instance.service' }, 'service_id', 'service_id must be specified with this limit type.'],
-    ['service with unknown service', { ...base, type: 'instance.service', service_id: 9 }, 'service_id', 'No service exists for L limit.'],
-    ['each-user service without service_id', { ...base, type: 'instance.each_user.service' }, 'service_id', 'service_id must be specified with this limit type.'],
-    ['service by user without user', { ...base, type: 'instance.user.service', service_id: 5 }, 'user_id', 'user_id must be specified with this limit type. Limit: L'],
-    ['service by user, unknown user', { ...base, type: 'instance.user.service', user_id: 99, service_id: 5 }, 'user_id', 'No user_id exists for L limit.'],
-    ['service by user without service', { ...base, type: 'instance.user.service', user_id: 3 }, 'service_id', 'No service exists for L limit.'],
-    ['endpoint without service', { ...base, type: 'instance.service.endpoint' }, 'service_id', 'service_id must be specified with this limit type.'],
+    [
+      'rate "ten"',
+      { ...base, rate: 'ten', type: 'instance' },
+      'rate',
+      'Limit rate must be an integer. Limit not saved.',
+    ],
+    [
+      'negative rate',
+      { ...base, rate: -3, type: 'instance' },
+      'rate',
+      'Limit rate must be an integer. Limit not saved.',
+    ],
+    [
+      'user without user_id',
+      { ...base, type: 'instance.user' },
+      'user_id',
+      'user_id must be specified with this limit type. Limit: L',
+    ],
+    [
+      'user with unknown user',
+      { ...base, type: 'instance.user', user_id: 99 },
+      'user_id',
+      'user_id does not exist for L limit.',
+    ],
+    [
+      'role without role_id',
+      { ...base, type: 'instance.role' },
+      'role_id',
+      'role_id must be specified with this limit type. Limit: L',
+    ],
+    [
+      'role with unknown role',
+      { ...base, type: 'instance.role', role_id: 9 },
+      'role_id',
+      'No role_id exists for L limit.',
+    ],
+    [
+      'service without service_id',
+      { ...base, type: 'instance.service' },
+      'service_id',
+      'service_id must be specified with this limit type.',
+    ],
+    [
+      'service with unknown service',
+      { ...base, type: 'instance.service', service_id: 9 },
+      'service_id',
+      'No service exists for L limit.',
+    ],
+    [
+      'each-user service without service_id',
+      { ...base, type: 'instance.each_user.service' },
+      'service_id',
+      'service_id must be specified with this limit type.',
+    ],
+    [
+      'service by user without user',
+      { ...base, type: 'instance.user.service', service_id: 5 },
+      'user_id',
+      'user_id must be specified with this limit type. Limit: L',
+    ],
+    [
+      'service by user, unknown user',
+      { ...base, type: 'instance.user.service', user_id: 99, service_id: 5 },
+      'user_id',
+      'No user_id exists for L limit.',
+    ],
+    [
+      'service by user without service',
+      { ...base, type: 'instance.user.service', user_id: 3 },
+      'service_id',
+      'No service exists for L limit.',
+    ],
+    [
+      'endpoint without service',
+      { ...base, type: 'instance.service.endpoint' },
+      'service_id',
+      'service_id must be specified with this limit type.',
+    ],
     [
       'endpoint by user without endpoint',
       { ...base, type: 'instance.user.service.endpoint', user_id: 3, service_id: 5, endpoint: '//' },
       'endpoint',
       'endpoint must be specified with this limit type.',
     ],
-    ['bad verb', { ...base, type: 'instance.service.endpoint', service_id: 5, verb: 'FETCH' }, 'verb', 'Verb is invalid or not allowed.'],
+    [
+      'bad verb',
+      { ...base, type: 'instance.service.endpoint', service_id: 5, verb: 'FETCH' },
+      'verb',
+      'Verb is invalid or not allowed.',
+    ],
     ['bad type', { ...base, type: 'instance.app' }, 'type', 'Invalid data supplied. The selected type is invalid.'],
-    ['bad period', { ...base, type: 'instance', period: 'fortnight' }, 'period', 'Invalid data supplied. The selected period is invalid.'],
-    ['missing name', { rate: 1, period: 'day', type: 'instance' }, 'name', 'Invalid data supplied. The name field is required.'],
-    ['missing rate', { name: 'L', period: 'day', type: 'instance' }, 'rate', 'Invalid data supplied. The rate field is required.'],
-    ['missing type and period', { name: 'L', rate: 1 }, 'type', 'Invalid data supplied. The type field is required. The period field is required.'],
-  ])('refuses %s with DreamFactory\'s message', (_name, input, field, message) => {
+    [
+      'bad period',
+      { ...base, type: 'instance', period: 'fortnight' },
+      'period',
+      'Invalid data supplied. The selected period is invalid.',
+    ],
+    [
+      'missing name',
+      { rate: 1, period: 'day', type: 'instance' },
+      'name',
+      'Invalid data supplied. The name field is required.',
+    ],
+    [
+      'missing rate',
+      { name: 'L', period: 'day', type: 'instance' },
+      'rate',
+      'Invalid data supplied. The rate field is required.',
+    ],
+    [
+      'missing type and period',
+      { name: 'L', rate: 1 },
+      'type',
+      'Invalid data supplied. The type field is required. The period field is required.',
+    ],
+  ])("refuses %s with DreamFactory's message", (_name, input, field, message) => {
     expect(validateLimit(input, lookups)).toMatchObject({ field, message });
   });
 
-  it('checks in DreamFactory\'s order: rate before ids before the record rules', () => {
+  it("checks in DreamFactory's order: rate before ids before the record rules", () => {
     expect(validateLimit({ type: 'instance.user', rate: 0 })?.field).toBe('rate');
-    expect(validateLimit({ type: 'instance.user', rate: 2 })?.message).toBe('user_id must be specified with this limit type. Limit: ');
+    expect(validateLimit({ type: 'instance.user', rate: 2 })?.message).toBe(
+      'user_id must be specified with this limit type. Limit: '
+    );
   });
 
   it('skips existence checks without lookups', () => {
@@ -148,7 +261,12 @@ describe('validateLimit', () => {
       context: {
         error: [0],
         resource: [
-          { code: 400, context: { type: ['The selected type is invalid.'] }, message: 'Invalid data supplied. The selected type is invalid.', status_code: 400 },
+          {
+            code: 400,
+            context: { type: ['The selected type is invalid.'] },
+            message: 'Invalid data supplied. The selected type is invalid.',
+            status_code: 400,
+          },
         ],
       },
       message: 'Batch Error: Not all requested records could be created.',
@@ -178,7 +296,11 @@ describe('hierarchyWarnings', () => {
     ['instance 1000/hour is lower per second', limit({ id: 2, name: 'inst', type: 'instance', period: 'hour' }), true],
     ['instance 2000/minute is higher', limit({ id: 2, name: 'inst', type: 'instance', rate: 2000 }), false],
     ['inactive instance limit', limit({ id: 2, name: 'inst', type: 'instance', rate: 5, is_active: false }), false],
-    ['service limit on another service', limit({ id: 2, name: 's9', type: 'instance.service', rate: 5, service_id: 9 }), false],
+    [
+      'service limit on another service',
+      limit({ id: 2, name: 's9', type: 'instance.service', rate: 5, service_id: 9 }),
+      false,
+    ],
     ['instance limit for DELETE only', limit({ id: 2, name: 'del', type: 'instance', rate: 5, verb: 'DELETE' }), false],
   ])('%s → warns: %s', (_name, other, warns) => {
     const found = hierarchyWarnings(service, [service, other]).filter((w) => w.includes('trip first'));

@@ -21,7 +21,11 @@ export interface LimitTypeInfo {
   eachUser: boolean;
 }
 
-const info = (type: LimitType, label: string, needs: Partial<Record<'userId' | 'roleId' | 'serviceId' | 'endpoint', Need>> = {}) => ({
+const info = (
+  type: LimitType,
+  label: string,
+  needs: Partial<Record<'userId' | 'roleId' | 'serviceId' | 'endpoint', Need>> = {}
+) => ({
   type,
   label,
   userId: needs.userId ?? 'none',
@@ -41,7 +45,11 @@ export const LIMIT_TYPES: readonly LimitTypeInfo[] = [
   info('instance.user.service', 'Service by User', { userId: 'required', serviceId: 'required' }),
   info('instance.each_user.service', 'Service by Each User', { serviceId: 'required' }),
   info('instance.service.endpoint', 'Endpoint', { serviceId: 'required', endpoint: 'optional' }),
-  info('instance.user.service.endpoint', 'Endpoint by User', { userId: 'required', serviceId: 'required', endpoint: 'required' }),
+  info('instance.user.service.endpoint', 'Endpoint by User', {
+    userId: 'required',
+    serviceId: 'required',
+    endpoint: 'required',
+  }),
   info('instance.each_user.service.endpoint', 'Endpoint by Each User', { serviceId: 'required', endpoint: 'optional' }),
 ];
 
@@ -172,7 +180,10 @@ export function dfErrorFor(error: LimitValidationError, index = 0): DfErrorBody 
   }
   return {
     code: 1000,
-    context: { error: [index], resource: [{ code: 400, context: error.invalid, message: error.message, status_code: 400 }] },
+    context: {
+      error: [index],
+      resource: [{ code: 400, context: error.invalid, message: error.message, status_code: 400 }],
+    },
     message: BATCH_CREATE_ERROR,
     status_code: 400,
   };
@@ -337,7 +348,7 @@ export function hierarchyWarnings(limit: LimitForWarnings, allLimits: readonly L
     warnings.push('DreamFactory\'s "30 Days" period lasts 210 days (18144000 seconds), not 30 days.');
   }
   if (limitTypeInfo(limit.type)?.eachUser) {
-    warnings.push("Each-user counters can only be reset for all users at once, not for one user.");
+    warnings.push('Each-user counters can only be reset for all users at once, not for one user.');
   }
   return warnings;
 }

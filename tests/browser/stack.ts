@@ -27,13 +27,19 @@ const LOOPBACK = { host: '127.0.0.1', port: 0 };
 export const SEEDED_EVENTS = 400;
 const INDEX_WAIT_MS = 60_000;
 
-export interface HarnessStack {
+/** Where serve.ts leaves a running stack's details for specs run with HARNESS_REUSE=1. */
+export const STACK_FILE = join(__dirname, 'out', 'stack.json');
+
+export interface StackInfo {
   /** The shim: open pages here. */
   url: string;
   proxyUrl: string;
+  simulatorUrl: string;
   /** Held by the shim and the proxy only; specs use it to prove no response to the browser carries it. */
   proxyToken: string;
-  simulator: Simulator;
+}
+
+export interface HarnessStack extends StackInfo {
   stop(): Promise<void>;
 }
 
@@ -116,7 +122,7 @@ export async function startHarnessStack(): Promise<HarnessStack> {
       datasource: { ...DATASOURCE, jsonData: { proxyUrl: proxy.url }, secureJsonData: { proxyToken: token } },
     });
     stops.push(() => shim.close());
-    return { url: shim.url, proxyUrl: proxy.url, proxyToken: token, simulator, stop };
+    return { url: shim.url, proxyUrl: proxy.url, simulatorUrl: simulator.url, proxyToken: token, stop };
   } catch (err) {
     await stop();
     throw err;

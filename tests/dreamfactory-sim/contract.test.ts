@@ -8,12 +8,23 @@ import { startSimulator, type Simulator } from './server';
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ users: 12, admins: 2, seed: 7, apiKey: 'sim-key', jwtSecret: 'sim-secret', limits: false });
+  sim = await startSimulator({
+    users: 12,
+    admins: 2,
+    seed: 7,
+    apiKey: 'sim-key',
+    jwtSecret: 'sim-secret',
+    limits: false,
+  });
 });
 
 afterAll(() => sim.close());
 
-async function call(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; key?: string | null } = {}) {
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string>; key?: string | null } = {}
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== null) {
     headers['x-dreamfactory-api-key'] = options.key ?? sim.apiKey;
@@ -42,7 +53,7 @@ describe('auth', () => {
     expect(Object.keys(res.json.error)).toEqual(['code', 'context', 'message', 'status_code']);
   });
 
-  it('refuses a wrong API key with DreamFactory\'s 400 (html-escaped message)', async () => {
+  it("refuses a wrong API key with DreamFactory's 400 (html-escaped message)", async () => {
     const res = await call('GET', 'system/user', { key: 'wrong' });
     expect(res.status).toBe(400);
     expect(res.json).toEqual(
@@ -59,7 +70,7 @@ describe('auth', () => {
     expect(res.status).toBe(200);
   });
 
-  it('mints session tokens with DreamFactory\'s claims and accepts them as Bearer or header', async () => {
+  it("mints session tokens with DreamFactory's claims and accepts them as Bearer or header", async () => {
     const token = await sim.mintToken(1);
     const claims = decodeJwt(token);
     const admin = sim.store.users[0];
@@ -68,28 +79,53 @@ describe('auth', () => {
     expect(claims.jti).toHaveLength(16);
     expect(claims.exp! - claims.iat!).toBe(1440 * 60);
     expect(claims.nbf).toBe(claims.iat);
-    expect((await call('GET', 'system/user', { key: null, headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    expect((await call('GET', 'system/user', { key: null, headers: { 'x-dreamfactory-session-token': token } })).status).toBe(200);
+    expect(
+      (await call('GET', 'system/user', { key: null, headers: { authorization: `Bearer ${token}` } })).status
+    ).toBe(200);
+    expect(
+      (await call('GET', 'system/user', { key: null, headers: { 'x-dreamfactory-session-token': token } })).status
+    ).toBe(200);
   });
 
   it('forbids a non-admin session on system resources and rejects a forged token', async () => {
     const userToken = await sim.mintToken(sim.store.nonAdmins()[0].id);
-    const forbidden = await call('GET', 'system/user', { key: null, headers: { authorization: `Bearer ${userToken}` } });
+    const forbidden = await call('GET', 'system/user', {
+      key: null,
+      headers: { authorization: `Bearer ${userToken}` },
+    });
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.error.code).toBe(403);
-    const forged = await call('GET', 'system/user', { key: null, headers: { authorization: `Bearer ${userToken.slice(0, -4)}AAAA` } });
+    const forged = await call('GET', 'system/user', {
+      key: null,
+      headers: { authorization: `Bearer ${userToken.slice(0, -4)}AAAA` },
+    });
     expect(forged.status).toBe(401);
   });
 });
 
 describe('system/user and system/admin', () => {
-  it('lists only non-admins, with DreamFactory\'s fields and never secrets', async () => {
+  it("lists only non-admins, with DreamFactory's fields and never secrets", async () => {
     const res = await call('GET', 'system/user');
     expect(res.json.resource).toHaveLength(12);
     expect(res.json.resource.every((u: { id: number }) => u.id > 2)).toBe(true);
     expect(Object.keys(res.json.resource[0])).toEqual([
-      'id', 'name', 'username', 'first_name', 'last_name', 'last_login_date', 'email', 'is_active', 'phone', 'security_question',
-      'default_app_id', 'created_date', 'last_modified_date', 'created_by_id', 'last_modified_by_id', 'confirmed', 'expired',
+      'id',
+      'name',
+      'username',
+      'first_name',
+      'last_name',
+      'last_login_date',
+      'email',
+      'is_active',
+      'phone',
+      'security_question',
+      'default_app_id',
+      'created_date',
+      'last_modified_date',
+      'created_by_id',
+      'last_modified_by_id',
+      'confirmed',
+      'expired',
     ]);
     expect(res.text).not.toMatch(/password|is_sys_admin|remember_token/);
     expect(res.json.resource.some((u: { name: string | null }) => u.name === null)).toBe(true);
@@ -98,19 +134,30 @@ describe('system/user and system/admin', () => {
 
   it('lists admins with their real emails at system/admin', async () => {
     const res = await call('GET', 'system/admin?fields=id,email');
-    expect(res.json).toEqual({ resource: [{ id: 1, email: 'admin1@dreamfactory.example' }, { id: 2, email: 'admin2@dreamfactory.example' }] });
+    expect(res.json).toEqual({
+      resource: [
+        { id: 1, email: 'admin1@dreamfactory.example' },
+        { id: 2, email: 'admin2@dreamfactory.example' },
+      ],
+    });
   });
 
   it('filters, selects fields, pages and counts', async () => {
     const target = sim.store.nonAdmins()[3];
     const fragment = target.email.split('@')[0].slice(2, 7).toUpperCase();
-    const like = await call('GET', `system/user?fields=id,email&filter=${encodeURIComponent(`(email like '%${fragment}%')`)}`);
+    const like = await call(
+      'GET',
+      `system/user?fields=id,email&filter=${encodeURIComponent(`(email like '%${fragment}%')`)}`
+    );
     expect(like.json.resource).toContainEqual({ id: target.id, email: target.email });
 
     const inList = await call('GET', `system/user?fields=id&filter=${encodeURIComponent('id in (3,5)')}`);
     expect(inList.json).toEqual({ resource: [{ id: 3 }, { id: 5 }] });
 
-    const both = await call('GET', `system/user?fields=id&filter=${encodeURIComponent("(id >= 4) and (is_active=true) or (id = 3)")}`);
+    const both = await call(
+      'GET',
+      `system/user?fields=id&filter=${encodeURIComponent('(id >= 4) and (is_active=true) or (id = 3)')}`
+    );
     expect(both.json.resource[0]).toEqual({ id: 3 });
 
     const page = await call('GET', 'system/user?fields=id&limit=5&offset=5&include_count=true&order=id%20desc');
@@ -123,20 +170,26 @@ describe('system/user and system/admin', () => {
     expect((await call('GET', 'system/user?ids=4,3&fields=id')).json).toEqual({ resource: [{ id: 4 }, { id: 3 }] });
   });
 
-  it('refuses unknown filter fields with DreamFactory\'s message', async () => {
+  it("refuses unknown filter fields with DreamFactory's message", async () => {
     const res = await call('GET', `system/user?filter=${encodeURIComponent("(password like '%a%')")}`);
     expect(res.status).toBe(400);
     expect(res.json).toEqual(envelope(400, 400, 'Invalid or unparsable field in filter request: &#039;password&#039;'));
   });
 
   it('answers a record by id as a bare object and an admin id on system/user as not found', async () => {
-    expect((await call('GET', 'system/user/3?fields=id,email')).json).toEqual({ id: 3, email: sim.store.users[2].email });
+    expect((await call('GET', 'system/user/3?fields=id,email')).json).toEqual({
+      id: 3,
+      email: sim.store.users[2].email,
+    });
     const missing = await call('GET', 'system/user/1');
     expect(missing.status).toBe(404);
     expect(missing.json).toEqual(envelope(404, 404, 'Record with identifier &#039;1&#039; not found.'));
     const batch = await call('GET', 'system/user?ids=3,999');
     expect(batch.status).toBe(400);
-    expect(batch.json.error).toMatchObject({ code: 1000, message: 'Batch Error: Not all requested records could be retrieved.' });
+    expect(batch.json.error).toMatchObject({
+      code: 1000,
+      message: 'Batch Error: Not all requested records could be retrieved.',
+    });
   });
 
   it('lists roles and services of several types', async () => {
@@ -150,11 +203,15 @@ describe('system/limit', () => {
   const dbId = () => sim.store.services.find((s) => s.name === 'db')!.id as number;
 
   it('creates with 200 and ids only, or full records with fields=*', async () => {
-    const created = await call('POST', 'system/limit', { body: { resource: [{ name: 'Per user', type: 'instance.user', user_id: 3, rate: '5', period: 'minute' }] } });
+    const created = await call('POST', 'system/limit', {
+      body: { resource: [{ name: 'Per user', type: 'instance.user', user_id: 3, rate: '5', period: 'minute' }] },
+    });
     expect(created.status).toBe(200);
     expect(created.json).toEqual({ resource: [{ id: expect.any(Number) }] });
 
-    const full = await call('POST', 'system/limit?fields=*', { body: { name: 'DB per day', type: 'instance.service', service_id: dbId(), rate: 100, period: 2 } });
+    const full = await call('POST', 'system/limit?fields=*', {
+      body: { name: 'DB per day', type: 'instance.service', service_id: dbId(), rate: 100, period: 2 },
+    });
     expect(full.status).toBe(200);
     expect(full.json.resource[0]).toMatchObject({
       type: 'instance.service',
@@ -179,16 +236,29 @@ describe('system/limit', () => {
     const before = sim.store.limits.length;
     const rate = await call('POST', 'system/limit', { body: { name: 'x', type: 'instance', rate: 0, period: 'hour' } });
     expect(rate.json).toEqual(envelope(400, 400, 'Limit rate must be an integer. Limit not saved.'));
-    const user = await call('POST', 'system/limit', { body: { name: "O'Hara", type: 'instance.user', rate: 1, period: 'hour' } });
+    const user = await call('POST', 'system/limit', {
+      body: { name: "O'Hara", type: 'instance.user', rate: 1, period: 'hour' },
+    });
     expect(user.json.error.message).toBe('user_id must be specified with this limit type. Limit: O&#039;Hara');
-    const badType = await call('POST', 'system/limit', { body: { name: 'x', type: 'instance.app', rate: 1, period: 'hour' } });
+    const badType = await call('POST', 'system/limit', {
+      body: { name: 'x', type: 'instance.app', rate: 1, period: 'hour' },
+    });
     expect(badType.json).toEqual(
       envelope(400, 1000, 'Batch Error: Not all requested records could be created.', {
         error: [0],
-        resource: [{ code: 400, context: { type: ['The selected type is invalid.'] }, message: 'Invalid data supplied. The selected type is invalid.', status_code: 400 }],
+        resource: [
+          {
+            code: 400,
+            context: { type: ['The selected type is invalid.'] },
+            message: 'Invalid data supplied. The selected type is invalid.',
+            status_code: 400,
+          },
+        ],
       })
     );
-    const duplicate = await call('POST', 'system/limit', { body: { name: 'again', type: 'instance.user', user_id: 3, rate: 9, period: 'minute' } });
+    const duplicate = await call('POST', 'system/limit', {
+      body: { name: 'again', type: 'instance.user', user_id: 3, rate: 9, period: 'minute' },
+    });
     expect(duplicate.status).toBe(400);
     expect(duplicate.json.error.message).toBe('A limit already exists with those parameters. No records added.');
     expect(duplicate.json.error.context).toMatchObject({ key_text: 'instance.user:3.minute' });
@@ -196,10 +266,18 @@ describe('system/limit', () => {
   });
 
   it('patches by id (merged, key recomputed) and answers an unknown id with 400 code 404', async () => {
-    const { id } = (await call('POST', 'system/limit', { body: { name: 'Role', type: 'instance.role', role_id: 1, rate: 10, period: 'hour' } })).json.resource[0];
+    const { id } = (
+      await call('POST', 'system/limit', {
+        body: { name: 'Role', type: 'instance.role', role_id: 1, rate: 10, period: 'hour' },
+      })
+    ).json.resource[0];
     const patched = await call('PATCH', `system/limit/${id}`, { body: { role_id: 2, is_active: false } });
     expect(patched.json).toEqual({ id });
-    expect((await call('GET', `system/limit/${id}`)).json).toMatchObject({ key_text: 'instance.role:2.hour', is_active: false, rate: 10 });
+    expect((await call('GET', `system/limit/${id}`)).json).toMatchObject({
+      key_text: 'instance.role:2.hour',
+      is_active: false,
+      rate: 10,
+    });
     const put = await call('PUT', `system/limit?ids=${id}&fields=rate`, { body: { resource: [{ rate: 20 }] } });
     expect(put.json).toEqual({ resource: [{ rate: 20 }] });
     const missing = await call('PATCH', 'system/limit/9999', { body: { rate: 1 } });
@@ -209,11 +287,17 @@ describe('system/limit', () => {
 
   it('deletes by id, by ids and by body list, and refuses a delete naming nothing', async () => {
     const make = async (role: number) =>
-      (await call('POST', 'system/limit', { body: { name: `r${role}`, type: 'instance.role', role_id: role, rate: 1, period: '7-day' } })).json.resource[0].id;
+      (
+        await call('POST', 'system/limit', {
+          body: { name: `r${role}`, type: 'instance.role', role_id: role, rate: 1, period: '7-day' },
+        })
+      ).json.resource[0].id;
     const [a, b, c] = [await make(1), await make(3), await make(4)];
     expect((await call('DELETE', `system/limit/${a}`)).json).toEqual({ id: a });
     expect((await call('DELETE', `system/limit?ids=${b}`)).json).toEqual({ resource: [{ id: b }] });
-    expect((await call('DELETE', 'system/limit', { body: { resource: [{ id: c }] } })).json).toEqual({ resource: [{ id: c }] });
+    expect((await call('DELETE', 'system/limit', { body: { resource: [{ id: c }] } })).json).toEqual({
+      resource: [{ id: c }],
+    });
     const nothing = await call('DELETE', 'system/limit');
     expect(nothing.status).toBe(400);
     expect(nothing.json.error.message).toBe(
@@ -226,13 +310,17 @@ describe('system/limit_cache and counting', () => {
   it('moves counters, locks out with 429, resets one limit and flushes all', async () => {
     const [user] = sim.store.nonAdmins().filter((u) => u.is_active);
     const { id } = (
-      await call('POST', 'system/limit', { body: { name: 'Each', type: 'instance.each_user.service', service_id: 5, rate: 2, period: 'minute' } })
+      await call('POST', 'system/limit', {
+        body: { name: 'Each', type: 'instance.each_user.service', service_id: 5, rate: 2, period: 'minute' },
+      })
     ).json.resource[0];
     const calls = async (n: number) => {
       const response = await fetch(`${sim.url}/_sim/calls`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ calls: Array.from({ length: n }, () => ({ service: 'db', userId: user.id, auth: 'jwt' })) }),
+        body: JSON.stringify({
+          calls: Array.from({ length: n }, () => ({ service: 'db', userId: user.id, auth: 'jwt' })),
+        }),
       });
       return ((await response.json()) as { results: Array<{ status: number }> }).results.map((r) => r.status);
     };
@@ -241,7 +329,13 @@ describe('system/limit_cache and counting', () => {
     const listed = await call('GET', 'system/limit?related=limit_cache_by_limit_id');
     const entries = listed.json.resource.find((l: { id: number }) => l.id === id).limit_cache_by_limit_id;
     expect(entries).toHaveLength(sim.store.nonAdmins().filter((u) => u.is_active).length);
-    expect(entries).toContainEqual({ id, key: `instance.each_user:${user.id}.service:5.minute`, max: 2, attempts: 2, remaining: 0 });
+    expect(entries).toContainEqual({
+      id,
+      key: `instance.each_user:${user.id}.service:5.minute`,
+      max: 2,
+      attempts: 2,
+      remaining: 0,
+    });
 
     expect((await call('GET', `system/limit_cache/${id}`)).json).toEqual(entries[0]);
     expect((await call('DELETE', `system/limit_cache/${id}`)).json).toEqual({ id });
@@ -265,10 +359,17 @@ describe('system/limit_cache and counting', () => {
   });
 
   it('answers limit_cache errors as DreamFactory does', async () => {
-    expect((await call('GET', 'system/limit_cache/9999')).json).toEqual(envelope(404, 404, 'Record with identifier &#039;9999&#039; not found.'));
+    expect((await call('GET', 'system/limit_cache/9999')).json).toEqual(
+      envelope(404, 404, 'Record with identifier &#039;9999&#039; not found.')
+    );
     const batch = await call('GET', 'system/limit_cache?ids=9999');
-    expect(batch.json.error).toMatchObject({ code: 1000, message: 'Batch Error: Not all requested records could be retrieved.' });
-    expect((await call('DELETE', 'system/limit_cache')).json).toEqual(envelope(400, 400, 'No record(s) detected in request.'));
+    expect(batch.json.error).toMatchObject({
+      code: 1000,
+      message: 'Batch Error: Not all requested records could be retrieved.',
+    });
+    expect((await call('DELETE', 'system/limit_cache')).json).toEqual(
+      envelope(400, 400, 'No record(s) detected in request.')
+    );
   });
 
   it('records every request, including refused ones', async () => {

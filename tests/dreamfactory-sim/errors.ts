@@ -13,7 +13,14 @@ export class DfError extends Error {
   }
 
   toEnvelope() {
-    return { error: { code: this.code, context: this.context, message: htmlEntities(this.message), status_code: this.statusCode } };
+    return {
+      error: {
+        code: this.code,
+        context: this.context,
+        message: htmlEntities(this.message),
+        status_code: this.statusCode,
+      },
+    };
   }
 }
 

@@ -39,7 +39,10 @@ function literal(token: string | undefined): unknown {
   }
   if (/^'.*'$|^".*"$/s.test(token)) {
     const quote = token[0];
-    return token.slice(1, -1).split(quote + quote).join(quote);
+    return token
+      .slice(1, -1)
+      .split(quote + quote)
+      .join(quote);
   }
   const lower = token.toLowerCase();
   if (lower === 'true' || lower === 'false') {
@@ -74,7 +77,10 @@ function compare(a: unknown, b: unknown): number {
 }
 
 function likePattern(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const escaped = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(`^${escaped}$`, 'is');
 }
 
@@ -155,7 +161,12 @@ class FilterParser {
       case '>=':
       case '<=': {
         const expected = literal(this.next());
-        const test = { '>': (c: number) => c > 0, '<': (c: number) => c < 0, '>=': (c: number) => c >= 0, '<=': (c: number) => c <= 0 }[op];
+        const test = {
+          '>': (c: number) => c > 0,
+          '<': (c: number) => c < 0,
+          '>=': (c: number) => c >= 0,
+          '<=': (c: number) => c <= 0,
+        }[op];
         return (row) => value(row) !== null && value(row) !== undefined && test(compare(value(row), expected));
       }
       case 'like': {
@@ -230,7 +241,8 @@ export function selectFields(row: Row, fields: string | undefined): Row {
   return Object.fromEntries(wanted.filter((f) => f in row).map((f) => [f, row[f]]));
 }
 
-const truthy = (value: string | undefined) => value !== undefined && ['true', '1', 'yes', ''].includes(value.toLowerCase());
+const truthy = (value: string | undefined) =>
+  value !== undefined && ['true', '1', 'yes', ''].includes(value.toLowerCase());
 
 /** Rows for `?ids=1,2`; a missing id fails the batch like DreamFactory (code 1000, per-record context). */
 export function rowsByIds(rows: Row[], ids: string): Row[] {
@@ -239,20 +251,31 @@ export function rowsByIds(rows: Row[], ids: string): Row[] {
   const missing = found.map((row, i) => (row ? -1 : i)).filter((i) => i >= 0);
   if (missing.length > 0) {
     const resource = found.map((row, i) => row ?? notFound(wanted[i]).toEnvelope().error);
-    throw new DfError(400, 'Batch Error: Not all requested records could be retrieved.', 1000, { error: missing, resource });
+    throw new DfError(400, 'Batch Error: Not all requested records could be retrieved.', 1000, {
+      error: missing,
+      resource,
+    });
   }
   return found as Row[];
 }
 
 /** A list answer: `{resource}` (+ `meta.count` with include_count), or a bare integer with count_only. */
-export function listResponse(rows: Row[], query: Query, fields: ReadonlySet<string>, decorate: (row: Row, source: Row) => Row = (row) => row): unknown {
+export function listResponse(
+  rows: Row[],
+  query: Query,
+  fields: ReadonlySet<string>,
+  decorate: (row: Row, source: Row) => Row = (row) => row
+): unknown {
   const matching = query.ids ? rowsByIds(rows, query.ids) : rows.filter(parseFilter(query.filter, fields));
   if (truthy(query.count_only)) {
     return matching.length;
   }
   const ordered = query.ids ? matching : orderRows(matching, query.order ?? query.sort ?? query.order_by, fields);
   const requested = Number(query.limit);
-  const limit = Number.isInteger(requested) && requested >= 1 && requested <= MAX_RECORDS_RETURNED ? requested : MAX_RECORDS_RETURNED;
+  const limit =
+    Number.isInteger(requested) && requested >= 1 && requested <= MAX_RECORDS_RETURNED
+      ? requested
+      : MAX_RECORDS_RETURNED;
   const offset = Math.max(0, Number(query.offset ?? query.skip) || 0);
   const resource = ordered.slice(offset, offset + limit).map((row) => decorate(selectFields(row, query.fields), row));
   return truthy(query.include_count) ? { resource, meta: { count: matching.length } } : { resource };

@@ -1,6 +1,8 @@
 /**
- * `npm run simulator -- [--port 8080] [--users 25] [--admins 2] [--seed 1] [--api-key KEY]`: runs the DreamFactory
- * simulator on 127.0.0.1 until Ctrl-C and prints its URL and API key (point the proxy's DF_URL / DF_API_KEY at them).
+ * `npm run simulator -- [--port 8080] [--host 127.0.0.1] [--users 25] [--admins 2] [--seed 1] [--api-key KEY]
+ * [--jwt-secret SECRET]`: runs the DreamFactory simulator until Ctrl-C and prints its URL and API key (point the proxy's
+ * DF_URL / DF_API_KEY at them). In a container pass `--host 0.0.0.0`. The JWT secret defaults to the traffic sender's
+ * (`npm run traffic`) so its session tokens verify here.
  */
 import { parseArgs } from 'node:util';
 import { startSimulator } from './server';
@@ -9,10 +11,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
       users: { type: 'string', default: '25' },
       admins: { type: 'string', default: '2' },
       seed: { type: 'string', default: '1' },
       'api-key': { type: 'string' },
+      'jwt-secret': { type: 'string', default: 'insights-simulator-jwt-secret' },
     },
   });
   const number = (name: string, value: string) => {
@@ -24,10 +28,12 @@ async function main(): Promise<void> {
   };
   const sim = await startSimulator({
     port: number('port', values.port),
+    host: values.host,
     users: number('users', values.users),
     admins: number('admins', values.admins),
     seed: number('seed', values.seed),
     apiKey: values['api-key'],
+    jwtSecret: values['jwt-secret'],
   });
   process.stdout.write(
     `DreamFactory simulator on ${sim.url}\n  DF_URL=${sim.url}\n  DF_API_KEY=${sim.apiKey}\n` +

@@ -8,6 +8,7 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { DfLevel, DfLogEvent, gelfDatagrams, jsonModeBody } from './log-formats';
+import { prng } from '../integration/query-data';
 import { mintSessionToken } from './jwt';
 
 export type WireFormat = 'gelf-udp' | 'json-udp' | 'json-tcp' | 'json-http';
@@ -125,18 +126,6 @@ const ENDPOINTS: Endpoint[] = [
 ];
 const STATUSES = [200, 200, 200, 200, 200, 200, 201, 204, 400, 401, 404, 500];
 const API_KEY = 'a6f3c9d2e1b0f4a7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1';
-
-/** mulberry32: tiny, seedable, good enough to pick events. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function statusLevel(status: number): DfLevel {
   return status >= 500 ? 'ERROR' : status >= 400 ? 'WARNING' : 'INFO';

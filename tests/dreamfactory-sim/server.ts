@@ -66,7 +66,10 @@ const header = (request: FastifyRequest, name: string) => {
 };
 
 /** Session token first (Bearer, then the DreamFactory header, then the query), else the API key. */
-async function authenticate(request: FastifyRequest, sim: { apiKey: string; jwtSecret: string; store: SimStore }): Promise<void> {
+async function authenticate(
+  request: FastifyRequest,
+  sim: { apiKey: string; jwtSecret: string; store: SimStore }
+): Promise<void> {
   const query = request.query as Query;
   const bearer = header(request, 'authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
   const token = bearer ?? header(request, 'x-dreamfactory-session-token') ?? query.session_token;
@@ -105,7 +108,13 @@ function unwrap(body: unknown): Row[] {
 const isTrue = (value: string | undefined) => value !== undefined && ['true', '1'].includes(value.toLowerCase());
 
 function limitRoutes(app: FastifyInstance, store: SimStore): void {
-  const related = (query: Query) => new Set((query.related ?? '').split(',').map((r) => r.trim()).filter(Boolean));
+  const related = (query: Query) =>
+    new Set(
+      (query.related ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean)
+    );
   const byId = (rows: Row[], id: unknown) => rows.find((row) => row.id === id) ?? null;
   /** `related=` on list answers, including df-limits' pseudo relation limit_cache_by_limit_id. */
   const decorate = (query: Query) => {
@@ -165,7 +174,11 @@ function limitRoutes(app: FastifyInstance, store: SimStore): void {
       // df-limits answers an unknown id here with HTTP 400 carrying code 404.
       const known = store.limits.some((l) => String(l.id) === request.params.id);
       if (!known) {
-        throw new DfError(400, `Record with identifier '${Number.parseInt(request.params.id, 10) || 0}' not found.`, 404);
+        throw new DfError(
+          400,
+          `Record with identifier '${Number.parseInt(request.params.id, 10) || 0}' not found.`,
+          404
+        );
       }
       return written(query, store.updateLimit(request.params.id, request.body as LimitCandidate));
     }
@@ -187,7 +200,9 @@ function limitRoutes(app: FastifyInstance, store: SimStore): void {
   app.patch('/api/v2/system/limit/:id', update);
   app.put('/api/v2/system/limit/:id', update);
 
-  app.delete<{ Params: { id: string } }>('/api/v2/system/limit/:id', async (request) => ({ id: store.deleteLimit(request.params.id) }));
+  app.delete<{ Params: { id: string } }>('/api/v2/system/limit/:id', async (request) => ({
+    id: store.deleteLimit(request.params.id),
+  }));
 
   app.delete('/api/v2/system/limit', async (request) => {
     const query = request.query as Query;
@@ -306,7 +321,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   app.post('/_sim/calls', async (request) => {
     const calls = (request.body as { calls?: SimCall[] } | undefined)?.calls;
     if (!Array.isArray(calls) || calls.length > MAX_SIM_CALLS) {
-      throw new DfError(400, `Send {"calls":[{"service":"db","userId":3,"verb":"GET"}]} with at most ${MAX_SIM_CALLS} calls.`);
+      throw new DfError(
+        400,
+        `Send {"calls":[{"service":"db","userId":3,"verb":"GET"}]} with at most ${MAX_SIM_CALLS} calls.`
+      );
     }
     return { results: calls.map((call) => store.recordCall(call)) };
   });

@@ -15,6 +15,7 @@ import {
   type LimitCandidate,
   type LimitLookups,
 } from '../../src/shared/limits';
+import { prng } from '../integration/query-data';
 import { DfError, notFound } from './errors';
 import type { Row } from './list-query';
 
@@ -91,33 +92,92 @@ export interface StoreOptions {
 }
 
 export const USER_FIELDS = new Set([
-  'id', 'name', 'username', 'first_name', 'last_name', 'last_login_date', 'email', 'is_active', 'phone', 'security_question',
-  'default_app_id', 'created_date', 'last_modified_date', 'created_by_id', 'last_modified_by_id', 'confirmed', 'expired',
+  'id',
+  'name',
+  'username',
+  'first_name',
+  'last_name',
+  'last_login_date',
+  'email',
+  'is_active',
+  'phone',
+  'security_question',
+  'default_app_id',
+  'created_date',
+  'last_modified_date',
+  'created_by_id',
+  'last_modified_by_id',
+  'confirmed',
+  'expired',
 ]);
-export const ROLE_FIELDS = new Set(['id', 'name', 'description', 'is_active', 'created_date', 'last_modified_date', 'created_by_id', 'last_modified_by_id']);
+export const ROLE_FIELDS = new Set([
+  'id',
+  'name',
+  'description',
+  'is_active',
+  'created_date',
+  'last_modified_date',
+  'created_by_id',
+  'last_modified_by_id',
+]);
 export const SERVICE_FIELDS = new Set([
-  'id', 'name', 'label', 'description', 'is_active', 'type', 'mutable', 'deletable', 'created_date', 'last_modified_date',
-  'created_by_id', 'last_modified_by_id',
+  'id',
+  'name',
+  'label',
+  'description',
+  'is_active',
+  'type',
+  'mutable',
+  'deletable',
+  'created_date',
+  'last_modified_date',
+  'created_by_id',
+  'last_modified_by_id',
 ]);
 export const LIMIT_FIELDS = new Set([
-  'id', 'type', 'key_text', 'rate', 'period', 'user_id', 'role_id', 'service_id', 'name', 'description', 'is_active',
-  'created_date', 'last_modified_date', 'endpoint', 'verb',
+  'id',
+  'type',
+  'key_text',
+  'rate',
+  'period',
+  'user_id',
+  'role_id',
+  'service_id',
+  'name',
+  'description',
+  'is_active',
+  'created_date',
+  'last_modified_date',
+  'endpoint',
+  'verb',
 ]);
 
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Radia', 'Tim', 'Sophie'];
-const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra', 'Perlman'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Tim',
+  'Sophie',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+];
 const SERVICES: Array<[string, string, string]> = [
   ['system', 'system', 'System Management'],
   ['api_docs', 'swagger', 'Live API Docs'],
@@ -154,20 +214,39 @@ export class SimStore {
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? Date.now;
-    const rand = random(options.seed ?? 1);
+    const rand = prng(options.seed ?? 1);
     const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
     const base = Date.UTC(2025, 0, 6, 9, 0, 0);
     const adminCount = options.admins ?? 2;
     const userCount = options.users ?? 25;
     ROLES.forEach((name, i) => {
       const at = isoDate(base + i * 60000);
-      this.roles.push({ id: i + 1, name, description: `${name} role`, is_active: true, created_date: at, last_modified_date: at, created_by_id: 1, last_modified_by_id: 1 });
+      this.roles.push({
+        id: i + 1,
+        name,
+        description: `${name} role`,
+        is_active: true,
+        created_date: at,
+        last_modified_date: at,
+        created_by_id: 1,
+        last_modified_by_id: 1,
+      });
     });
     SERVICES.forEach(([name, type, label], i) => {
       const at = isoDate(base + i * 60000);
       this.services.push({
-        id: i + 1, name, label, description: label, is_active: true, type, mutable: type !== 'system' && type !== 'swagger',
-        deletable: type !== 'system' && type !== 'swagger', created_date: at, last_modified_date: at, created_by_id: null, last_modified_by_id: null,
+        id: i + 1,
+        name,
+        label,
+        description: label,
+        is_active: true,
+        type,
+        mutable: type !== 'system' && type !== 'swagger',
+        deletable: type !== 'system' && type !== 'swagger',
+        created_date: at,
+        last_modified_date: at,
+        created_by_id: null,
+        last_modified_by_id: null,
       });
     });
     for (let id = 1; id <= adminCount + userCount; id++) {
@@ -180,11 +259,15 @@ export class SimStore {
       this.users.push({
         id,
         name: nameless ? null : `${first} ${last}`,
-        username: admin ? `admin${id}@dreamfactory.example` : `${first.toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
+        username: admin
+          ? `admin${id}@dreamfactory.example`
+          : `${first.toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
         first_name: nameless ? null : first,
         last_name: nameless ? null : last,
         last_login_date: rand() < 0.8 ? sqlDate(created + Math.floor(rand() * 30) * 86400000) : null,
-        email: admin ? `admin${id}@dreamfactory.example` : `${first.toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
+        email: admin
+          ? `admin${id}@dreamfactory.example`
+          : `${first.toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
         is_active: admin || rand() < 0.9,
         phone: rand() < 0.5 ? `+1-555-01${String(id % 100).padStart(2, '0')}` : null,
         security_question: null,
@@ -255,7 +338,8 @@ export class SimStore {
       service_id: keep(t.serviceId, candidate.service_id),
       name: String(candidate.name),
       description: (candidate.description ?? null) as string | null,
-      is_active: candidate.is_active === undefined ? true : ![false, 0, '0', 'false'].includes(candidate.is_active as never),
+      is_active:
+        candidate.is_active === undefined ? true : ![false, 0, '0', 'false'].includes(candidate.is_active as never),
       endpoint: t.endpoint === 'none' ? null : normaliseEndpoint((candidate.endpoint ?? null) as string | null),
       verb: candidate.verb ? (String(candidate.verb).toUpperCase() as LimitVerb) : null,
     };
@@ -263,9 +347,13 @@ export class SimStore {
     return record;
   }
 
-  private duplicate(record: { key_text: string }, exceptId?: number): DfError | null {
-    const clash = this.limits.some((l) => l.key_text === record.key_text && l.id !== exceptId);
-    return clash ? new DfError(400, 'A limit already exists with those parameters. No records added.', 400, record) : null;
+  private duplicate(record: { key_text: string }, exceptId?: number, batchKeys?: ReadonlySet<string>): DfError | null {
+    const clash =
+      this.limits.some((l) => l.key_text === record.key_text && l.id !== exceptId) ||
+      Boolean(batchKeys?.has(record.key_text));
+    return clash
+      ? new DfError(400, 'A limit already exists with those parameters. No records added.', 400, record)
+      : null;
   }
 
   /**
@@ -274,6 +362,7 @@ export class SimStore {
    */
   createLimits(candidates: LimitCandidate[]): LimitRecord[] {
     const lookups = this.lookups();
+    const batchKeys = new Set<string>();
     const checked = candidates.map((candidate) => {
       const error = validateLimit(candidate, lookups);
       if (error && !error.invalid) {
@@ -284,10 +373,12 @@ export class SimStore {
         return { error };
       }
       const record = this.enrich(candidate);
-      const clash = this.duplicate(record);
+      // The unique key_text index also refuses twins within one batch.
+      const clash = this.duplicate(record, undefined, batchKeys);
       if (clash) {
         throw clash;
       }
+      batchKeys.add(record.key_text);
       return { record };
     });
     const created: LimitRecord[] = [];
@@ -321,7 +412,10 @@ export class SimStore {
         throw clash;
       }
     }
-    if (record.rate !== current.rate && this.counterKeys(current).some((key) => this.counter(current, key).lockedUntil)) {
+    if (
+      record.rate !== current.rate &&
+      this.counterKeys(current).some((key) => this.counter(current, key).lockedUntil)
+    ) {
       this.clearCounters(current);
     }
     Object.assign(current, record, { last_modified_date: isoDate(this.now()) });
@@ -423,10 +517,16 @@ export class SimStore {
         const key = limitTypeInfo(limit.type)!.eachUser ? computeKeyText(limit, call.userId) : limit.key_text;
         return { limit, key, counter: this.counter(limit, key) };
       });
-    const exceeded = hits.filter(({ limit, counter }) => counter.lockedUntil !== undefined || counter.attempts >= limit.rate);
+    const exceeded = hits.filter(
+      ({ limit, counter }) => counter.lockedUntil !== undefined || counter.attempts >= limit.rate
+    );
     if (exceeded.length > 0) {
       for (const { limit, key, counter } of exceeded) {
-        this.counters.set(key, { ...counter, attempts: limit.rate, lockedUntil: counter.lockedUntil ?? now + this.periodMs(limit) });
+        this.counters.set(key, {
+          ...counter,
+          attempts: limit.rate,
+          lockedUntil: counter.lockedUntil ?? now + this.periodMs(limit),
+        });
       }
       return { status: 429, exceeded: exceeded.map(({ limit }) => limit.id) };
     }

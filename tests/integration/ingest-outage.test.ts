@@ -144,10 +144,11 @@ describe('ingest survives a proxy restart', () => {
     );
     const url = () => `http://127.0.0.1:${httpPort}`;
     const startProxyProcess = async (): Promise<ChildProcess> => {
-      const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['proxy/src/main.ts', 'serve'], {
+      // node itself (not the tsx CLI, which would spawn a grandchild) so SIGKILL hits the proxy process.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/src/main.ts', 'serve'], {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH, INSIGHTS_CONFIG: configFile },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: 'ignore',
       });
       for (let i = 0; i < 200; i++) {
         const up = await fetch(`${url()}/health`).then((r) => r.ok, () => false);

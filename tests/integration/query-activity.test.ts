@@ -187,8 +187,8 @@ describe('activity and timeseries queries on real Elasticsearch', () => {
 
   it('picks an auto interval from the panel and stays under the bucket cap', async () => {
     const frame = await one({ refId: 'T', queryType: 'timeseries', splitBy: NO_SPLIT, interval: 'auto', emptyBuckets: 'null' }, RANGE, { intervalMs: 60000, maxDataPoints: 200 });
-    // 48 h / 200 points = 14.4 min → the next nice interval is 30 min.
-    expect(frame.meta?.custom?.intervalMs).toBe(1800000);
+    // 48 h / 200 points = 14.4 min → the next nice interval is 15 min.
+    expect(frame.meta?.custom?.intervalMs).toBe(900000);
     expect((frame.fields[1].values as Array<number | null>).reduce<number>((a, b) => a + (b ?? 0), 0)).toBe(events.length);
   });
 });

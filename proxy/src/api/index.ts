@@ -3,6 +3,7 @@ import type { ProxyContext } from '../context';
 import { requireToken } from './auth';
 import { limitsApi } from './limits';
 import { queryApi } from './query';
+import { statusApi } from './status';
 
 /**
  * Everything under /api: token-protected. Each feature registers its routes here as a Fastify plugin taking the
@@ -15,6 +16,7 @@ export async function registerApi(app: FastifyInstance, ctx: ProxyContext): Prom
       api.get('/ping', async () => ({ ok: true }));
       await api.register(queryApi(ctx));
       await api.register(limitsApi(ctx));
+      await api.register(statusApi(ctx));
     },
     { prefix: '/api' }
   );

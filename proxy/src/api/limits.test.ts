@@ -39,8 +39,19 @@ afterAll(async () => {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-async function relay<T = unknown>(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}, app = proxy) {
-  const response = await app.inject({ method, url: `/api${url}`, payload: body as object, headers: { 'x-insights-token': TOKEN, ...headers } });
+async function relay<T = unknown>(
+  method: Method,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  app = proxy
+) {
+  const response = await app.inject({
+    method,
+    url: `/api${url}`,
+    payload: body as object,
+    headers: { 'x-insights-token': TOKEN, ...headers },
+  });
   return { status: response.statusCode, body: response.json() as T };
 }
 
@@ -52,7 +63,12 @@ const limitWritesSince = (mark: number) =>
 function fixtures() {
   const user = sim.store.nonAdmins().find((u) => u.is_active && sim.store.userRoles.has(u.id))!;
   const db = sim.store.services.find((s) => s.name === 'db')!;
-  return { user, roleId: sim.store.userRoles.get(user.id)!, serviceId: db.id as number, serviceName: db.name as string };
+  return {
+    user,
+    roleId: sim.store.userRoles.get(user.id)!,
+    serviceId: db.id as number,
+    serviceName: db.name as string,
+  };
 }
 
 /** One valid input per type, with the names the relay should resolve. */
@@ -64,7 +80,16 @@ function validInput(type: LimitType, period: LimitInput['period']): LimitInput {
     service_id: type.includes('service') ? serviceId : null,
     endpoint: type.includes('endpoint') ? '/_table/contact/' : null,
   };
-  return { name: `Limit for ${type}`, description: 'relay test', type, rate: 3, period, verb: null, is_active: true, ...needs };
+  return {
+    name: `Limit for ${type}`,
+    description: 'relay test',
+    type,
+    rate: 3,
+    period,
+    verb: null,
+    is_active: true,
+    ...needs,
+  };
 }
 
 const TYPES: Array<[LimitType, LimitInput['period']]> = [
@@ -110,21 +135,37 @@ describe.each(TYPES)('limit type %s', (type, period) => {
 
     const edited = await relay<LimitView>('PATCH', `/limits/${limit.id}`, { rate: 2, name: `${input.name} (edited)` });
     expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ id: limit.id, rate: 2, name: `${input.name} (edited)`, period, keyText: limit.keyText });
+    expect(edited.body).toMatchObject({
+      id: limit.id,
+      rate: 2,
+      name: `${input.name} (edited)`,
+      period,
+      keyText: limit.keyText,
+    });
 
     // Three calls against a rate of 2: the counter fills and the third call is refused.
-    const call = { userId: user.id, service: serviceName, verb: 'GET', endpoint: '_table/contact', auth: 'jwt' as const };
+    const call = {
+      userId: user.id,
+      service: serviceName,
+      verb: 'GET',
+      endpoint: '_table/contact',
+      auth: 'jwt' as const,
+    };
     expect([1, 2, 3].map(() => sim.store.recordCall(call).status)).toEqual([200, 200, 429]);
-    const counters = await relay<{ counters: Array<{ limitId: number; attempts: number; max: number; remaining: number }> }>(
-      'GET',
-      `/limit-counters?limitId=${limit.id}`
-    );
+    const counters = await relay<{
+      counters: Array<{ limitId: number; attempts: number; max: number; remaining: number }>;
+    }>('GET', `/limit-counters?limitId=${limit.id}`);
     expect(counters.body.counters.length).toBeGreaterThan(0);
-    expect(counters.body.counters).toContainEqual(expect.objectContaining({ limitId: limit.id, attempts: 2, max: 2, remaining: 0 }));
+    expect(counters.body.counters).toContainEqual(
+      expect.objectContaining({ limitId: limit.id, attempts: 2, max: 2, remaining: 0 })
+    );
 
     const reset = await relay('DELETE', `/limit-counters/${limit.id}`);
     expect(reset).toEqual({ status: 200, body: { limitId: limit.id } });
-    const afterReset = await relay<{ counters: Array<{ attempts: number }> }>('GET', `/limit-counters?limitId=${limit.id}`);
+    const afterReset = await relay<{ counters: Array<{ attempts: number }> }>(
+      'GET',
+      `/limit-counters?limitId=${limit.id}`
+    );
     expect(afterReset.body.counters.every((c) => c.attempts === 0)).toBe(true);
 
     const deactivated = await relay<LimitView>('PATCH', `/limits/${limit.id}`, { is_active: false });
@@ -136,7 +177,12 @@ describe.each(TYPES)('limit type %s', (type, period) => {
     const gone = await relay<RelayError>('GET', `/limits/${limit.id}`);
     expect(gone).toEqual({
       status: 404,
-      body: { error: `Record with identifier '${limit.id}' not found.`, source: 'dreamfactory', dfCode: 404, dfContext: null },
+      body: {
+        error: `Record with identifier '${limit.id}' not found.`,
+        source: 'dreamfactory',
+        dfCode: 404,
+        dfContext: null,
+      },
     });
   });
 
@@ -161,8 +207,15 @@ describe.each(TYPES)('limit type %s', (type, period) => {
 describe('validation against DreamFactory', () => {
   it('checks ids exist (reading only) and names the field', async () => {
     const mark = sim.requests.length;
-    const refused = await relay<RelayError>('POST', '/limits', { ...validInput('instance.user', 'day'), user_id: 9999, name: "O'Hara" });
-    expect(refused).toEqual({ status: 400, body: { error: "user_id does not exist for O'Hara limit.", field: 'user_id', source: 'validation' } });
+    const refused = await relay<RelayError>('POST', '/limits', {
+      ...validInput('instance.user', 'day'),
+      user_id: 9999,
+      name: "O'Hara",
+    });
+    expect(refused).toEqual({
+      status: 400,
+      body: { error: "user_id does not exist for O'Hara limit.", field: 'user_id', source: 'validation' },
+    });
     expect(sim.requests.length).toBeGreaterThan(mark);
     expect(limitWritesSince(mark)).toEqual([]);
   });
@@ -170,11 +223,17 @@ describe('validation against DreamFactory', () => {
   it('validates an edit merged into the stored record', async () => {
     const created = (await relay<LimitView>('POST', '/limits', validInput('instance.service', 'hour'))).body;
     const mark = sim.requests.length;
-    const refused = await relay<RelayError>('PATCH', `/limits/${created.id}`, { type: 'instance.user.service.endpoint' });
+    const refused = await relay<RelayError>('PATCH', `/limits/${created.id}`, {
+      type: 'instance.user.service.endpoint',
+    });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ field: 'user_id', source: 'validation' });
     const badPeriod = await relay<RelayError>('PATCH', `/limits/${created.id}`, { period: 'fortnight' });
-    expect(badPeriod.body).toEqual({ error: 'Invalid data supplied. The selected period is invalid.', field: 'period', source: 'validation' });
+    expect(badPeriod.body).toEqual({
+      error: 'Invalid data supplied. The selected period is invalid.',
+      field: 'period',
+      source: 'validation',
+    });
     expect(limitWritesSince(mark)).toEqual([]);
     await relay('DELETE', `/limits/${created.id}`);
   });
@@ -184,7 +243,11 @@ describe('validation against DreamFactory', () => {
     const first = await relay<LimitView>('POST', '/limits', input);
     const duplicate = await relay<RelayError>('POST', '/limits', { ...input, name: 'twin' });
     expect(duplicate.status).toBe(400);
-    expect(duplicate.body).toMatchObject({ error: 'A limit already exists with those parameters. No records added.', source: 'dreamfactory', dfCode: 400 });
+    expect(duplicate.body).toMatchObject({
+      error: 'A limit already exists with those parameters. No records added.',
+      source: 'dreamfactory',
+      dfCode: 400,
+    });
     await relay('DELETE', `/limits/${first.body.id}`);
   });
 
@@ -193,7 +256,10 @@ describe('validation against DreamFactory', () => {
     const typo = await relay<RelayError>('POST', '/limits', { ...validInput('instance', 'day'), rat: 5 });
     expect(typo.status).toBe(400);
     expect(typo.body.error).toMatch(/^Invalid limit: .*rat/);
-    const wrongType = await relay<RelayError>('POST', '/limits', { ...validInput('instance', 'day'), is_active: 'yes' });
+    const wrongType = await relay<RelayError>('POST', '/limits', {
+      ...validInput('instance', 'day'),
+      is_active: 'yes',
+    });
     expect(wrongType.body).toMatchObject({ field: 'is_active', source: 'validation' });
     expect((await relay<RelayError>('GET', '/limits/abc')).status).toBe(400);
     expect((await relay<RelayError>('POST', '/limits/bulk', { action: 'explode', ids: [1] })).status).toBe(400);
@@ -211,7 +277,10 @@ describe('lists, bulk, counters and directory', () => {
     expect(eachUser.counters).toHaveLength(sim.store.nonAdmins().filter((u) => u.is_active).length);
 
     const deactivated = await relay('POST', '/limits/bulk', { action: 'deactivate', ids: [a.id, 9999, b.id] });
-    expect(deactivated.body).toEqual({ done: [a.id, b.id], failed: [{ id: 9999, error: "Record with identifier '9999' not found." }] });
+    expect(deactivated.body).toEqual({
+      done: [a.id, b.id],
+      failed: [{ id: 9999, error: "Record with identifier '9999' not found." }],
+    });
     expect(sim.store.limit(a.id).is_active).toBe(false);
 
     const removed = await relay('POST', '/limits/bulk', { action: 'delete', ids: [a.id, b.id] });
@@ -229,7 +298,10 @@ describe('lists, bulk, counters and directory', () => {
   });
 
   it('lists every user (admins too, nameless ones by email), role and service', async () => {
-    const users = await relay<{ entries: Array<{ id: number; label: string; detail?: string }> }>('GET', '/directory/users');
+    const users = await relay<{ entries: Array<{ id: number; label: string; detail?: string }> }>(
+      'GET',
+      '/directory/users'
+    );
     expect(users.body.entries).toHaveLength(sim.store.users.length);
     const nameless = sim.store.users.find((u) => u.name === null)!;
     expect(users.body.entries).toContainEqual({ id: nameless.id, label: nameless.email, detail: nameless.email });
@@ -244,7 +316,9 @@ describe('lists, bulk, counters and directory', () => {
 describe('permissions and failures', () => {
   it('refuses writes granted to Editors unless the proxy allows Editors', async () => {
     const mark = sim.requests.length;
-    const refused = await relay<RelayError>('POST', '/limits', validInput('instance', '7-day'), { 'x-insights-write-grant': 'editor' });
+    const refused = await relay<RelayError>('POST', '/limits', validInput('instance', '7-day'), {
+      'x-insights-write-grant': 'editor',
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.source).toBe('permission');
     expect(sim.requests.length).toBe(mark);
@@ -252,9 +326,17 @@ describe('permissions and failures', () => {
     expect((await relay('GET', '/limits', undefined, { 'x-insights-write-grant': 'editor' })).status).toBe(200);
 
     const editorProxy = await startProxy({ limitWriteRole: 'Editor' });
-    const allowed = await relay<LimitView>('POST', '/limits', validInput('instance', '7-day'), { 'x-insights-write-grant': 'editor' }, editorProxy);
+    const allowed = await relay<LimitView>(
+      'POST',
+      '/limits',
+      validInput('instance', '7-day'),
+      { 'x-insights-write-grant': 'editor' },
+      editorProxy
+    );
     expect(allowed.status).toBe(201);
-    const viaAdmin = await relay('DELETE', `/limits/${allowed.body.id}`, undefined, { 'x-insights-write-grant': 'admin' });
+    const viaAdmin = await relay('DELETE', `/limits/${allowed.body.id}`, undefined, {
+      'x-insights-write-grant': 'admin',
+    });
     expect(viaAdmin.status).toBe(200);
   });
 
@@ -263,7 +345,9 @@ describe('permissions and failures', () => {
     const res = await relay<RelayError>('GET', '/limits', undefined, {}, down);
     expect(res.status).toBe(502);
     expect(res.body.source).toBe('unreachable');
-    expect(res.body.error).toMatch(/^DreamFactory could not be reached, nothing was changed\. DreamFactory is unreachable at http:\/\/127\.0\.0\.1:1/);
+    expect(res.body.error).toMatch(
+      /^DreamFactory could not be reached, nothing was changed\. DreamFactory is unreachable at http:\/\/127\.0\.0\.1:1/
+    );
     const write = await relay<RelayError>('POST', '/limits', validInput('instance', 'day'), {}, down);
     expect(write.status).toBe(502);
   });

@@ -69,7 +69,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
     const issue = result.error.issues[0];
     const path = issue.path.join('.');
     const field = path in limitFields ? (path as keyof LimitInput) : undefined;
-    throw new RelayFailure(400, { error: `Invalid ${what}: ${path ? `${path}: ` : ''}${issue.message}`, field, source: 'validation' });
+    throw new RelayFailure(400, {
+      error: `Invalid ${what}: ${path ? `${path}: ` : ''}${issue.message}`,
+      field,
+      source: 'validation',
+    });
   }
   return result.data;
 }
@@ -83,10 +87,18 @@ function toRelayFailure(err: unknown): RelayFailure | undefined {
     return new RelayFailure(400, { error: err.detail.message, field: err.detail.field, source: 'validation' });
   }
   if (err instanceof DreamFactoryError && err.unreachable) {
-    return new RelayFailure(502, { error: `DreamFactory could not be reached, nothing was changed. ${err.message}`, source: 'unreachable' });
+    return new RelayFailure(502, {
+      error: `DreamFactory could not be reached, nothing was changed. ${err.message}`,
+      source: 'unreachable',
+    });
   }
   if (err instanceof DreamFactoryError) {
-    return new RelayFailure(err.status, { error: err.message, source: 'dreamfactory', dfCode: err.body.code, dfContext: err.body.context });
+    return new RelayFailure(err.status, {
+      error: err.message,
+      source: 'dreamfactory',
+      dfCode: err.body.code,
+      dfContext: err.body.context,
+    });
   }
   return undefined;
 }
@@ -97,14 +109,22 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const failure = toRelayFailure(err);
       if (failure) {
-        request.log.info({ status: failure.status, source: failure.body.source, error: failure.body.error }, 'limit relay refused');
+        request.log.info(
+          { status: failure.status, source: failure.body.source, error: failure.body.error },
+          'limit relay refused'
+        );
         return reply.code(failure.status).send(failure.body);
       }
       if (err.statusCode && err.statusCode < 500) {
         return reply.code(err.statusCode).send({ error: err.message, source: 'validation' } satisfies RelayError);
       }
       request.log.error({ err }, 'limit relay failed');
-      return reply.code(500).send({ error: 'The proxy failed to relay this request; see its log.', source: 'dreamfactory' } satisfies RelayError);
+      return reply
+        .code(500)
+        .send({
+          error: 'The proxy failed to relay this request; see its log.',
+          source: 'dreamfactory',
+        } satisfies RelayError);
     });
 
     /** Editors may change limits only when the proxy is configured to let them (limitWriteRole = Editor). */
@@ -113,7 +133,8 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
         return;
       }
       const grant = request.headers[WRITE_GRANT_HEADER];
-      const allowed = grant === undefined || grant === 'admin' || (grant === 'editor' && ctx.config.limitWriteRole === 'Editor');
+      const allowed =
+        grant === undefined || grant === 'admin' || (grant === 'editor' && ctx.config.limitWriteRole === 'Editor');
       if (!allowed) {
         const error =
           grant === 'editor'
@@ -144,13 +165,16 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
       counters: await listCounters(df, parse(countersQuery, request.query, 'query').limitId),
     }));
 
-    app.delete('/limit-counters/:id', async (request) => resetCounter(df, parse(idParams, request.params, 'limit id').id));
+    app.delete('/limit-counters/:id', async (request) =>
+      resetCounter(df, parse(idParams, request.params, 'limit id').id)
+    );
 
     app.delete('/limit-counters', async (request) => {
       const query = flushQuery.safeParse(request.query);
       if (!query.success) {
         throw new RelayFailure(400, {
-          error: 'Flushing every counter needs ?all=true (it empties DreamFactory\'s whole limit store); to reset one limit use DELETE /api/limit-counters/:limitId.',
+          error:
+            "Flushing every counter needs ?all=true (it empties DreamFactory's whole limit store); to reset one limit use DELETE /api/limit-counters/:limitId.",
           source: 'validation',
         });
       }

@@ -23,6 +23,9 @@ import {
   type LimitValidationError,
 } from '../../../src/shared/limits';
 import { DreamFactoryError, type DreamFactoryClient } from '../clients/dreamfactory';
+import { toDirectoryUser, type DfUserRecord } from '../query/directory';
+import type { DfLimitCacheEntry } from '../query/dreamfactory-frames';
+import { displayName } from '../query/enrich';
 
 /** A refusal by our own checks, before DreamFactory saw anything. */
 export class LimitValidationFailure extends Error {
@@ -31,27 +34,11 @@ export class LimitValidationFailure extends Error {
   }
 }
 
-interface DfUser {
-  id: number;
-  name?: string | null;
-  first_name?: string | null;
-  last_name?: string | null;
-  email?: string | null;
-}
-
 interface DfNamed {
   id: number;
   name?: string | null;
   description?: string | null;
   type?: string;
-}
-
-interface DfCacheEntry {
-  id: number;
-  key: string;
-  max: number;
-  attempts: number;
-  remaining: number;
 }
 
 /** A `limits` row as DreamFactory answers it (period by name in lists, by index from GET /{id} for minute). */
@@ -71,10 +58,10 @@ export interface DfLimitRecord {
   last_modified_date?: string | null;
   endpoint: string | null;
   verb: LimitVerb | null;
-  user_by_user_id?: DfUser | null;
+  user_by_user_id?: DfUserRecord | null;
   role_by_role_id?: DfNamed | null;
   service_by_service_id?: DfNamed | null;
-  limit_cache_by_limit_id?: DfCacheEntry[];
+  limit_cache_by_limit_id?: DfLimitCacheEntry[];
 }
 
 const LIMIT_PATH = 'system/limit';
@@ -82,19 +69,29 @@ const CACHE_PATH = 'system/limit_cache';
 const RELATED_NAMES = 'user_by_user_id,role_by_role_id,service_by_service_id';
 
 /** A user's display name: name, else first + last, else the email (many accounts have no name). */
-export function userLabel(user: DfUser): string {
-  const full = [user.first_name, user.last_name].filter(Boolean).join(' ');
-  return user.name || full || user.email || `User ${user.id}`;
+export function userLabel(user: DfUserRecord): string {
+  return displayName(toDirectoryUser(user, false)) ?? user.email ?? `User ${user.id}`;
 }
 
-function toCounter(entry: DfCacheEntry, limitName?: string): LimitCounter {
-  return { limitId: entry.id, limitName, key: entry.key, attempts: entry.attempts, max: entry.max, remaining: entry.remaining };
+function toCounter(entry: DfLimitCacheEntry, limitName?: string): LimitCounter {
+  return {
+    limitId: entry.id,
+    limitName,
+    key: entry.key,
+    attempts: entry.attempts,
+    max: entry.max,
+    remaining: entry.remaining,
+  };
 }
 
 /** DreamFactory answers the period by name, or by index (GET /{id} of a minute limit); some drivers send digits as text. */
-const periodOf = (value: number | string) => parsePeriod(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+const periodOf = (value: number | string) =>
+  parsePeriod(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
-export function toLimitView(record: DfLimitRecord, counters: DfCacheEntry[] = record.limit_cache_by_limit_id ?? []): LimitView {
+export function toLimitView(
+  record: DfLimitRecord,
+  counters: DfLimitCacheEntry[] = record.limit_cache_by_limit_id ?? []
+): LimitView {
   const period = periodOf(record.period);
   return {
     id: record.id,
@@ -192,14 +189,16 @@ export async function listLimits(df: DreamFactoryClient): Promise<LimitView[]> {
 
 export async function getLimit(df: DreamFactoryClient, id: number): Promise<LimitView> {
   const record = await df.get<DfLimitRecord>(`${LIMIT_PATH}/${id}`, { related: RELATED_NAMES });
-  const counters = await df.get<{ resource: DfCacheEntry[] }>(CACHE_PATH, { ids: id });
+  const counters = await df.get<{ resource: DfLimitCacheEntry[] }>(CACHE_PATH, { ids: id });
   return toLimitView(record, counters.resource);
 }
 
 export async function createLimit(df: DreamFactoryClient, input: LimitInput): Promise<LimitView> {
   await validateAgainstDreamFactory(df, input);
   // DreamFactory answers 200 with ids only; the full record (names, counters) is read back.
-  const created = await df.request<{ resource: Array<{ id: number }> }>('POST', LIMIT_PATH, { body: { resource: [writable(input)] } });
+  const created = await df.request<{ resource: Array<{ id: number }> }>('POST', LIMIT_PATH, {
+    body: { resource: [writable(input)] },
+  });
   return getLimit(df, created.resource[0].id);
 }
 
@@ -219,8 +218,11 @@ export async function deleteLimit(df: DreamFactoryClient, id: number): Promise<{
 
 export async function listCounters(df: DreamFactoryClient, limitId?: number): Promise<LimitCounter[]> {
   const [cache, limits] = await Promise.all([
-    df.get<{ resource: DfCacheEntry[] }>(CACHE_PATH, limitId === undefined ? {} : { ids: limitId }),
-    df.listAll<{ id: number; name: string }>(LIMIT_PATH, { fields: 'id,name', ...(limitId === undefined ? {} : { filter: `id=${limitId}` }) }),
+    df.get<{ resource: DfLimitCacheEntry[] }>(CACHE_PATH, limitId === undefined ? {} : { ids: limitId }),
+    df.listAll<{ id: number; name: string }>(LIMIT_PATH, {
+      fields: 'id,name',
+      ...(limitId === undefined ? {} : { filter: `id=${limitId}` }),
+    }),
   ]);
   const names = new Map(limits.map((l) => [l.id, l.name]));
   return cache.resource.map((entry) => toCounter(entry, names.get(entry.id)));
@@ -267,11 +269,22 @@ export type DirectoryKind = 'users' | 'roles' | 'services';
 export async function directory(df: DreamFactoryClient, kind: DirectoryKind): Promise<DirectoryEntry[]> {
   if (kind === 'users') {
     const fields = { fields: 'id,name,first_name,last_name,email' };
-    const [users, admins] = await Promise.all([df.listAll<DfUser>('system/user', fields), df.listAll<DfUser>('system/admin', fields)]);
-    const entry = (admin: boolean) => (u: DfUser) => ({ id: u.id, label: userLabel(u), detail: admin ? `${u.email ?? ''} (admin)` : (u.email ?? undefined) });
+    const [users, admins] = await Promise.all([
+      df.listAll<DfUserRecord>('system/user', fields),
+      df.listAll<DfUserRecord>('system/admin', fields),
+    ]);
+    const entry = (admin: boolean) => (u: DfUserRecord) => ({
+      id: Number(u.id),
+      label: userLabel(u),
+      detail: admin ? `${u.email ?? ''} (admin)` : (u.email ?? undefined),
+    });
     return [...users.map(entry(false)), ...admins.map(entry(true))].sort((a, b) => a.id - b.id);
   }
   const path = kind === 'roles' ? 'system/role' : 'system/service';
   const rows = await df.listAll<DfNamed>(path, { fields: kind === 'roles' ? 'id,name,description' : 'id,name,type' });
-  return rows.map((r) => ({ id: r.id, label: r.name ?? String(r.id), detail: (kind === 'roles' ? r.description : r.type) ?? undefined }));
+  return rows.map((r) => ({
+    id: r.id,
+    label: r.name ?? String(r.id),
+    detail: (kind === 'roles' ? r.description : r.type) ?? undefined,
+  }));
 }

@@ -106,7 +106,7 @@ export const MAX_TOTAL_BUCKETS = 60000;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
 
 /** Intervals `auto` may pick, smallest first. */
-const NICE_INTERVALS = ['1s', '5s', '10s', '30s', '1m', '5m', '10m', '30m', '1h', '3h', '6h', '12h', '1d', '7d', '30d'];
+const NICE_INTERVALS = ['1s', '2s', '5s', '10s', '15s', '30s', '1m', '2m', '5m', '10m', '15m', '30m', '1h', '2h', '3h', '6h', '12h', '1d', '7d', '30d'];
 
 export function intervalToMs(interval: string): number {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(interval.trim());

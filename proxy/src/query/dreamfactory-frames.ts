@@ -1,6 +1,7 @@
 /**
- * Pure: DreamFactory's own lists (the user directory, `system/limit`, `system/limit_cache`) → table frames.
+ * Pure: DreamFactory's own lists (the user directory; limits and counters as the limit relay reads them) → table frames.
  */
+import type { LimitCounter, LimitView } from '../../../src/shared/limits-api';
 import type { FrameField, FrameJSON } from '../../../src/shared/query';
 import type { DirectorySnapshot } from './enrich';
 import { displayName } from './enrich';
@@ -19,7 +20,7 @@ export function usersFrame(refId: string, directory: DirectorySnapshot): FrameJS
   ]);
 }
 
-/** A `limit_cache` entry (contract §2.6). */
+/** A `limit_cache` entry as DreamFactory sends it (contract §2.6); the limit relay reads these too. */
 export interface DfLimitCacheEntry {
   id: number;
   key: string;
@@ -28,55 +29,42 @@ export interface DfLimitCacheEntry {
   remaining: number;
 }
 
-/** A `system/limit` record with `related=limit_cache_by_limit_id` (contract §2.5). */
-export interface DfLimitRecord {
-  id: number;
-  name: string;
-  type: string;
-  rate: number | string;
-  period: string | number;
-  is_active: boolean;
-  user_id?: number | null;
-  role_id?: number | null;
-  service_id?: number | null;
-  endpoint?: string | null;
-  verb?: string | null;
-  key_text?: string;
-  limit_cache_by_limit_id?: DfLimitCacheEntry[] | null;
-}
-
-const PERIOD_NAMES = ['minute', 'hour', 'day', '7-day', '30-day'];
-/** `GET system/limit/{id}` may return the period index instead of its name (contract §2.3). */
-const periodName = (period: string | number) => (typeof period === 'number' ? (PERIOD_NAMES[period] ?? String(period)) : period);
-
-export function limitsFrame(refId: string, limits: DfLimitRecord[]): FrameJSON {
-  // Counters of one limit are summed (each_user limits have one entry per user) so gauges show the limit's load.
-  const sum = (l: DfLimitRecord, key: 'attempts' | 'max' | 'remaining') =>
-    (l.limit_cache_by_limit_id ?? []).reduce((acc, entry) => acc + Number(entry[key] ?? 0), 0);
+/**
+ * One row per limit. Attempts, Max and Remaining are those of its busiest counter (each-user limits have one counter
+ * per user; the busiest is the one closest to a lockout), or 0 of `rate` when nothing has been counted yet.
+ */
+export function limitsFrame(refId: string, limits: LimitView[]): FrameJSON {
+  const busiest = limits.map((l) =>
+    l.counters.reduce<LimitCounter | undefined>((top, c) => (!top || c.attempts / (c.max || 1) > top.attempts / (top.max || 1) ? c : top), undefined)
+  );
   return table(refId, [
     { name: 'ID', type: 'number', values: limits.map((l) => l.id) },
     { name: 'Name', type: 'string', values: limits.map((l) => l.name) },
-    { name: 'Type', type: 'string', values: limits.map((l) => l.type) },
-    { name: 'Rate', type: 'number', values: limits.map((l) => Number(l.rate)) },
-    { name: 'Period', type: 'string', values: limits.map((l) => periodName(l.period)) },
-    { name: 'Verb', type: 'string', values: limits.map((l) => l.verb ?? null) },
-    { name: 'Endpoint', type: 'string', values: limits.map((l) => l.endpoint ?? null) },
-    { name: 'Active', type: 'boolean', values: limits.map((l) => Boolean(l.is_active)) },
-    { name: 'Counters', type: 'number', values: limits.map((l) => l.limit_cache_by_limit_id?.length ?? 0) },
-    { name: 'Attempts', type: 'number', values: limits.map((l) => sum(l, 'attempts')) },
-    { name: 'Max', type: 'number', values: limits.map((l) => sum(l, 'max')) },
-    { name: 'Remaining', type: 'number', values: limits.map((l) => sum(l, 'remaining')) },
+    { name: 'Type', type: 'string', values: limits.map((l) => l.typeLabel) },
+    { name: 'Rate', type: 'number', values: limits.map((l) => l.rate) },
+    { name: 'Period', type: 'string', values: limits.map((l) => l.period) },
+    { name: 'Active', type: 'boolean', values: limits.map((l) => l.isActive) },
+    { name: 'User', type: 'string', values: limits.map((l) => l.userName) },
+    { name: 'Role', type: 'string', values: limits.map((l) => l.roleName) },
+    { name: 'Service', type: 'string', values: limits.map((l) => l.serviceName) },
+    { name: 'Endpoint', type: 'string', values: limits.map((l) => l.endpoint) },
+    { name: 'Verb', type: 'string', values: limits.map((l) => l.verb) },
+    { name: 'Key', type: 'string', values: limits.map((l) => l.keyText) },
+    { name: 'Counters', type: 'number', values: limits.map((l) => l.counters.length) },
+    { name: 'Attempts', type: 'number', values: busiest.map((c) => c?.attempts ?? 0) },
+    { name: 'Max', type: 'number', values: busiest.map((c, i) => c?.max ?? limits[i].rate) },
+    { name: 'Remaining', type: 'number', values: busiest.map((c, i) => c?.remaining ?? limits[i].rate) },
   ]);
 }
 
-export function limitCountersFrame(refId: string, entries: DfLimitCacheEntry[], limitNames: ReadonlyMap<number, string>): FrameJSON {
+export function limitCountersFrame(refId: string, counters: LimitCounter[]): FrameJSON {
   return table(refId, [
-    { name: 'Limit ID', type: 'number', values: entries.map((e) => e.id) },
-    { name: 'Limit', type: 'string', values: entries.map((e) => limitNames.get(e.id) ?? null) },
-    { name: 'Key', type: 'string', values: entries.map((e) => e.key) },
-    { name: 'Attempts', type: 'number', values: entries.map((e) => Number(e.attempts)) },
-    { name: 'Max', type: 'number', values: entries.map((e) => Number(e.max)) },
-    { name: 'Remaining', type: 'number', values: entries.map((e) => Number(e.remaining)) },
-    { name: 'Used', type: 'number', values: entries.map((e) => (Number(e.max) > 0 ? Number(e.attempts) / Number(e.max) : null)), config: { unit: 'percentunit' } },
+    { name: 'Limit ID', type: 'number', values: counters.map((c) => c.limitId) },
+    { name: 'Limit', type: 'string', values: counters.map((c) => c.limitName ?? null) },
+    { name: 'Key', type: 'string', values: counters.map((c) => c.key) },
+    { name: 'Attempts', type: 'number', values: counters.map((c) => c.attempts) },
+    { name: 'Max', type: 'number', values: counters.map((c) => c.max) },
+    { name: 'Remaining', type: 'number', values: counters.map((c) => c.remaining) },
+    { name: 'Used', type: 'number', values: counters.map((c) => (c.max > 0 ? c.attempts / c.max : null)), config: { unit: 'percentunit' } },
   ]);
 }

@@ -15,7 +15,8 @@ import {
   PIT_KEEP_ALIVE,
 } from './builder';
 import { UserDirectory } from './directory';
-import { DfLimitCacheEntry, DfLimitRecord, limitCountersFrame, limitsFrame, usersFrame } from './dreamfactory-frames';
+import { listCounters, listLimits } from '../dreamfactory/limits';
+import { limitCountersFrame, limitsFrame, usersFrame } from './dreamfactory-frames';
 import { enrichFrames } from './enrich';
 import { describeError } from './errors';
 import { shapeActivity, shapeLogs, shapeTimeseries } from './shaper';
@@ -84,17 +85,13 @@ export class QueryEngine {
         return [withNotice(usersFrame(query.refId, snapshot), notice)];
       }
       case 'limits': {
-        const limits = await this.ctx.df.listAll<DfLimitRecord>('system/limit', { related: 'limit_cache_by_limit_id' });
-        return [limitsFrame(query.refId, query.activeOnly ? limits.filter((l) => l.is_active) : limits)];
+        const limits = await listLimits(this.ctx.df);
+        return [limitsFrame(query.refId, query.activeOnly ? limits.filter((l) => l.isActive) : limits)];
       }
       case 'limitCounters': {
-        const ids = query.limitIds ?? [];
-        const [limits, counters] = await Promise.all([
-          this.ctx.df.listAll<DfLimitRecord>('system/limit', { fields: 'id,name' }),
-          this.ctx.df.get<{ resource: DfLimitCacheEntry[] }>('system/limit_cache', ids.length > 0 ? { ids: ids.join(','), continue: true } : {}),
-        ]);
-        const names = new Map(limits.map((l) => [l.id, l.name]));
-        return [limitCountersFrame(query.refId, counters.resource ?? [], names)];
+        const ids = new Set(query.limitIds ?? []);
+        const counters = await listCounters(this.ctx.df);
+        return [limitCountersFrame(query.refId, ids.size > 0 ? counters.filter((c) => ids.has(c.limitId)) : counters)];
       }
     }
   }

@@ -17,14 +17,22 @@
  */
 
 export const TEMPLATE_NAME = 'dreamfactory-insights';
+const DEFAULT_PREFIX = 'logstash-dreamfactory-';
 /** Above Logstash's own `logstash-*` template (200): equal priorities on overlapping patterns are rejected. */
 export const TEMPLATE_PRIORITY = 300;
 /** Bump whenever the body below changes, so status can tell an old template from the current one. */
 export const TEMPLATE_VERSION = 1;
 export const MANAGED_BY = 'dreamfactory-insights-proxy';
 
+/**
+ * The template's name for an index prefix: `dreamfactory-insights` for the default prefix, suffixed with the prefix
+ * otherwise, so proxies with different prefixes on one cluster (staging, production) keep separate templates.
+ */
+export function templateNameFor(prefix: string): string {
+  return prefix === DEFAULT_PREFIX ? TEMPLATE_NAME : `${TEMPLATE_NAME}-${prefix.replace(/[-_.]+$/, '')}`;
+}
+
 export interface IndexTemplateOptions {
-  name?: string;
   replicas?: number;
   shards?: number;
   refreshInterval?: string;

@@ -1,8 +1,11 @@
 /** The ILM delete policy used where the cluster has ILM. Pure. */
 import type { estypes } from '../clients/elasticsearch';
-import { MANAGED_BY } from './index-template';
+import { MANAGED_BY, templateNameFor } from './index-template';
 
-export const RETENTION_POLICY_NAME = 'dreamfactory-insights-retention';
+/** One policy per index prefix, like the template (`dreamfactory-insights-retention` for the default prefix). */
+export function retentionPolicyNameFor(prefix: string): string {
+  return `${templateNameFor(prefix)}-retention`;
+}
 
 /** Daily indices need no rollover: one delete phase. Age counts from the date in the index name (see the template). */
 export function buildRetentionPolicy(days: number): estypes.IlmPolicy {

@@ -6,11 +6,11 @@
 import type { ProxyContext } from '../context';
 import type { RetentionMode, SetupResult, SetupStep, StepOutcome } from '../../../src/shared/status-api';
 import { checkVersion, displayUrls, explainEsError } from './es-problems';
-import { buildIndexTemplate, TEMPLATE_NAME } from './index-template';
+import { buildIndexTemplate, templateNameFor } from './index-template';
 import { findMappingConflicts, type IndexConflict } from './mapping-conflicts';
-import { proxyPrivileges } from './privileges';
+import { describePrivileges, proxyPrivileges } from './privileges';
 import { buildProvisioningFiles, writeProvisioningFiles } from './provisioning';
-import { buildRetentionPolicy, policyMatches, RETENTION_POLICY_NAME } from './retention-policy';
+import { buildRetentionPolicy, policyMatches, retentionPolicyNameFor } from './retention-policy';
 import { templateDifferences } from './template-diff';
 import { createUsers, type CreatedUser } from './users';
 
@@ -48,6 +48,8 @@ export function describeConflicts(conflicts: IndexConflict[]): string {
 
 export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<SetupRun> {
   const { config, es } = ctx;
+  const templateName = templateNameFor(config.elasticsearch.indexPrefix);
+  const policyName = retentionPolicyNameFor(config.elasticsearch.indexPrefix);
   const dry = Boolean(options.dryRun);
   const steps: SetupStep[] = [];
   const now = options.now ?? (() => new Date());
@@ -130,16 +132,16 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
     mode = 'off';
   } else if (mode === 'ilm') {
     try {
-      const installed = await es.getIlmPolicy(RETENTION_POLICY_NAME);
+      const installed = await es.getIlmPolicy(policyName);
       const unchanged = installed !== undefined && policyMatches(installed, days);
       if (!unchanged && !dry) {
-        await es.putIlmPolicy(RETENTION_POLICY_NAME, buildRetentionPolicy(days));
+        await es.putIlmPolicy(policyName, buildRetentionPolicy(days));
       }
       steps.push({
         id: 'retention',
         title: 'Retention',
         outcome: unchanged ? 'unchanged' : write(installed !== undefined),
-        detail: `ILM policy "${RETENTION_POLICY_NAME}" deletes daily indices ${days} days after the date in their name.`,
+        detail: `ILM policy "${policyName}" deletes daily indices ${days} days after the date in their name.`,
       });
     } catch (err) {
       fail('retention', 'Retention', err);
@@ -157,21 +159,21 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
 
   // 4. The index template.
   const template = buildIndexTemplate(config.elasticsearch.indexPrefix, {
-    lifecyclePolicy: mode === 'ilm' ? RETENTION_POLICY_NAME : undefined,
+    lifecyclePolicy: mode === 'ilm' ? policyName : undefined,
     ignoreDynamicBeyondLimit: supportsIgnoreDynamicBeyondLimit(cluster.version),
   });
   try {
-    const installed = await es.getIndexTemplate(TEMPLATE_NAME);
+    const installed = await es.getIndexTemplate(templateName);
     const differences = installed ? templateDifferences(installed, template) : ['all'];
     if (differences.length > 0 && !dry) {
-      await es.putIndexTemplate(TEMPLATE_NAME, template);
+      await es.putIndexTemplate(templateName, template);
     }
     steps.push({
       id: 'template',
       title: 'Index template',
       outcome: differences.length === 0 ? 'unchanged' : write(installed !== undefined),
       detail:
-        `Template "${TEMPLATE_NAME}" (priority ${template.priority}, version ${template.version}) for ${template.index_patterns.join(', ')}` +
+        `Template "${templateName}" (priority ${template.priority}, version ${template.version}) for ${template.index_patterns.join(', ')}` +
         (installed && differences.length > 0 ? `; installed one differed in: ${differences.join(', ')}.` : '.'),
     });
   } catch (err) {
@@ -216,7 +218,8 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
           detail: users.map((u) => `${u.username} (role ${u.role}) ${u.created ? 'created' : 'exists; password unchanged'}`).join('; '),
         });
       } catch (err) {
-        fail('users', 'Users', err);
+        const step = fail('users', 'Users', err);
+        step.hint = `${step.hint} To create them by hand, give the proxy's user a role with ${describePrivileges(needed)}.`;
       }
     }
   }

@@ -34,7 +34,7 @@ describe('GELF TCP source', () => {
     const log = Object.create(gelfPro) as typeof gelfPro;
     log.setConfig({ adapterName: 'tcp', adapterOptions: { host: HOST, port } });
     for (const text of ['first', 'second']) {
-      await new Promise((resolve, reject) => log.warning(text, { n: 1 }, (err) => (err ? reject(err) : resolve(undefined))));
+      await new Promise((resolve, reject) => log.message(text, 4, { n: 1 }, (err?: Error) => (err ? reject(err) : resolve(undefined))));
     }
     await h.waitForMessages(2);
     expect(h.messages.map((m) => [m.source, m.body.short_message, m.body.level])).toEqual([

@@ -60,7 +60,7 @@ describe('GELF UDP source', () => {
   it('decodes gelf-pro, which chunks even a small message', async () => {
     const log = Object.create(gelfPro) as typeof gelfPro;
     log.setConfig({ adapterName: 'udp', adapterOptions: { host: HOST, port, protocol: 'udp4' } });
-    await new Promise((resolve, reject) => log.info('hello from gelf-pro', { request_id: 'r-1' }, (err) => (err ? reject(err) : resolve(undefined))));
+    await new Promise((resolve, reject) => log.message('hello from gelf-pro', 6, { request_id: 'r-1' }, (err?: Error) => (err ? reject(err) : resolve(undefined))));
     const [message] = await h.waitForMessages(1);
     expect(message.body).toMatchObject({ short_message: 'hello from gelf-pro', level: 6, _request_id: 'r-1' });
   });

@@ -6,9 +6,9 @@ import type { ProxyContext } from '../context';
 import { DreamFactoryError } from '../clients/dreamfactory';
 import { dailyIndexName } from '../sinks/index-name';
 import { displayUrls, explainEsError } from '../setup/es-problems';
-import { TEMPLATE_NAME, TEMPLATE_VERSION } from '../setup/index-template';
+import { templateNameFor, TEMPLATE_VERSION } from '../setup/index-template';
 import { proxyPrivileges } from '../setup/privileges';
-import { RETENTION_POLICY_NAME } from '../setup/retention-policy';
+import { retentionPolicyNameFor } from '../setup/retention-policy';
 import { dailyIndexDay, resolveRetentionMode } from '../setup/retention';
 import type { DreamFactoryStatus, ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '../../../src/shared/status-api';
 import type { RateWindow } from './rate-window';
@@ -56,14 +56,14 @@ async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: Reten
   try {
     const [health, template, mode, indices] = await Promise.all([
       es.clusterHealth(),
-      es.getIndexTemplate(TEMPLATE_NAME),
+      es.getIndexTemplate(templateNameFor(prefix)),
       resolveRetentionMode(ctx),
       es.listIndices(`${prefix}*`),
     ]);
     retention.mode = mode;
     if (mode === 'ilm') {
-      retention.policyName = RETENTION_POLICY_NAME;
-      retention.policyPresent = (await es.getIlmPolicy(RETENTION_POLICY_NAME)) !== undefined;
+      retention.policyName = retentionPolicyNameFor(prefix);
+      retention.policyPresent = (await es.getIlmPolicy(retention.policyName)) !== undefined;
     }
     const todayName = dailyIndexName(prefix, now.toISOString(), now);
     const today = indices.find((i) => i.index === todayName);
@@ -74,7 +74,7 @@ async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: Reten
       version,
       clusterHealth: health.status,
       template: {
-        name: TEMPLATE_NAME,
+        name: templateNameFor(prefix),
         installed: template !== undefined,
         installedVersion: template?.version === undefined ? undefined : Number(template.version),
         expectedVersion: TEMPLATE_VERSION,

@@ -37,15 +37,19 @@ export class Operations {
     this.retention = new RetentionScheduler(ctx);
   }
 
-  /** Samples ingest rates, enforces retention where that is the proxy's job, and runs setup unless `setupOnStart=false`. */
-  start(options: StartOptions = {}): void {
+  /**
+   * Samples ingest rates, enforces retention where that is the proxy's job, and runs setup unless `setupOnStart=false`.
+   * Resolves after the first setup attempt (so today's index is created with our template); a failed attempt is
+   * logged and retried in the background while the proxy serves.
+   */
+  async start(options: StartOptions = {}): Promise<void> {
     this.attach(options);
     void this.sample();
     this.sampleTimer = setInterval(() => void this.sample(), SAMPLE_INTERVAL_MS);
     this.sampleTimer.unref();
     this.retention.start();
     if (this.ctx.config.setupOnStart) {
-      void this.setupWithRetry(SETUP_RETRY_FIRST_MS);
+      await this.setupWithRetry(SETUP_RETRY_FIRST_MS);
     }
   }
 

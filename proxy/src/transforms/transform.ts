@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { DropReason, IndexableEvent, ReceivedMessage } from '../pipeline-types';
 import { eventId } from './event-id';
 import { gelfLevel, Level, monologLevel } from './levels';
-import { deeperThan, isObject, JsonObject } from './objects';
+import { deeperThan, isObject, JsonObject, stableStringify } from './objects';
 import { redactEvent } from './redact';
 import { addRequestFields, normalizeObjectFields } from './request-fields';
 import { attributeUser } from './user';
@@ -56,10 +56,12 @@ export function transformMessage(message: ReceivedMessage, options: TransformOpt
     return { drop: 'duplicate_event' };
   }
   const seconds = epochSeconds(body.timestamp);
-  const id = eventId(message, seconds !== undefined);
+  const canonical = stableStringify(body);
+  const id = eventId(message, canonical, seconds !== undefined);
 
   const doc: JsonObject = {};
-  for (const [key, value] of Object.entries(structuredClone(body))) {
+  // Parsing the canonical text is the deep copy (cheaper than structuredClone), so the message is never modified.
+  for (const [key, value] of Object.entries(JSON.parse(canonical) as JsonObject)) {
     // All leading underscores go, so `__id` cannot become Elasticsearch's reserved `_id`.
     const name = key.replace(/^_+/, '');
     if (name !== '') {

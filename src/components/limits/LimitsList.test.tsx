@@ -2,11 +2,10 @@ import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import LimitsPage from '../../pages/LimitsPage';
 import { labels, selectors } from '../../selectors';
-import { counter, limitView, LIMITS_BASE, limitsRoutes, relay, RelayFailure, renderApp } from './testing/relayMock';
+import { counter, limitView, LIMITS_BASE, limitsRoutes, relay, RelayFailure, renderApp, allowSlowRendering } from './testing/relayMock';
 
 jest.mock('@grafana/runtime', () => require('./testing/relayMock').runtimeMock());
-// Grafana UI renders slowly in jsdom on a shared machine; this is not a performance assertion.
-jest.setTimeout(20_000);
+allowSlowRendering();
 
 const sel = selectors.limits;
 const LIMITS = [

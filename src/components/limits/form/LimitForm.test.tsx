@@ -4,12 +4,11 @@ import LimitsPage from '../../../pages/LimitsPage';
 import type { LimitType, LimitView } from '../../../shared/limits-api';
 import { LIMIT_TYPES } from '../../../shared/limits';
 import { selectors } from '../../../selectors';
-import { limitView, LIMITS_BASE, limitsRoutes, relay, RelayFailure, renderApp, stubCanvasText, type RelayCall } from '../testing/relayMock';
+import { limitView, LIMITS_BASE, limitsRoutes, relay, RelayFailure, allowSlowRendering, renderApp, stubBrowserApis, type RelayCall } from '../testing/relayMock';
 
 jest.mock('@grafana/runtime', () => require('../testing/relayMock').runtimeMock());
-// Grafana UI renders slowly in jsdom on a shared machine; this is not a performance assertion.
-jest.setTimeout(20_000);
-beforeAll(stubCanvasText);
+allowSlowRendering();
+beforeAll(stubBrowserApis);
 
 const form = selectors.limits.form;
 const SCOPE_FIELDS = { user: form.user, role: form.role, service: form.service, endpoint: form.endpoint };
@@ -49,8 +48,9 @@ function serve(stored: LimitView, others: LimitView[] = [], write: (call: RelayC
   });
 }
 
-async function renderEdit(stored: LimitView, others: LimitView[] = [], write?: (call: RelayCall) => unknown) {
+async function renderEdit(stored: LimitView, others: LimitView[] = [], write?: (call: RelayCall) => unknown, role = relay.user.orgRole) {
   serve(stored, others, write);
+  relay.user.orgRole = role;
   renderApp(`${LIMITS_BASE}/${stored.id}/edit`, limitsRoutes(<LimitsPage />));
   await screen.findByTestId(form.container);
 }
@@ -172,8 +172,9 @@ describe('Limit form', () => {
   it('creates a limit with only the fields its type uses', async () => {
     serve(storedOfType('instance'));
     renderApp(`${LIMITS_BASE}/new`, limitsRoutes(<LimitsPage />));
+    const type = await screen.findByTestId(form.type);
     act(() => {
-      fireEvent.click(screen.getByTestId(form.type));
+      fireEvent.click(type);
     });
     act(() => {
       fireEvent.click(screen.getByRole('option', { name: /^Each User/ }));
@@ -208,8 +209,7 @@ describe('Limit form', () => {
   });
 
   it('is read-only for a Viewer', async () => {
-    relay.user.orgRole = 'Viewer';
-    await renderEdit(storedOfType('instance.user'));
+    await renderEdit(storedOfType('instance.user'), [], undefined, 'Viewer');
     expect(screen.getByTestId(form.submit)).toBeDisabled();
     expect(screen.getByTestId(form.name)).toBeDisabled();
     expect(screen.getByTestId(form.rate)).toBeDisabled();

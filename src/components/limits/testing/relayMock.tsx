@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import { of, throwError } from 'rxjs';
 import { PluginContextProvider, PluginType, type PluginMeta } from '@grafana/data';
 import type { LimitCounter, LimitView } from '../../../shared/limits-api';
@@ -124,8 +124,31 @@ export function limitView(overrides: Partial<LimitView> & Pick<LimitView, 'id' |
   };
 }
 
-/** jsdom has no canvas; Combobox measures option text with one. A fixed-width font is close enough for tests. */
-export function stubCanvasText() {
+/** jsdom lacks what Combobox uses: a canvas to measure option text, and IntersectionObserver. */
+export function stubBrowserApis() {
   const context = { measureText: (text: string) => ({ width: text.length * 8 }), font: '' };
   HTMLCanvasElement.prototype.getContext = (() => context) as unknown as typeof HTMLCanvasElement.prototype.getContext;
+  class NoIntersections {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+    takeRecords() {
+      return [];
+    }
+  }
+  Object.assign(window, { IntersectionObserver: NoIntersections });
+  // The option list is virtualised: with jsdom's zero-sized boxes it would render no option.
+  Object.defineProperties(Element.prototype, {
+    clientHeight: { configurable: true, get: () => 400 },
+    clientWidth: { configurable: true, get: () => 400 },
+  });
+}
+
+/**
+ * Grafana UI renders slowly in jsdom on a busy machine (2 cores, many jobs): allow generous waits. These are not
+ * performance assertions; a test still fails if the expected UI never appears.
+ */
+export function allowSlowRendering() {
+  jest.setTimeout(30_000);
+  configure({ asyncUtilTimeout: 10_000 });
 }

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench:query`: our activity query (POST /api/query: validation, ES aggregation, shaping, enrichment) against
+ * the bare Elasticsearch aggregation with the same body, on the same data, with a warm and a cold user directory.
+ *
+ *   BENCH_EVENTS=1000000 BENCH_USERS=5000 BENCH_RUNS=15 npm run bench:query
+ *
+ * Starts its own Elasticsearch node and DreamFactory directory stub on 127.0.0.1, writes bench/results/query-<date>.json
+ * and stops both. The shard request cache is off on the bench indices, so every run really aggregates.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { ACTIVITY_PRESETS } from '../src/shared/query';
+import type { ActivityQuery, QueryRequest } from '../src/shared/query';
+import { loadConfig } from '../proxy/src/config';
+import { createContext } from '../proxy/src/context';
+import { createLogger } from '../proxy/src/logger';
+import { buildActivitySearch, parseRange } from '../proxy/src/query/builder';
+import { QueryEngine } from '../proxy/src/query/run';
+import { queryApi } from '../proxy/src/api/query';
+import { makeUsers, startDirectoryStub } from '../proxy/src/query/testing/df-directory-stub';
+import { startElasticsearch } from '../tests/elasticsearch/es-runner';
+import { generateEvents, indexEvents } from '../tests/integration/query-data';
+import { buildIndexTemplate } from '../proxy/src/setup/index-template';
+import Fastify from 'fastify';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const USERS = Number(process.env.BENCH_USERS ?? 5000);
+const RUNS = Math.min(Number(process.env.BENCH_RUNS ?? 15), 100);
+const COLD_RUNS = Math.min(Number(process.env.BENCH_COLD_RUNS ?? 5), 20);
+const CHUNK = 50_000;
+const PREFIX = 'bench-query-';
+const TOKEN = 'bench-query-token-0123456789';
+const START = Date.parse('2026-11-01T00:00:00Z');
+const SPAN = 7 * 86400000;
+const RANGE = { from: new Date(START).toISOString(), to: new Date(START + SPAN).toISOString() };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(`bench:query: ${EVENTS} events, ${USERS} users, ${RUNS} warm runs`);
+  const es = await startElasticsearch({ heap: '1g' });
+  const users = makeUsers(USERS - 2, 3);
+  const stub = await startDirectoryStub(users, makeUsers(2, 1, true));
+  const config = loadConfig({}, {
+    apiToken: TOKEN,
+    logLevel: 'silent',
+    elasticsearch: { urls: [es.url], indexPrefix: PREFIX },
+    dreamfactory: { url: stub.url, apiKey: stub.apiKey },
+  });
+  const ctx = createContext(config, createLogger('silent'));
+  const engine = new QueryEngine(ctx);
+  const app = Fastify();
+  await app.register(queryApi(ctx, engine), { prefix: '/api' });
+  try {
+    const { index_patterns, priority, template } = buildIndexTemplate(PREFIX, { refreshInterval: '-1' });
+    // Every run must really aggregate (no shard request cache); a bench index needs no per-request fsync.
+    template.settings['index.requests.cache.enable'] = false;
+    template.settings['index.translog.durability'] = 'async';
+    await ctx.es.raw.indices.putIndexTemplate({ name: `${PREFIX}template`, index_patterns, priority, template });
+
+    const userIds = users.map((u) => String(u.id)).concat(['1', '2']);
+    const loadMs = await time(async () => {
+      for (let done = 0; done < EVENTS; done += CHUNK) {
+        const count = Math.min(CHUNK, EVENTS - done);
+        await indexEvents(ctx.es, PREFIX, generateEvents({ count, seed: 1000 + done, startMs: START, spanMs: SPAN, userIds }), 10000, 2);
+        log(`  indexed ${done + count} events`);
+      }
+    });
+    await ctx.es.raw.indices.forcemerge({ index: `${PREFIX}*`, max_num_segments: 1 });
+    log(`loaded ${EVENTS} events in ${round(loadMs / 1000)} s (${Math.round(EVENTS / (loadMs / 1000))} events/s)`);
+
+    const presets: Record<string, unknown> = {};
+    for (const [name, preset] of Object.entries(ACTIVITY_PRESETS)) {
+      const query: ActivityQuery = { refId: 'A', queryType: 'activity', groupBy: [...preset.groupBy], showOther: true, shareOfTotal: true };
+      const request: QueryRequest = { range: RANGE, queries: [query] };
+      const body = buildActivitySearch({ range: parseRange(RANGE) }, query);
+      const raw = () => ctx.es.search(`${PREFIX}*`, body);
+      const ours = async () => {
+        const response = await app.inject({ method: 'POST', url: '/api/query', payload: request });
+        if (response.statusCode !== 200 || response.json().results.A.error) {
+          throw new Error(`query failed: ${response.body.slice(0, 500)}`);
+        }
+      };
+      await raw();
+      await ours();
+      const rawMs: number[] = [];
+      const warmMs: number[] = [];
+      const coldMs: number[] = [];
+      // Interleaved, so noise from the shared machine hits both sides alike.
+      for (let i = 0; i < RUNS; i++) {
+        rawMs.push(await time(raw));
+        warmMs.push(await time(ours));
+      }
+      for (let i = 0; i < COLD_RUNS; i++) {
+        engine.directory.clear();
+        coldMs.push(await time(ours));
+      }
+      presets[name] = {
+        raw_es_ms: round(median(rawMs)),
+        ours_warm_ms: round(median(warmMs)),
+        ours_cold_ms: round(median(coldMs)),
+        ratio_warm: round(median(warmMs) / median(rawMs)),
+        runs: { raw: rawMs.map(round), warm: warmMs.map(round), cold: coldMs.map(round) },
+      };
+      log(`${name}: ${JSON.stringify({ ...(presets[name] as object), runs: undefined })}`);
+    }
+
+    const headline = presets.apisByUser as Record<string, number>;
+    const result = {
+      benchmark: 'query',
+      date: new Date().toISOString(),
+      events: EVENTS,
+      users: USERS,
+      headline_query: 'apisByUser (user 100 → method 10 → endpoint 100, share of total)',
+      raw_es_ms: headline.raw_es_ms,
+      ours_warm_ms: headline.ours_warm_ms,
+      ours_cold_ms: headline.ours_cold_ms,
+      ratio_warm: headline.ratio_warm,
+      target_ratio_warm: 1.1,
+      load_seconds: round(loadMs / 1000),
+      load_events_per_second: Math.round(EVENTS / (loadMs / 1000)),
+      presets,
+      environment: { node: process.version, cpus: cpus().length, elasticsearch: es.version, es_heap: '1g', request_cache: false },
+    };
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `query-${result.date.slice(0, 10)}.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${file}`);
+  } finally {
+    await app.close();
+    await ctx.es.close();
+    await stub.close();
+    await es.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});

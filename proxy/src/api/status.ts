@@ -1,0 +1,48 @@
+/**
+ * Operations API: GET /api/status (Viewer), POST /api/setup and POST /api/doctor (Admin only: Grafana's `api` write
+ * routes send `X-Insights-Write-Grant: admin`; the Editor routes' `editor` grant is refused whatever limitWriteRole is).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { ProxyContext } from '../context';
+import { runDoctor } from '../doctor/run-doctor';
+import { operationsFor } from '../status/operations';
+import { WRITE_GRANT_HEADER } from './limits';
+
+const setupBody = z.object({ dryRun: z.boolean().default(false) }).strict().prefault({});
+const doctorBody = z.object({ timeoutMs: z.number().int().min(1000).max(60_000).optional() }).strict().prefault({});
+
+export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
+  return async (app) => {
+    const ops = operationsFor(ctx);
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        return;
+      }
+      // No grant: a direct call with the proxy token (the CLI). Through Grafana, only the Admin routes qualify.
+      const grant = request.headers[WRITE_GRANT_HEADER];
+      if (grant !== undefined && grant !== 'admin') {
+        return reply.code(403).send({ error: 'Running setup or the doctor needs the Grafana Admin role.' });
+      }
+    });
+
+    app.get('/status', async () => ops.status());
+
+    app.post('/setup', async (request, reply) => {
+      const body = setupBody.safeParse(request.body ?? {});
+      if (!body.success) {
+        return reply.code(400).send({ error: `Invalid setup request: ${body.error.issues.map((i) => i.message).join('; ')}` });
+      }
+      return ops.applySetup({ dryRun: body.data.dryRun });
+    });
+
+    app.post('/doctor', async (request, reply) => {
+      const body = doctorBody.safeParse(request.body ?? {});
+      if (!body.success) {
+        return reply.code(400).send({ error: `Invalid doctor request: ${body.error.issues.map((i) => i.message).join('; ')}` });
+      }
+      return runDoctor(ctx, ops.listeners(), { timeoutMs: body.data.timeoutMs });
+    });
+  };
+}

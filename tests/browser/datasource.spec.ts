@@ -1,0 +1,71 @@
+/** The datasource's own UI from the built bundle: ConfigEditor with "Save & test", and the QueryEditor against real data. */
+import { ACTIVITY_PRESETS, ActivityPreset } from '../../src/shared/query';
+import { selectors } from '../../src/selectors';
+import { DS_UID, expect, test } from './fixtures';
+
+const CONFIG_PAGE = `/datasources/edit/${DS_UID}`;
+const ids = selectors.datasource;
+
+test.describe('datasource ConfigEditor', () => {
+  test('shows the settings without the secret, and Save & test reports proxy, Elasticsearch and DreamFactory healthy', async ({
+    page,
+    gotoAs,
+    shot,
+  }) => {
+    await gotoAs(CONFIG_PAGE);
+    await expect(page.getByTestId(ids.config.proxyUrl)).toHaveValue(process.env.HARNESS_PROXY_URL!);
+    await expect(page.getByTestId(ids.config.proxyToken)).not.toHaveValue(process.env.HARNESS_PROXY_TOKEN!);
+    await page.getByTestId(selectors.harness.saveAndTest).click();
+    const result = page.getByTestId(selectors.harness.testResult);
+    await expect(result).toHaveAttribute('data-status', 'success');
+    await expect(result).toContainText(/Insights proxy.*OK/);
+    await expect(result).toContainText(/Elasticsearch \(8\.19\.\d+\) OK/);
+    await expect(result).toContainText(/DreamFactory.*OK/);
+    await shot('datasource-config-editor');
+  });
+
+  test('Save & test names the failing hop when the proxy URL is wrong, and recovers when fixed', async ({ page, gotoAs }) => {
+    await gotoAs(CONFIG_PAGE);
+    const url = page.getByTestId(ids.config.proxyUrl);
+    await url.fill('http://127.0.0.1:9');
+    await url.blur();
+    await page.getByTestId(selectors.harness.saveAndTest).click();
+    const result = page.getByTestId(selectors.harness.testResult);
+    await expect(result).toHaveAttribute('data-status', 'error');
+    await expect(result).toContainText('Insights proxy unreachable');
+
+    await url.fill(process.env.HARNESS_PROXY_URL!);
+    await url.blur();
+    await page.getByTestId(selectors.harness.saveAndTest).click();
+    await expect(result).toHaveAttribute('data-status', 'success');
+  });
+});
+
+test.describe('datasource QueryEditor against the seeded Elasticsearch', () => {
+  for (const preset of Object.keys(ACTIVITY_PRESETS) as ActivityPreset[]) {
+    test(`preset "${ACTIVITY_PRESETS[preset].label}" returns rows`, async ({ page, gotoAs, shot }) => {
+      await gotoAs('/explore?app=dashboard');
+      await expect(page.getByTestId(ids.queryEditor.container)).toBeVisible();
+      await page.getByTestId(ids.queryEditor.preset(preset)).click();
+      await page.getByTestId(selectors.harness.runQuery).click();
+      await expect(page.getByTestId(selectors.harness.previewError)).toHaveCount(0);
+      const frame = page.getByTestId(selectors.harness.previewFrame).first();
+      await expect(frame).toBeVisible();
+      expect(Number(await frame.getAttribute('data-rows'))).toBeGreaterThan(0);
+      // One column per grouping plus at least the call count.
+      expect(await frame.locator('th').count()).toBeGreaterThan(ACTIVITY_PRESETS[preset].groupBy.length);
+      await shot(`query-editor-${preset}`);
+    });
+  }
+
+  test('Explore opens on logs, which lists the seeded DreamFactory events', async ({ page, gotoAs, shot }) => {
+    await gotoAs('/explore');
+    await expect(page.getByTestId(ids.queryEditor.container)).toBeVisible();
+    await page.getByTestId(selectors.harness.runQuery).click();
+    await expect(page.getByTestId(selectors.harness.previewError)).toHaveCount(0);
+    const frame = page.getByTestId(selectors.harness.previewFrame).first();
+    await expect(frame).toBeVisible();
+    expect(Number(await frame.getAttribute('data-rows'))).toBeGreaterThan(0);
+    await shot('query-editor-logs');
+  });
+});

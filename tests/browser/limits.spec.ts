@@ -1,0 +1,125 @@
+/**
+ * Limits management from the built app against the DreamFactory simulator, through the datasource routes and the
+ * proxy: create one limit of every type, edit, reset a counter, delete; a Viewer gets disabled controls.
+ */
+import type { Page } from '@playwright/test';
+import { LIMIT_TYPES } from '../../src/shared/limits';
+import { selectors } from '../../src/selectors';
+import { APP_PATH, expect, pageFetch, test } from './fixtures';
+
+const LIMITS = `${APP_PATH}/limits`;
+const ids = selectors.limits;
+
+/** Picks an option of a Grafana Combobox: the one labelled `label`, else the first. */
+async function choose(page: Page, testId: string, label?: string): Promise<void> {
+  const input = page.getByTestId(testId);
+  await input.click();
+  const options = page.getByRole('option');
+  if (label) {
+    await input.fill(label);
+    await options.filter({ has: page.getByText(label, { exact: true }) }).first().click();
+  } else {
+    await options.first().click();
+  }
+}
+
+/** The id of the listed limit called `name`, from its row's test id. */
+async function limitId(page: Page, name: string): Promise<number> {
+  const cell = page.locator(`[data-testid^="${ids.list.rowName(0).replace(/0$/, '')}"]`, { hasText: name });
+  await expect(cell).toHaveCount(1);
+  const testId = await cell.getAttribute('data-testid');
+  return Number(testId!.split('-').pop());
+}
+
+/** Counts calls against DreamFactory's limits, as traffic would (the simulator's /_sim/calls). */
+async function simulateCalls(calls: number): Promise<void> {
+  const response = await fetch(`${process.env.HARNESS_SIM_URL}/_sim/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ calls: Array.from({ length: calls }, () => ({ service: 'db', userId: 3, verb: 'GET' })) }),
+  });
+  expect(response.status).toBe(200);
+}
+
+test.describe('limits', () => {
+  test('an Admin creates a limit of each of the ten types', async ({ page, gotoAs, shot }) => {
+    test.setTimeout(240_000);
+    const suffix = Date.now().toString(36);
+    for (const type of LIMIT_TYPES) {
+      await gotoAs(LIMITS);
+      await page.getByTestId(ids.list.newButton).click();
+      await expect(page.getByTestId(ids.form.container)).toBeVisible();
+      const name = `harness ${type.label} ${suffix}`;
+      await page.getByTestId(ids.form.name).fill(name);
+      await choose(page, ids.form.type, type.label);
+      if (type.userId !== 'none') {
+        await choose(page, ids.form.user);
+      }
+      if (type.roleId !== 'none') {
+        await choose(page, ids.form.role);
+      }
+      if (type.serviceId !== 'none') {
+        await choose(page, ids.form.service);
+      }
+      if (type.endpoint !== 'none') {
+        await page.getByTestId(ids.form.endpoint).fill('_table/contact*');
+      }
+      await page.getByTestId(ids.form.rate).fill('100');
+      await page.getByTestId(ids.form.period).getByText('Hour', { exact: true }).click();
+      if (type.type === 'instance.user.service.endpoint') {
+        await shot('limits-form-endpoint-by-user');
+      }
+      await page.getByTestId(ids.form.submit).click();
+      await expect(page.getByTestId(ids.list.table)).toContainText(name);
+    }
+    await shot('limits-list-all-types');
+  });
+
+  test('an Admin edits a limit, resets its counter and deletes it', async ({ page, gotoAs, shot }) => {
+    const name = `harness edit ${Date.now().toString(36)}`;
+    await gotoAs(LIMITS);
+    await page.getByTestId(ids.list.newButton).click();
+    await page.getByTestId(ids.form.name).fill(name);
+    await choose(page, ids.form.type, 'Instance');
+    await page.getByTestId(ids.form.rate).fill('50');
+    await page.getByTestId(ids.form.period).getByText('Day', { exact: true }).click();
+    await page.getByTestId(ids.form.submit).click();
+    const id = await limitId(page, name);
+
+    await page.getByTestId(ids.list.edit(id)).click();
+    await expect(page.getByTestId(ids.form.rate)).toHaveValue('50');
+    await page.getByTestId(ids.form.rate).fill('75');
+    await page.getByTestId(ids.form.submit).click();
+    await expect(page.getByTestId(ids.list.counterBar(id))).toContainText('/ 75');
+
+    await simulateCalls(3);
+    await page.getByTestId(ids.list.refresh).click();
+    await expect(page.getByTestId(ids.list.counterBar(id))).toContainText('3 / 75');
+    await shot('limits-counter-before-reset');
+    await page.getByTestId(ids.list.resetCounter(id)).click();
+    await page.getByRole('button', { name: 'Clear counter' }).click();
+    await expect(page.getByTestId(ids.list.counterBar(id))).toContainText('0 / 75');
+
+    await page.getByTestId(ids.list.delete(id)).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByTestId(ids.list.table)).not.toContainText(name);
+  });
+
+  test('a Viewer sees limits but every write control is disabled, and the route refuses the write anyway', async ({
+    page,
+    gotoAs,
+    shot,
+  }) => {
+    await gotoAs(LIMITS, 'Viewer');
+    await expect(page.getByTestId(ids.list.table)).toBeVisible();
+    await expect(page.getByTestId(ids.list.newButton)).toBeDisabled();
+    const anyName = page.locator(`[data-testid^="${ids.list.rowName(0).replace(/0$/, '')}"]`).first();
+    const id = Number((await anyName.getAttribute('data-testid'))!.split('-').pop());
+    await expect(page.getByTestId(ids.list.delete(id))).toBeDisabled();
+    await expect(page.getByTestId(ids.list.resetCounter(id))).toBeDisabled();
+    await expect(page.getByTestId(ids.readOnlyNotice).first()).toBeVisible();
+    await shot('limits-viewer');
+    const write = await pageFetch(page, 'DELETE', `/api/datasources/proxy/uid/dreamfactory-insights/api/limits/${id}`);
+    expect(write.status).toBe(403);
+  });
+});
