@@ -17,7 +17,7 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/proxy/**/*.test.ts', '<rootDir>/tests/dreamfactory-sim/**/*.test.ts'],
+      testMatch: ['<rootDir>/proxy/**/*.test.ts', '<rootDir>/tests/dreamfactory-sim/**/*.test.ts', '<rootDir>/tests/reliability/**/*.test.ts'],
       transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
     },
   ],

@@ -1,7 +1,9 @@
-import { CoreApp, DataQueryRequest, FieldType } from '@grafana/data';
+import { CoreApp, DataQueryRequest, Field, FieldType } from '@grafana/data';
 import { relay, RelayFailure } from '../components/limits/testing/relayMock';
 import { ACTIVITY_PRESETS, InsightsQuery, QueryRequest, QueryResponse } from '../shared/query';
+import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
+import { InsightsVariableSupport } from './variables';
 import { DS_UID, fakeTemplateSrv, instanceSettings, range } from './testing/fakes';
 
 jest.mock('@grafana/runtime', () => require('../components/limits/testing/relayMock').runtimeMock());
@@ -201,11 +203,9 @@ describe('DataSource variables', () => {
 
   it('answers variable queries with text and value fields', async () => {
     relay.reset(() => ({ values: [{ text: 'GET', value: 'GET' }] }));
-    const ds = datasource();
-    const response = await new Promise<{ data: Array<{ fields: Array<{ name: string; values: unknown[] }> }> }>((resolve, reject) =>
-      ds.variables!.query!({ ...request([]), targets: [{ refId: 'v', kind: 'methods' }] } as never).subscribe({ next: resolve as never, error: reject })
-    );
-    expect(response.data[0].fields.map((f) => [f.name, f.values])).toEqual([
+    const variables = datasource().variables as InsightsVariableSupport;
+    const response = await lastValueFrom(variables.query({ ...request([]), targets: [{ refId: 'v', kind: 'methods' }] }));
+    expect(response.data[0].fields.map((f: Field) => [f.name, f.values])).toEqual([
       ['text', ['GET']],
       ['value', ['GET']],
     ]);

@@ -3,20 +3,22 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 export interface Remote<T> {
   data?: T;
   error?: unknown;
-  /** True only until the first answer; reloads keep showing the previous data. */
+  /** True until the first answer for the current key; reloads keep showing the previous data. */
   loading: boolean;
   reload: () => Promise<void>;
 }
 
 /**
  * Loads `load()` on mount and whenever `key` changes; `reload` re-runs it. Answers of superseded calls are dropped,
- * so a slow old request never overwrites a newer one.
+ * so a slow old request never overwrites a newer one. `load` undefined = nothing to load.
  */
 export function useRemote<T>(load: (() => Promise<T>) | undefined, key: unknown): Remote<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: Boolean(load) });
   const generation = useRef(0);
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useEffect(() => {
+    loadRef.current = load;
+  });
 
   const reload = useCallback(async () => {
     const current = loadRef.current;
@@ -37,12 +39,14 @@ export function useRemote<T>(load: (() => Promise<T>) | undefined, key: unknown)
   }, []);
 
   useEffect(() => {
+    const calls = generation;
     if (loadRef.current) {
       setState((previous) => ({ ...previous, loading: true }));
       reload();
     }
+    // Unmounting or a new key makes answers still in flight stale.
     return () => {
-      generation.current++;
+      calls.current++;
     };
   }, [key, reload]);
 

@@ -65,7 +65,7 @@ test.describe('limits', () => {
         await page.getByTestId(ids.form.endpoint).fill('_table/contact*');
       }
       await page.getByTestId(ids.form.rate).fill('100');
-      await page.getByTestId(ids.form.period).getByText('Hour', { exact: true }).click();
+      await page.getByTestId(ids.form.period).getByRole('radio', { name: 'Hour' }).check();
       if (type.type === 'instance.user.service.endpoint') {
         await shot('limits-form-endpoint-by-user');
       }
@@ -82,7 +82,7 @@ test.describe('limits', () => {
     await page.getByTestId(ids.form.name).fill(name);
     await choose(page, ids.form.type, 'Instance');
     await page.getByTestId(ids.form.rate).fill('50');
-    await page.getByTestId(ids.form.period).getByText('Day', { exact: true }).click();
+    await page.getByTestId(ids.form.period).getByRole('radio', { name: 'Day' }).check();
     await page.getByTestId(ids.form.submit).click();
     const id = await limitId(page, name);
 

@@ -3,8 +3,9 @@
  * services, limits, limit_cache), answering with DreamFactory's shapes, status codes, messages and quirks
  * (dreamfactory-contract §2–§4). Every request is recorded so tests can prove what did or did not reach "DreamFactory".
  *
- * Not part of DreamFactory: `POST /_sim/calls` counts simulated API calls against the limits (for the demo traffic
- * generator and counter tests); DreamFactory itself counts real calls in its df.evaluate_limits middleware.
+ * Calls to any other service (`/api/v2/db/_table/x`, ...) answer an empty list and count against the limits like
+ * df.evaluate_limits (429 with DreamFactory's body and headers). Not part of DreamFactory: `POST /_sim/calls` counts
+ * simulated calls in bulk (for the demo traffic generator and counter tests).
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -12,6 +13,7 @@ import type { LimitCandidate } from '../../src/shared/limits';
 import { DfError, NO_RECORDS, notFound } from './errors';
 import { mintSessionToken, verifySessionToken } from './jwt';
 import { listResponse, rowsByIds, selectFields, type Query, type Row } from './list-query';
+import { serviceCallRoutes } from './service-calls';
 import {
   LIMIT_FIELDS,
   ROLE_FIELDS,
@@ -66,10 +68,20 @@ const header = (request: FastifyRequest, name: string) => {
 };
 
 /** Session token first (Bearer, then the DreamFactory header, then the query), else the API key. */
+/** Who a request is: a session user (JWT) or the app behind an API key. */
+export interface Identity {
+  userId?: number;
+  auth: 'jwt' | 'apiKey';
+}
+
+/**
+ * Session token first (Bearer, then the DreamFactory header, then the query), else the API key. System resources need
+ * an admin session or the (admin-role) API key.
+ */
 async function authenticate(
   request: FastifyRequest,
   sim: { apiKey: string; jwtSecret: string; store: SimStore }
-): Promise<void> {
+): Promise<Identity> {
   const query = request.query as Query;
   const bearer = header(request, 'authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
   const token = bearer ?? header(request, 'x-dreamfactory-session-token') ?? query.session_token;
@@ -80,10 +92,10 @@ async function authenticate(
     if (!user) {
       throw new DfError(401, 'Unauthorized. User is not authenticated.');
     }
-    if (!sim.store.isAdmin(user.id)) {
+    if (!sim.store.isAdmin(user.id) && request.url.startsWith('/api/v2/system/')) {
       throw new DfError(403, FORBIDDEN);
     }
-    return;
+    return { userId: user.id, auth: 'jwt' };
   }
   if (!apiKey) {
     throw new DfError(400, NO_CREDENTIALS);
@@ -91,6 +103,7 @@ async function authenticate(
   if (apiKey !== sim.apiKey) {
     throw new DfError(400, NO_SESSION);
   }
+  return { auth: 'apiKey' };
 }
 
 /** ResourcesWrapper::unwrapResources: `{resource:[...]}`, a bare list, or one record. */
@@ -277,6 +290,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const requests: RecordedRequest[] = [];
   const app = Fastify({ logger: false });
   const recorded = new WeakMap<FastifyRequest, RecordedRequest>();
+  const identities = new WeakMap<FastifyRequest, Identity>();
 
   app.addHook('onRequest', async (request) => {
     const entry: RecordedRequest = {
@@ -289,7 +303,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests.push(entry);
     recorded.set(request, entry);
     if (entry.path.startsWith('/api/v2/')) {
-      await authenticate(request, { apiKey, jwtSecret, store });
+      identities.set(request, await authenticate(request, { apiKey, jwtSecret, store }));
     }
   });
   app.addHook('preHandler', async (request) => {
@@ -317,6 +331,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   directoryRoutes(app, store);
   limitRoutes(app, store);
+  serviceCallRoutes(app, store, (request) => identities.get(request)!);
 
   app.post('/_sim/calls', async (request) => {
     const calls = (request.body as { calls?: SimCall[] } | undefined)?.calls;

@@ -80,6 +80,8 @@ export interface CallOutcome {
   status: 200 | 429;
   /** Ids of the limits that refused the call. */
   exceeded: number[];
+  /** The last limit evaluated (what DreamFactory's X-RateLimit-* headers describe), if any applied. */
+  last?: { id: number; max: number; remaining: number; periodSeconds: number };
 }
 
 export interface StoreOptions {
@@ -528,12 +530,18 @@ export class SimStore {
           lockedUntil: counter.lockedUntil ?? now + this.periodMs(limit),
         });
       }
-      return { status: 429, exceeded: exceeded.map(({ limit }) => limit.id) };
+      const last = exceeded[exceeded.length - 1].limit;
+      return { status: 429, exceeded: exceeded.map(({ limit }) => limit.id), last: this.describe(last, 0) };
     }
     for (const { key, counter } of hits) {
       this.counters.set(key, { ...counter, attempts: counter.attempts + 1 });
     }
-    return { status: 200, exceeded: [] };
+    const last = hits[hits.length - 1];
+    return { status: 200, exceeded: [], ...(last && { last: this.describe(last.limit, last.limit.rate - last.counter.attempts - 1) }) };
+  }
+
+  private describe(limit: LimitRecord, remaining: number): NonNullable<CallOutcome['last']> {
+    return { id: limit.id, max: limit.rate, remaining, periodSeconds: LIMIT_PERIODS[limit.period].seconds };
   }
 }
 

@@ -6,20 +6,18 @@ import { ACTIVITY_PRESETS, dimension } from '../../src/shared/query';
 import type { ActivityQuery, DimensionSpec, FrameJSON, QueryFilters, TimeseriesQuery } from '../../src/shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { ANONYMOUS_LABEL } from '../../proxy/src/query/enrich';
-import { makeUsers, startDirectoryStub, DirectoryStub } from '../../proxy/src/query/testing/df-directory-stub';
+import { startSimulator, Simulator } from '../dreamfactory-sim/server';
 import { plainEs, uniquePrefix } from './env';
 import { ACTIVITY_DATASET, activityEvents, countBy, GeneratedEvent, indexEvents, installTemplate, KEYS, NO_USER } from './query-data';
 import { QueryProxy, rowsOf, startQueryProxy } from './query-harness';
 
 const { START, SPAN, RANGE, DELETED_USER } = ACTIVITY_DATASET;
-const ADMINS = makeUsers(2, 1, true);
-const USERS = makeUsers(1200, 3);
 /** On the wire, null asks for one total series (an absent splitBy takes migrateQuery's default split). */
 const NO_SPLIT = null as unknown as undefined;
 
 describe('activity and timeseries queries on real Elasticsearch', () => {
   let es: ElasticsearchClient;
-  let stub: DirectoryStub;
+  let sim: Simulator;
   let proxy: QueryProxy;
   let events: GeneratedEvent[];
   const prefix = uniquePrefix('query-activity');
@@ -29,13 +27,14 @@ describe('activity and timeseries queries on real Elasticsearch', () => {
     events = activityEvents();
     await installTemplate(es, prefix);
     await indexEvents(es, prefix, events);
-    stub = await startDirectoryStub(USERS, ADMINS);
-    proxy = await startQueryProxy(prefix, { url: stub.url, apiKey: stub.apiKey });
+    // Admins 1-2 and users 3-1202, as the data set assumes: more than one DreamFactory page of 1000.
+    sim = await startSimulator({ admins: 2, users: 1200, seed: 5, limits: false });
+    proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey });
   });
 
   afterAll(async () => {
     await proxy?.close();
-    await stub?.close();
+    await sim?.close();
     await es?.raw.indices.delete({ index: `${prefix}*` });
     await es?.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
     await es?.close();
@@ -79,7 +78,8 @@ describe('activity and timeseries queries on real Elasticsearch', () => {
 
   it('labels every user from the directory: admins by real email, deleted ids as unknown, no user as anonymous', async () => {
     const frame = await one(activity([dimension('user', 100)]));
-    const directory = new Map([...USERS, ...ADMINS].map((u) => [String(u.id), u]));
+    const directory = new Map(sim.store.users.map((u) => [String(u.id), u]));
+    expect(directory.size).toBe(1202);
     const rows = rowsOf(frame);
     expect(rows).toHaveLength(new Set(events.map(KEYS.user)).size);
     for (const row of rows) {
@@ -90,14 +90,14 @@ describe('activity and timeseries queries on real Elasticsearch', () => {
         expect(row).toMatchObject({ User: `unknown user ${DELETED_USER}`, 'User Email': null });
       } else {
         const user = directory.get(id)!;
-        expect(row).toMatchObject({ User: user.email, 'User Email': user.email, Name: user.name });
+        expect(row).toMatchObject({ User: user.email, 'User Email': user.email, Name: user.name ?? null });
       }
     }
-    expect(rows.find((r) => r['User ID'] === '1202')?.User).toBe('user1202@example.com');
+    expect(rows.find((r) => r['User ID'] === '1202')?.User).toBe(directory.get('1202')!.email);
 
     const seed = rowsOf(await one(activity([dimension('user', 100)], { userLabel: 'seed' })));
-    expect(seed.find((r) => r['User ID'] === '1')).toMatchObject({ User: 'Admin User', 'User Email': 'admin1@example.com' });
-    expect(seed.find((r) => r['User ID'] === '3')?.User).toBe('user3@example.com');
+    expect(seed.find((r) => r['User ID'] === '1')).toMatchObject({ User: 'Admin User', 'User Email': directory.get('1')!.email });
+    expect(seed.find((r) => r['User ID'] === '3')?.User).toBe(directory.get('3')!.email);
   });
 
   it('cuts buckets with an Other row and a notice exactly when they were cut', async () => {

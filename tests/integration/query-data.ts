@@ -94,8 +94,8 @@ export function generateEvents(options: GenerateOptions): GeneratedEvent[] {
 }
 
 /**
- * The activity suites' data set: two days, users that DreamFactory knows (admins 1-2, users 3-1202, see
- * makeUsers in the directory stub), one it no longer knows and anonymous calls. The goldens are recorded from it.
+ * The activity suites' data set: two days, users that DreamFactory knows (admins 1-2, users 3-1202 in the simulator
+ * and in the goldens' directory), one it no longer knows and anonymous calls. The goldens are recorded from it.
  */
 export const ACTIVITY_DATASET = (() => {
   const START = Date.parse('2026-11-20T00:00:00Z');

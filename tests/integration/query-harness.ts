@@ -16,8 +16,8 @@ export interface QueryProxy {
   close(): Promise<void>;
 }
 
-export async function startQueryProxy(indexPrefix: string, df: { url?: string; apiKey?: string } = {}): Promise<QueryProxy> {
-  const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { ...plainEs(), indexPrefix }, dreamfactory: df });
+export async function startQueryProxy(indexPrefix: string, df: { url?: string; apiKey?: string } = {}, esUrls = plainEs().urls): Promise<QueryProxy> {
+  const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { ...plainEs(), urls: esUrls, indexPrefix, requestTimeoutMs: 5000 }, dreamfactory: df });
   const ctx = createContext(config, createLogger('silent'));
   const app = await buildServer(ctx);
   return {

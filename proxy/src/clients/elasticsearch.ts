@@ -186,9 +186,12 @@ export class ElasticsearchClient {
   }
 }
 
-/** Security APIs on a node with security off answer 400/500 "Security must be explicitly enabled…". */
+/**
+ * Security APIs where security is off: not registered at all (405/404, e.g. the minimal test distribution), or
+ * "Security must be explicitly enabled…" (400/500).
+ */
 function isSecurityDisabled(err: errors.ResponseError): boolean {
-  return JSON.stringify(err.body ?? '').includes('Security must be explicitly enabled');
+  return [404, 405].includes(err.statusCode ?? 0) || JSON.stringify(err.body ?? '').includes('Security must be explicitly enabled');
 }
 
 export { errors as esErrors };

@@ -1,4 +1,4 @@
-import Fastify, { FastifyBaseLogger } from 'fastify';
+import Fastify, { FastifyBaseLogger, LogController } from 'fastify';
 import type { Source } from '../pipeline-types';
 import { createDelivery, SourceDeps } from './deliver';
 import { registerHttpIngest } from './http-ingest';
@@ -14,7 +14,8 @@ export interface JsonHttpOptions {
  * call as successful only if the body is exactly `ok`. Its own listener, so DreamFactory needs no token.
  */
 export async function startJsonHttpSource(options: JsonHttpOptions, deps: SourceDeps): Promise<Source> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true });
+  // One request per DreamFactory API call: per-request log lines would double the log volume.
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   await registerHttpIngest(app, { path: '/', maxMessageBytes: options.maxMessageBytes, accepted: { status: 200, body: 'ok' } }, createDelivery('json_http', deps));
   await app.listen({ host: options.host, port: options.port });
   const bound = app.server.address();
