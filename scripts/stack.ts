@@ -88,7 +88,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const proxyToken = randomBytes(24).toString('hex');
     const queueDir = mkdtempSync(join(tmpdir(), 'dfi-stack-queue-'));
     stops.push(async () => rmSync(queueDir, { recursive: true, force: true }));
-    const proxy = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'proxy/src/main.ts'), 'serve'], {
+    // One process (not tsx's CLI wrapper), so signals reach the proxy itself.
+    const proxy = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'proxy/src/main.ts'), 'serve'], {
+    cwd: REPO_ROOT,
       env: {
         ...process.env,
         PROXY_HOST: '127.0.0.1',

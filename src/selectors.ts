@@ -110,6 +110,24 @@ export const selectors = {
     reset: (key: string) => `data-testid counters-reset-${key}`,
     bar: (key: string) => `data-testid counters-bar-${key}`,
   },
+  status: {
+    tile: (name: 'proxy' | 'elasticsearch' | 'dreamfactory' | 'ingest') => `data-testid status-tile-${name}`,
+    error: 'data-testid status-error',
+    staleWarning: 'data-testid status-stale',
+    elasticsearch: 'data-testid status-elasticsearch',
+    dreamfactory: 'data-testid status-dreamfactory',
+    sources: 'data-testid status-sources',
+    source: (source: string) => `data-testid status-source-${source}`,
+    drops: 'data-testid status-drops',
+    noEvents: 'data-testid status-no-events',
+    runDoctor: 'data-testid status-run-doctor',
+    applySetup: 'data-testid status-apply-setup',
+    adminOnly: 'data-testid status-admin-only',
+    doctorResult: 'data-testid status-doctor-result',
+    doctorSource: (source: string) => `data-testid status-doctor-${source}`,
+    setupResult: 'data-testid status-setup-result',
+    setupStep: (id: string) => `data-testid status-setup-step-${id}`,
+  },
   /** The browser harness's stand-ins for Grafana's own chrome (tests/browser/host); the plugin never renders these. */
   harness: {
     nav: 'data-testid harness-nav',
@@ -129,7 +147,7 @@ export const labels = {
     config: {
       proxyUrl: 'Proxy URL',
       proxyToken: 'Proxy token',
-      help: 'The URL Grafana uses to reach the DreamFactory Insights proxy, and the value of the proxy\'s PROXY_TOKEN. Grafana adds the token to every call server-side; browsers never see it.',
+      help: "The URL Grafana uses to reach the DreamFactory Insights proxy, and the value of the proxy's PROXY_TOKEN. Grafana adds the token to every call server-side; browsers never see it.",
     },
     queryEditor: {
       queryType: 'Query type',
@@ -158,6 +176,15 @@ export const labels = {
       lucene: 'Lucene query',
     },
     variableEditor: { kind: 'Values of' },
+  },
+  status: {
+    runDoctor: 'Run doctor',
+    applySetup: 'Apply setup',
+    adminOnly: 'Only Grafana admins can run the doctor or apply setup',
+    proxyUnreachable: 'The Insights proxy cannot be reached',
+    stale: 'Refreshing the status failed; showing the last answer',
+    noDatasource: 'No DreamFactory Insights datasource is configured',
+    noEvents: 'No events received in the last 15 minutes',
   },
   limits: {
     readOnly: (writeRole: 'Admin' | 'Editor') =>

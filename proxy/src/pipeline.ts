@@ -36,7 +36,7 @@ export async function startIngest(ctx: ProxyContext, options: IngestOptions = {}
         metrics.queueBytes.set(bytes);
       },
       torn: (count) => metrics.queueCorrupt.inc({ kind: 'torn' }, count),
-      error: (err) => logger.error({ err }, 'persisting the disk queue position failed'),
+      error: (err) => logger.error({ err }, 'disk queue housekeeping failed (position or new segment); will retry'),
     },
   });
   if (queue.recovery.replayed > 0 || queue.recovery.tornRecords > 0) {

@@ -88,6 +88,11 @@ export function describeFailure(err: unknown): Failure {
     const title = body.source === 'validation' ? 'The limit is not valid' : 'DreamFactory refused the request';
     return { title, message: err.message, field: body.field };
   }
-  // No relay envelope: Grafana's datasource proxy answered (proxy down, bad URL or token).
-  return { title: 'The Insights proxy is unreachable', message: `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}` };
+  // No relay envelope: the proxy's auth (401 wrong token, 503 no token configured) or Grafana's datasource proxy.
+  const detail = `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}`;
+  if (err.status === 401) {
+    return { title: "The Insights proxy refused the datasource's token", message: detail };
+  }
+  const unreachable = err.status === 0 || err.status >= 502;
+  return { title: unreachable ? 'The Insights proxy is unreachable' : 'The Insights proxy failed', message: detail };
 }

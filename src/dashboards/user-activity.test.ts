@@ -18,7 +18,11 @@ describe('the bundled user-activity dashboard', () => {
     expect(dashboard.id).toBeNull();
     expect(Number.isInteger(dashboard.revision)).toBe(true);
     expect(dashboard.title).toBe('DreamFactory user activity');
-    const include = appPlugin.includes.find((inc) => inc.type === 'dashboard') as { path: string; uid?: string; name: string };
+    const include = appPlugin.includes.find((inc) => inc.type === 'dashboard') as {
+      path: string;
+      uid?: string;
+      name: string;
+    };
     expect(include).toMatchObject({ path: 'dashboards/user-activity.json', uid: dashboard.uid, name: dashboard.title });
   });
 
@@ -62,12 +66,14 @@ describe('the bundled user-activity dashboard', () => {
     expect(eventPanels.length).toBeGreaterThanOrEqual(7);
     for (const p of eventPanels) {
       const { filters } = targetsOf(p)[0];
-      expect({ title: p.title, users: filters?.users, services: filters?.services, methods: filters?.methods }).toEqual({
-        title: p.title,
-        users: ['$user'],
-        services: ['$service'],
-        methods: ['$method'],
-      });
+      expect({ title: p.title, users: filters?.users, services: filters?.services, methods: filters?.methods }).toEqual(
+        {
+          title: p.title,
+          users: ['$user'],
+          services: ['$service'],
+          methods: ['$method'],
+        }
+      );
     }
   });
 

@@ -38,7 +38,10 @@ const activityFrame = {
     { name: 'User ID', type: 'string', values: ['7', null] },
     { name: 'Calls', type: 'number', values: [12, 3] },
   ],
-  meta: { preferredVisualisationType: 'table', notices: [{ severity: 'warning', text: 'User was cut to the top 100' }] },
+  meta: {
+    preferredVisualisationType: 'table',
+    notices: [{ severity: 'warning', text: 'User was cut to the top 100' }],
+  },
 };
 
 describe('DataSource.query', () => {
@@ -50,7 +53,13 @@ describe('DataSource.query', () => {
           refId: 'A',
           queryType: 'activity',
           datasource: { uid: DS_UID },
-          filters: { users: ['$user'], services: ['$service'], methods: ['$method'], statusClasses: ['$status' as never], lucene: 'event.request.resource:$term' },
+          filters: {
+            users: ['$user'],
+            services: ['$service'],
+            methods: ['$method'],
+            statusClasses: ['$status' as never],
+            lucene: 'event.request.resource:$term',
+          },
         } as never,
         { refId: 'B', queryType: 'logs', limit: 20 },
         { refId: 'C', queryType: 'logs', hide: true },
@@ -67,7 +76,11 @@ describe('DataSource.query', () => {
     const [activity, logs] = body.queries;
     expect(activity).not.toHaveProperty('datasource');
     // Saved with only a type: migrateQuery filled the seed's first grouping in.
-    expect(activity).toMatchObject({ queryType: 'activity', modelVersion: 1, groupBy: ACTIVITY_PRESETS.callsByUser.groupBy });
+    expect(activity).toMatchObject({
+      queryType: 'activity',
+      modelVersion: 1,
+      groupBy: ACTIVITY_PRESETS.callsByUser.groupBy,
+    });
     // Multi-value $user became two entries; $method was "All" (*) so no method filter is sent.
     expect(activity.filters).toEqual({
       users: ['7', '9'],
@@ -113,8 +126,15 @@ describe('DataSource.query', () => {
   });
 
   it('reports a failed query as that query’s error and still returns the other query’s frames', async () => {
-    relay.reset(() => ({ results: { A: { frames: [activityFrame] }, B: { frames: [], error: 'Lucene query is invalid: unexpected ")"' } } }));
-    const response = await datasource().query(request([{ refId: 'A', queryType: 'activity' }, { refId: 'B', queryType: 'logs' }]));
+    relay.reset(() => ({
+      results: { A: { frames: [activityFrame] }, B: { frames: [], error: 'Lucene query is invalid: unexpected ")"' } },
+    }));
+    const response = await datasource().query(
+      request([
+        { refId: 'A', queryType: 'activity' },
+        { refId: 'B', queryType: 'logs' },
+      ])
+    );
     expect(response.data).toHaveLength(1);
     expect(response.errors).toEqual([{ refId: 'B', message: 'Lucene query is invalid: unexpected ")"' }]);
   });
@@ -123,7 +143,12 @@ describe('DataSource.query', () => {
     relay.reset(() => {
       throw new RelayFailure(502, { error: 'Elasticsearch is unreachable' });
     });
-    const response = await datasource().query(request([{ refId: 'A', queryType: 'activity' }, { refId: 'B', queryType: 'logs' }]));
+    const response = await datasource().query(
+      request([
+        { refId: 'A', queryType: 'activity' },
+        { refId: 'B', queryType: 'logs' },
+      ])
+    );
     expect(response.data).toEqual([]);
     expect(response.errors).toEqual([
       { refId: 'A', message: 'Insights proxy: Elasticsearch is unreachable', status: 502 },
@@ -159,10 +184,16 @@ describe('DataSource.testDatasource', () => {
 
   it('reads the report the proxy sends with a 503', async () => {
     relay.reset(() => {
-      throw new RelayFailure(503, { ...healthy, elasticsearch: { ok: false, message: 'connect ECONNREFUSED 127.0.0.1:9200' } });
+      throw new RelayFailure(503, {
+        ...healthy,
+        elasticsearch: { ok: false, message: 'connect ECONNREFUSED 127.0.0.1:9200' },
+      });
     });
     const result = await datasource().testDatasource();
-    expect(result).toMatchObject({ status: 'error', message: 'Elasticsearch FAILED: connect ECONNREFUSED 127.0.0.1:9200' });
+    expect(result).toMatchObject({
+      status: 'error',
+      message: 'Elasticsearch FAILED: connect ECONNREFUSED 127.0.0.1:9200',
+    });
   });
 
   it('says the token is wrong when the proxy refuses it', async () => {
@@ -197,14 +228,18 @@ describe('DataSource variables', () => {
 
   it('rejects an unknown kind with the kinds it knows', async () => {
     relay.reset(() => ({ values: [] }));
-    await expect(datasource().metricFindQuery('roles')).rejects.toThrow('use one of users, services, methods, endpoints');
+    await expect(datasource().metricFindQuery('roles')).rejects.toThrow(
+      'use one of users, services, methods, endpoints'
+    );
     expect(relay.calls).toHaveLength(0);
   });
 
   it('answers variable queries with text and value fields', async () => {
     relay.reset(() => ({ values: [{ text: 'GET', value: 'GET' }] }));
     const variables = datasource().variables as InsightsVariableSupport;
-    const response = await lastValueFrom(variables.query({ ...request([]), targets: [{ refId: 'v', kind: 'methods' }] }));
+    const response = await lastValueFrom(
+      variables.query({ ...request([]), targets: [{ refId: 'v', kind: 'methods' }] })
+    );
     expect(response.data[0].fields.map((f: Field) => [f.name, f.values])).toEqual([
       ['text', ['GET']],
       ['value', ['GET']],
@@ -215,7 +250,10 @@ describe('DataSource variables', () => {
 describe('DataSource query helpers', () => {
   it('starts dashboards on the seed’s first panel and Explore on events', () => {
     const ds = datasource();
-    expect(ds.getDefaultQuery(CoreApp.Dashboard)).toMatchObject({ queryType: 'activity', groupBy: ACTIVITY_PRESETS.callsByUser.groupBy });
+    expect(ds.getDefaultQuery(CoreApp.Dashboard)).toMatchObject({
+      queryType: 'activity',
+      groupBy: ACTIVITY_PRESETS.callsByUser.groupBy,
+    });
     expect(ds.getDefaultQuery(CoreApp.Explore)).toMatchObject({ queryType: 'logs' });
   });
 
@@ -231,8 +269,15 @@ describe('DataSource query helpers', () => {
     expect(text).toBe('Activity (calls grouped) · by User › Method › Endpoint · services=files');
   });
 
-  it('interpolates queries for Explore and mixed panels the same way', () => {
-    const [query] = datasource().interpolateVariablesInQueries([{ refId: 'A', queryType: 'logs', limit: 5, filters: { users: ['$user'] } }], {});
-    expect(query.filters).toEqual({ users: ['7', '9'] });
+  it('interpolates queries for Explore and mixed panels the same way, keeping their datasource', () => {
+    const saved = {
+      refId: 'A',
+      queryType: 'logs',
+      limit: 5,
+      filters: { users: ['$user'] },
+      datasource: { uid: DS_UID },
+    };
+    const [query] = datasource().interpolateVariablesInQueries([saved as InsightsQuery], {});
+    expect(query).toMatchObject({ filters: { users: ['7', '9'] }, datasource: { uid: DS_UID } });
   });
 });

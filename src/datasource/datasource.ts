@@ -59,7 +59,9 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
   }
 
   async query(request: DataQueryRequest<InsightsQuery>): Promise<DataQueryResponse> {
-    const queries = request.targets.filter((query) => this.filterQuery(query)).map((query) => this.prepare(query, request.scopedVars));
+    const queries = request.targets
+      .filter((query) => this.filterQuery(query))
+      .map((query) => toWire(this.prepare(query, request.scopedVars)));
     if (!queries.length) {
       return { data: [] };
     }
@@ -97,7 +99,10 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
   }
 
   /** Values for template variables and the editor's filter pickers. */
-  async metricFindQuery(query: InsightsVariableQuery | string, options?: LegacyMetricFindQueryOptions): Promise<MetricFindValue[]> {
+  async metricFindQuery(
+    query: InsightsVariableQuery | string,
+    options?: LegacyMetricFindQueryOptions
+  ): Promise<MetricFindValue[]> {
     const kind = typeof query === 'string' ? query.trim() : query?.kind;
     if (!VARIABLE_KINDS.includes(kind as VariableKind)) {
       throw new Error(`Unknown variable query "${kind}": use one of ${VARIABLE_KINDS.join(', ')}`);
@@ -113,14 +118,21 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
     return response.values ?? [];
   }
 
-  /** Saved query → current model, variables interpolated, Grafana's own keys dropped from the wire. */
+  /** Saved query → current model with variables interpolated (Grafana's own keys such as `datasource` kept). */
   private prepare(query: InsightsQuery, scopedVars: ScopedVars): InsightsQuery {
-    const { datasource, key, ...rest } = migrate(query) as InsightsQuery & { datasource?: unknown; key?: unknown };
     const replace: ReplaceFn = (target, vars, format) => this.templateSrv.replace(target, vars, format);
-    return interpolateQuery(rest as InsightsQuery, replace, scopedVars);
+    return interpolateQuery(migrate(query), replace, scopedVars);
   }
 }
 
+/** What the proxy needs of a query: Grafana's own keys stay in the browser. */
+function toWire(query: InsightsQuery): InsightsQuery {
+  const { datasource, key, ...rest } = query as InsightsQuery & { datasource?: unknown; key?: unknown };
+  return rest as InsightsQuery;
+}
+
 function isHealthReport(body: unknown): body is DatasourceHealthResponse {
-  return typeof body === 'object' && body !== null && 'proxy' in body && 'elasticsearch' in body && 'dreamfactory' in body;
+  return (
+    typeof body === 'object' && body !== null && 'proxy' in body && 'elasticsearch' in body && 'dreamfactory' in body
+  );
 }

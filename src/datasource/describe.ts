@@ -19,10 +19,16 @@ export function describeQuery(query: InsightsQuery): string {
   const parts: string[] = [QUERY_TYPE_LABELS[query.queryType]];
   switch (query.queryType) {
     case 'activity':
-      parts.push(query.groupBy.length ? `by ${query.groupBy.map((spec) => DIMENSION_LABELS[spec.dimension]).join(' › ')}` : 'total');
+      parts.push(
+        query.groupBy.length
+          ? `by ${query.groupBy.map((spec) => DIMENSION_LABELS[spec.dimension]).join(' › ')}`
+          : 'total'
+      );
       break;
     case 'timeseries':
-      parts.push(query.splitBy ? `by ${DIMENSION_LABELS[query.splitBy.dimension]} (top ${query.splitBy.size})` : 'total');
+      parts.push(
+        query.splitBy ? `by ${DIMENSION_LABELS[query.splitBy.dimension]} (top ${query.splitBy.size})` : 'total'
+      );
       break;
     case 'logs':
       parts.push(`latest ${query.limit}`);

@@ -12,13 +12,17 @@ function describe(label: string, health: UpstreamHealth | undefined): string {
   if (!health) {
     return `${label}: not reported`;
   }
-  const version = health.version ? ` (${health.version})` : '';
+  // The proxy's message often names the version already.
+  const version = health.version && !health.message?.includes(health.version) ? ` (${health.version})` : '';
   const detail = health.message ? `: ${health.message}` : '';
   return `${label}${version} ${health.ok ? 'OK' : 'FAILED'}${detail}`;
 }
 
 export function healthVerdict(report: DatasourceHealthResponse): TestDataSourceResponse {
-  const entries = UPSTREAMS.map(({ key, label }) => ({ ok: report[key]?.ok === true, line: describe(label, report[key]) }));
+  const entries = UPSTREAMS.map(({ key, label }) => ({
+    ok: report[key]?.ok === true,
+    line: describe(label, report[key]),
+  }));
   const failed = entries.filter((entry) => !entry.ok);
   if (failed.length) {
     return {
@@ -39,5 +43,8 @@ export function unreachableVerdict(status: number | undefined, detail: string): 
     };
   }
   const where = status ? `HTTP ${status}` : 'no response';
-  return { status: 'error', message: `Insights proxy unreachable (${where}): ${detail}. Check the proxy URL and that the proxy runs.` };
+  return {
+    status: 'error',
+    message: `Insights proxy unreachable (${where}): ${detail}. Check the proxy URL and that the proxy runs.`,
+  };
 }

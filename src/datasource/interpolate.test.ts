@@ -2,7 +2,15 @@ import { interpolateFilters, interpolateList, interpolateQuery } from './interpo
 import { fakeTemplateSrv } from './testing/fakes';
 import { defaultQuery, TimeseriesQuery } from '../shared/query';
 
-const srv = fakeTemplateSrv({ users: ['7', '9'], one: '7', none: [], all: '*', methods: ['get', 'post'], step: '5m', classes: ['5xx', 'bogus'] });
+const srv = fakeTemplateSrv({
+  users: ['7', '9'],
+  one: '7',
+  none: [],
+  all: '*',
+  methods: ['get', 'post'],
+  step: '5m',
+  classes: ['5xx', 'bogus'],
+});
 const replace = srv.replace.bind(srv);
 
 describe('interpolateList', () => {
@@ -22,7 +30,10 @@ describe('interpolateList', () => {
 describe('interpolateFilters', () => {
   it('upper-cases methods, keeps only real status classes and escapes the Lucene query through Grafana', () => {
     expect(
-      interpolateFilters({ methods: ['$methods'], statusClasses: ['$classes' as never], lucene: 'user.id:$users', services: ['$all'] }, replace)
+      interpolateFilters(
+        { methods: ['$methods'], statusClasses: ['$classes' as never], lucene: 'user.id:$users', services: ['$all'] },
+        replace
+      )
     ).toEqual({ methods: ['GET', 'POST'], statusClasses: ['5xx'], lucene: 'user.id:("7" OR "9")' });
   });
 });

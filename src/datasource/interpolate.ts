@@ -23,7 +23,11 @@ function joinValues(value: unknown): string {
  * Each entry may be a literal or a variable (`$user`, multi-value or not); the result is the flat, de-duplicated list
  * of values. `undefined` means "no filter": the list was empty or held the "any" value.
  */
-export function interpolateList(values: string[] | undefined, replace: ReplaceFn, scopedVars?: ScopedVars): string[] | undefined {
+export function interpolateList(
+  values: string[] | undefined,
+  replace: ReplaceFn,
+  scopedVars?: ScopedVars
+): string[] | undefined {
   if (!values?.length) {
     return undefined;
   }
@@ -37,12 +41,16 @@ export function interpolateList(values: string[] | undefined, replace: ReplaceFn
   return [...new Set(expanded)];
 }
 
-export function interpolateFilters(filters: QueryFilters | undefined, replace: ReplaceFn, scopedVars?: ScopedVars): QueryFilters | undefined {
+export function interpolateFilters(
+  filters: QueryFilters | undefined,
+  replace: ReplaceFn,
+  scopedVars?: ScopedVars
+): QueryFilters | undefined {
   if (!filters) {
     return undefined;
   }
-  const statusClasses = interpolateList(filters.statusClasses, replace, scopedVars)?.filter((value): value is StatusClass =>
-    STATUS_CLASSES.includes(value as StatusClass)
+  const statusClasses = interpolateList(filters.statusClasses, replace, scopedVars)?.filter(
+    (value): value is StatusClass => STATUS_CLASSES.includes(value as StatusClass)
   );
   const lucene = filters.lucene ? replace(filters.lucene, scopedVars, 'lucene').trim() : '';
   const result: QueryFilters = {

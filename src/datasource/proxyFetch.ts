@@ -20,7 +20,8 @@ export class InsightsFetchError extends Error {
 function messageOf(err: unknown): string {
   if (isFetchError<{ error?: unknown; message?: unknown }>(err)) {
     const data = err.data;
-    const fromBody = typeof data === 'object' && data ? data.error ?? data.message : typeof data === 'string' ? data : undefined;
+    const fromBody =
+      typeof data === 'object' && data ? (data.error ?? data.message) : typeof data === 'string' ? data : undefined;
     return String(fromBody || err.statusText || err.message || `HTTP ${err.status}`);
   }
   return err instanceof Error ? err.message : String(err);
@@ -44,6 +45,10 @@ export async function proxyFetch<T>(
     );
     return response.data;
   } catch (err) {
-    throw new InsightsFetchError(messageOf(err), isFetchError(err) ? err.status ?? 0 : 0, isFetchError(err) ? err.data : undefined);
+    throw new InsightsFetchError(
+      messageOf(err),
+      isFetchError(err) ? (err.status ?? 0) : 0,
+      isFetchError(err) ? err.data : undefined
+    );
   }
 }

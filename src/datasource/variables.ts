@@ -18,7 +18,10 @@ export class InsightsVariableSupport extends CustomVariableSupport<DataSource, I
 
   private async load(request: DataQueryRequest<InsightsVariableQuery>): Promise<DataQueryResponse> {
     const [query] = request.targets;
-    const values = await this.datasource.metricFindQuery(query, { range: request.range, scopedVars: request.scopedVars });
+    const values = await this.datasource.metricFindQuery(query, {
+      range: request.range,
+      scopedVars: request.scopedVars,
+    });
     // Grafana reads a variable's options from fields named `text` and `value`.
     const frame = createDataFrame({
       refId: query?.refId,

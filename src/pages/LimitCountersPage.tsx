@@ -9,7 +9,9 @@ function LimitCountersPage() {
   const { api } = useLimitsApi();
   return (
     <PluginPage>
-      <div data-testid={selectors.pages.limitCounters.container}>{api ? <LimitCounters api={api} /> : <NoDatasourceAlert />}</div>
+      <div data-testid={selectors.pages.limitCounters.container}>
+        {api ? <LimitCounters api={api} /> : <NoDatasourceAlert />}
+      </div>
     </PluginPage>
   );
 }

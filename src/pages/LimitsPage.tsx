@@ -14,8 +14,14 @@ function LimitsPage() {
   return (
     <Routes>
       <Route index element={<Frame>{(api) => <LimitsList api={api} />}</Frame>} />
-      <Route path={LIMIT_ROUTES.create} element={<Frame title="New limit">{(api) => <LimitEditor api={api} />}</Frame>} />
-      <Route path={LIMIT_ROUTES.edit} element={<Frame title="Edit limit">{(api) => <LimitEditor api={api} />}</Frame>} />
+      <Route
+        path={LIMIT_ROUTES.create}
+        element={<Frame title="New limit">{(api) => <LimitEditor api={api} />}</Frame>}
+      />
+      <Route
+        path={LIMIT_ROUTES.edit}
+        element={<Frame title="Edit limit">{(api) => <LimitEditor api={api} />}</Frame>}
+      />
     </Routes>
   );
 }

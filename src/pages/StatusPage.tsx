@@ -1,11 +1,24 @@
 import React from 'react';
+import { Alert } from '@grafana/ui';
 import { PluginPage } from '@grafana/runtime';
-import { selectors } from '../selectors';
+import { StatusView } from '../components/status/StatusView';
+import { useStatusApi } from '../components/status/statusApi';
+import { labels, selectors } from '../selectors';
 
 function StatusPage() {
+  const { api, canRun } = useStatusApi();
   return (
     <PluginPage>
-      <div data-testid={selectors.pages.status.container}>Health of the log pipeline: Elasticsearch, DreamFactory and ingest.</div>
+      <div data-testid={selectors.pages.status.container}>
+        {api ? (
+          <StatusView api={api} canRun={canRun} />
+        ) : (
+          <Alert severity="info" title={labels.status.noDatasource} data-testid={selectors.proxyError}>
+            The Status page reads the Insights proxy through a DreamFactory Insights datasource. Add one under Connections → Data sources
+            (or run &quot;proxy setup --write-provisioning&quot;), then reload this page.
+          </Alert>
+        )}
+      </div>
     </PluginPage>
   );
 }

@@ -2,6 +2,7 @@
  * The datasource's plugin.json routes, enforced by the shim exactly as Grafana's datasource proxy does, in front of
  * the real proxy: who may call what, and that the token is added server-side and never reaches the browser.
  */
+import { defaultQuery, QueryResponse } from '../../src/shared/query';
 import { DS_PROXY, expect, pageFetch, test } from './fixtures';
 
 const DENIED = { message: 'plugin proxy route access denied' };
@@ -48,10 +49,12 @@ test.describe('datasource proxy routes (src/datasource/plugin.json)', () => {
     const from = new Date(to.getTime() - 3600_000);
     const response = await pageFetch(page, 'POST', `${DS_PROXY}/api/query`, {
       range: { from: from.toISOString(), to: to.toISOString() },
-      queries: [],
+      queries: [defaultQuery('logs', 'A')],
     });
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ results: {} });
+    const result = (response.json as QueryResponse).results.A;
+    expect(result.error).toBeUndefined();
+    expect(result.frames[0].fields.length).toBeGreaterThan(0);
   });
 
   test('the proxy token never reaches the browser', async ({ page, gotoAs }) => {

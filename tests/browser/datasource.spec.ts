@@ -1,5 +1,7 @@
 /** The datasource's own UI from the built bundle: ConfigEditor with "Save & test", and the QueryEditor against real data. */
-import { ACTIVITY_PRESETS, ActivityPreset } from '../../src/shared/query';
+import type { Page } from '@playwright/test';
+import { ACTIVITY_PRESETS, ActivityPreset, QUERY_TYPE_LABELS, QueryType } from '../../src/shared/query';
+import { EXPECTED_COLUMNS } from '../e2e/expected-frames';
 import { selectors } from '../../src/selectors';
 import { DS_UID, expect, test } from './fixtures';
 
@@ -42,30 +44,50 @@ test.describe('datasource ConfigEditor', () => {
 });
 
 test.describe('datasource QueryEditor against the seeded Elasticsearch', () => {
-  for (const preset of Object.keys(ACTIVITY_PRESETS) as ActivityPreset[]) {
-    test(`preset "${ACTIVITY_PRESETS[preset].label}" returns rows`, async ({ page, gotoAs, shot }) => {
-      await gotoAs('/explore?app=dashboard');
-      await expect(page.getByTestId(ids.queryEditor.container)).toBeVisible();
+  test('each seed preset builds its grouping and the preview shows rows', async ({ page, gotoAs, shot }) => {
+    await gotoAs('/explore?app=dashboard');
+    await expect(page.getByTestId(ids.queryEditor.container)).toBeVisible();
+    for (const preset of Object.keys(ACTIVITY_PRESETS) as ActivityPreset[]) {
+      const groupBy = ACTIVITY_PRESETS[preset].groupBy;
       await page.getByTestId(ids.queryEditor.preset(preset)).click();
+      await expect(page.getByTestId(ids.queryEditor.dimension(groupBy.length - 1))).toBeVisible();
+      await expect(page.getByTestId(ids.queryEditor.dimension(groupBy.length))).toHaveCount(0);
       await page.getByTestId(selectors.harness.runQuery).click();
-      await expect(page.getByTestId(selectors.harness.previewError)).toHaveCount(0);
-      const frame = page.getByTestId(selectors.harness.previewFrame).first();
-      await expect(frame).toBeVisible();
+      const frame = await previewFrame(page);
       expect(Number(await frame.getAttribute('data-rows'))).toBeGreaterThan(0);
       // One column per grouping plus at least the call count.
-      expect(await frame.locator('th').count()).toBeGreaterThan(ACTIVITY_PRESETS[preset].groupBy.length);
-      await shot(`query-editor-${preset}`);
-    });
-  }
+      expect(await frame.locator('th').count()).toBeGreaterThan(groupBy.length);
+      await shot(`query-editor-preset-${preset}`);
+    }
+  });
 
-  test('Explore opens on logs, which lists the seeded DreamFactory events', async ({ page, gotoAs, shot }) => {
+  test('each query type returns its columns', async ({ page, gotoAs, shot }) => {
+    await gotoAs('/explore?app=dashboard');
+    for (const queryType of Object.keys(QUERY_TYPE_LABELS) as QueryType[]) {
+      await page.getByTestId(ids.queryEditor.queryType).getByRole('radio', { name: QUERY_TYPE_LABELS[queryType], exact: true }).check();
+      await page.getByTestId(selectors.harness.runQuery).click();
+      const frame = await previewFrame(page);
+      const headers = await frame.locator('th').allTextContents();
+      expect(headers).toEqual(expect.arrayContaining(EXPECTED_COLUMNS[queryType]));
+      await shot(`query-editor-type-${queryType}`);
+    }
+  });
+
+  test('Explore opens on logs, which lists the seeded DreamFactory events', async ({ page, gotoAs }) => {
     await gotoAs('/explore');
     await expect(page.getByTestId(ids.queryEditor.container)).toBeVisible();
     await page.getByTestId(selectors.harness.runQuery).click();
-    await expect(page.getByTestId(selectors.harness.previewError)).toHaveCount(0);
-    const frame = page.getByTestId(selectors.harness.previewFrame).first();
-    await expect(frame).toBeVisible();
+    const frame = await previewFrame(page);
     expect(Number(await frame.getAttribute('data-rows'))).toBeGreaterThan(0);
-    await shot('query-editor-logs');
   });
 });
+
+/** The first frame of the finished preview, failing on a query error. */
+async function previewFrame(page: Page) {
+  const preview = page.getByTestId(selectors.harness.preview);
+  await expect(preview).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId(selectors.harness.previewError)).toHaveCount(0);
+  const frame = preview.getByTestId(selectors.harness.previewFrame).first();
+  await expect(frame).toBeVisible();
+  return frame;
+}

@@ -358,6 +358,61 @@ describe('system/limit_cache and counting', () => {
     expect(store.cacheEntries(limit).every((e) => e.attempts === 0)).toBe(true);
   });
 
+  it("counts real service calls and answers the one over the rate with DreamFactory's 429", async () => {
+    sim.store.flushCounters();
+    const user = sim.store.nonAdmins().find((u) => u.is_active)!;
+    const { id } = (
+      await call('POST', 'system/limit', {
+        body: {
+          name: 'Files per user',
+          type: 'instance.user.service',
+          user_id: user.id,
+          service_id: 3,
+          rate: 2,
+          period: 'hour',
+          verb: 'GET',
+        },
+      })
+    ).json.resource[0];
+    const token = await sim.mintToken(user.id);
+    const get = () => call('GET', 'files/reports/q3.pdf', { key: null, headers: { authorization: `Bearer ${token}` } });
+    const first = await get();
+    expect(first).toMatchObject({ status: 200, json: { resource: [] } });
+    expect(
+      (await call('PUT', 'files/reports/q3.pdf', { key: null, headers: { authorization: `Bearer ${token}` } })).status
+    ).toBe(200);
+    await get();
+    const response = await fetch(`${sim.url}/api/v2/files/reports/q3.pdf`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(429);
+    const body = await response.json();
+    expect(body).toEqual({
+      error: {
+        code: 429,
+        context: [
+          {
+            id,
+            name: 'Files per user',
+            object: expect.objectContaining({
+              id,
+              period: 'hour',
+              verb: 'GET',
+              key_text: `instance.user:${user.id}.service:3.verb:GET.hour`,
+            }),
+          },
+        ],
+        message: 'API limit(s) exceeded. ',
+        status_code: 429,
+      },
+    });
+    expect(response.headers.get('x-ratelimit-limit')).toBe('2');
+    expect(response.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(response.headers.get('retry-after')).toBe(String(3600 * 60));
+    expect((await call('GET', 'nosuch/thing')).status).toBe(404);
+    await call('DELETE', `system/limit/${id}`);
+  });
+
   it('answers limit_cache errors as DreamFactory does', async () => {
     expect((await call('GET', 'system/limit_cache/9999')).json).toEqual(
       envelope(404, 404, 'Record with identifier &#039;9999&#039; not found.')

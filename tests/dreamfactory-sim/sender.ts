@@ -100,6 +100,8 @@ export interface GenerateOptions {
   stepMs?: number;
   /** Put `seq` (0-based index) in `_event.request.parameters` and an `x-insights-seq` header, for loss accounting. */
   sequence?: boolean;
+  /** Sequence number of the first event, for senders that generate in batches. */
+  firstSequence?: number;
   /** Emit DreamFactory's `db._table.{table_name}.<verb>` twin before each DB table event (a `db.*` service map). */
   tableTwins?: boolean;
   host?: string;
@@ -157,7 +159,7 @@ export async function generateEvents(options: GenerateOptions): Promise<DfLogEve
     const user = apiKeyOnly ? undefined : pick(endpoint.adminOnly ? admins : options.users);
     const method = pick(endpoint.methods);
     const status = pick(STATUSES);
-    const seq = options.sequence ? i : undefined;
+    const seq = options.sequence ? (options.firstSequence ?? 0) + i : undefined;
     const query = method === 'GET' ? `?limit=${1 + Math.floor(random() * 50)}` : '';
     const headers: Record<string, string> = {
       accept: 'application/json',

@@ -67,7 +67,6 @@ const header = (request: FastifyRequest, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Session token first (Bearer, then the DreamFactory header, then the query), else the API key. */
 /** Who a request is: a session user (JWT) or the app behind an API key. */
 export interface Identity {
   userId?: number;

@@ -15,15 +15,24 @@ function limitHeaders(reply: FastifyReply, outcome: CallOutcome, nowMs: number):
   if (!outcome.last) {
     return;
   }
-  reply.header('X-RateLimit-Limit', outcome.last.max).header('X-RateLimit-Remaining', Math.max(0, outcome.last.remaining));
+  reply
+    .header('X-RateLimit-Limit', outcome.last.max)
+    .header('X-RateLimit-Remaining', Math.max(0, outcome.last.remaining));
   if (outcome.status === 429) {
     const retryAfter = outcome.last.periodSeconds * 60;
     reply.header('Retry-After', retryAfter).header('X-RateLimit-Reset', Math.floor(nowMs / 1000) + retryAfter);
   }
 }
 
-export function serviceCallRoutes(app: FastifyInstance, store: SimStore, identityOf: (request: FastifyRequest) => Identity): void {
-  const handler = async (request: FastifyRequest<{ Params: { service: string; '*'?: string } }>, reply: FastifyReply) => {
+export function serviceCallRoutes(
+  app: FastifyInstance,
+  store: SimStore,
+  identityOf: (request: FastifyRequest) => Identity
+): void {
+  const handler = async (
+    request: FastifyRequest<{ Params: { service: string; '*'?: string } }>,
+    reply: FastifyReply
+  ) => {
     const { service } = request.params;
     if (service === 'system' || !store.services.some((s) => s.name === service)) {
       throw new DfError(404, `Service '${service}' not found.`);

@@ -537,7 +537,11 @@ export class SimStore {
       this.counters.set(key, { ...counter, attempts: counter.attempts + 1 });
     }
     const last = hits[hits.length - 1];
-    return { status: 200, exceeded: [], ...(last && { last: this.describe(last.limit, last.limit.rate - last.counter.attempts - 1) }) };
+    return {
+      status: 200,
+      exceeded: [],
+      ...(last && { last: this.describe(last.limit, last.limit.rate - last.counter.attempts - 1) }),
+    };
   }
 
   private describe(limit: LimitRecord, remaining: number): NonNullable<CallOutcome['last']> {

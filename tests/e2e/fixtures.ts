@@ -1,25 +1,17 @@
-import { AppConfigPage, AppPage, test as base } from '@grafana/plugin-e2e';
-import pluginJson from '../src/plugin.json';
+/** Fixtures for the Grafana-backed suite (@grafana/plugin-e2e): app pages by route, and the provisioned datasource. */
+import { AppPage, test as base } from '@grafana/plugin-e2e';
+import pluginJson from '../../src/plugin.json';
+
+/** The uid provisioning/datasources/datasources.yml gives the Insights datasource. */
+export const DATASOURCE_UID = 'dreamfactory-insights';
 
 type AppTestFixture = {
-  appConfigPage: AppConfigPage;
   gotoPage: (path?: string) => Promise<AppPage>;
 };
 
 export const test = base.extend<AppTestFixture>({
-  appConfigPage: async ({ gotoAppConfigPage }, use) => {
-    const configPage = await gotoAppConfigPage({
-      pluginId: pluginJson.id,
-    });
-    await use(configPage);
-  },
   gotoPage: async ({ gotoAppPage }, use) => {
-    await use((path) =>
-      gotoAppPage({
-        path,
-        pluginId: pluginJson.id,
-      })
-    );
+    await use((path) => gotoAppPage({ path, pluginId: pluginJson.id }));
   },
 });
 

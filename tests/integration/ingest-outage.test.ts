@@ -87,7 +87,7 @@ describe('ingest survives an Elasticsearch outage', () => {
     expect(docs).toHaveLength(accepted.length);
     expect(await proxy.metric('insights_elasticsearch_up')).toBe(1);
     await reader.close();
-  });
+  }, 300_000); // two Elasticsearch starts on a shared 2-core machine
 });
 
 describe('ingest survives a proxy restart', () => {

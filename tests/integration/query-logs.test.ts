@@ -73,6 +73,37 @@ describe('logs paging on real Elasticsearch', () => {
     expect(frame.meta?.notices?.[0].text).toContain('DreamFactory is not configured');
   });
 
+  it('answers an empty page, not an error, before anything was indexed', async () => {
+    const fresh = await startQueryProxy(uniquePrefix('query-none'));
+    try {
+      const result = (await fresh.query({ range: RANGE, queries: [logs] })).results.L;
+      expect(result.error).toBeUndefined();
+      expect(result.frames[0].fields[0].values).toEqual([]);
+      expect(result.frames[0].meta?.custom).toMatchObject({ total: 0, nextCursor: null });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('never sends request headers or session secrets an event carries', async () => {
+    const secretPrefix = uniquePrefix('query-secret');
+    await installTemplate(es, secretPrefix);
+    const [event] = generateEvents({ count: 1, seed: 3, startMs: START, spanMs: 1000, userIds: ['3'], anonymousShare: 0 });
+    const secret = 'eyJhbGciOiJIUzI1NiJ9.secret-session-token';
+    const withSecrets = { ...event, event: { ...event.event, request: { ...event.event.request, headers: { 'x-dreamfactory-session-token': secret, authorization: `Bearer ${secret}` } } }, platform: { session: { api_key: secret } } };
+    await es.bulk([{ create: { _index: `${secretPrefix}2026.11.21` } }, withSecrets], true);
+    const leaky = await startQueryProxy(secretPrefix);
+    try {
+      const response = await leaky.query({ range: RANGE, queries: [logs] });
+      expect(response.results.L.frames[0].fields[1].values).toEqual([event.message]);
+      expect(JSON.stringify(response)).not.toContain('secret-session-token');
+    } finally {
+      await leaky.close();
+      await es.raw.indices.delete({ index: `${secretPrefix}*` });
+      await es.raw.indices.deleteIndexTemplate({ name: `${secretPrefix}template` });
+    }
+  });
+
   it('refuses a tampered cursor with a clear message', async () => {
     const response = await proxy.app.inject({
       method: 'POST',

@@ -117,7 +117,7 @@ describe('proxy setup on plain Elasticsearch', () => {
     const result = await run();
     const conflicts = step(result, 'conflicts');
     expect(conflicts.outcome).toBe('warning');
-    expect(conflicts.detail).toContain(`${oldIndex}: host is text (ours: object), level is text (ours: integer), event.request.headers is object with 2 sub-fields (ours: flattened)`);
+    expect(conflicts.detail).toContain(`${oldIndex}: level is text (ours: integer), host is text (ours: object), event.request.headers is object with 2 sub-fields (ours: flattened)`);
     expect(conflicts.hint).toMatch(/reindex/);
     expect(conflicts.hint).toMatch(/from tomorrow/);
     // A warning, not a failure: the proxy can still run.

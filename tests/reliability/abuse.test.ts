@@ -24,7 +24,7 @@ const MAX_MESSAGE = 256 * 1024;
 async function counter(ctx: ProxyContext, name: 'decoded' | 'dropped', labels: Record<string, string>): Promise<number> {
   const metric = await ctx.metrics[name].get();
   return metric.values
-    .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+    .filter((v) => Object.entries(labels).every(([k, want]) => (v.labels as Record<string, unknown>)[k] === want))
     .reduce((sum, v) => sum + v.value, 0);
 }
 

@@ -261,6 +261,17 @@ describe('validation against DreamFactory', () => {
       is_active: 'yes',
     });
     expect(wrongType.body).toMatchObject({ field: 'is_active', source: 'validation' });
+    const notJson = await proxy.inject({
+      method: 'POST',
+      url: '/api/limits',
+      payload: '{"name":',
+      headers: { 'x-insights-token': TOKEN, 'content-type': 'application/json' },
+    });
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.json()).toMatchObject({
+      error: expect.stringMatching(/^Invalid JSON body: /),
+      source: 'validation',
+    });
     expect((await relay<RelayError>('GET', '/limits/abc')).status).toBe(400);
     expect((await relay<RelayError>('POST', '/limits/bulk', { action: 'explode', ids: [1] })).status).toBe(400);
     expect(sim.requests.length).toBe(mark);
@@ -350,6 +361,17 @@ describe('permissions and failures', () => {
     );
     const write = await relay<RelayError>('POST', '/limits', validInput('instance', 'day'), {}, down);
     expect(write.status).toBe(502);
+  });
+
+  it('accepts a body-less DELETE that still says content-type: application/json (as browsers may send it)', async () => {
+    const limit = (await relay<LimitView>('POST', '/limits', validInput('instance', 'hour'))).body;
+    const response = await proxy.inject({
+      method: 'DELETE',
+      url: `/api/limits/${limit.id}`,
+      headers: { 'x-insights-token': TOKEN, 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ id: limit.id });
   });
 
   it('requires the proxy token', async () => {

@@ -106,6 +106,15 @@ function toRelayFailure(err: unknown): RelayFailure | undefined {
 export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
   const { df } = ctx;
   return async (app: FastifyInstance) => {
+    // Browsers and Grafana's fetch may label a body-less DELETE as JSON; an empty body is "no body" here, not an error.
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, body === '' ? undefined : JSON.parse(body as string));
+      } catch (err) {
+        done(Object.assign(new Error(`Invalid JSON body: ${(err as Error).message}`), { statusCode: 400 }), undefined);
+      }
+    });
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const failure = toRelayFailure(err);
       if (failure) {
@@ -119,12 +128,10 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
         return reply.code(err.statusCode).send({ error: err.message, source: 'validation' } satisfies RelayError);
       }
       request.log.error({ err }, 'limit relay failed');
-      return reply
-        .code(500)
-        .send({
-          error: 'The proxy failed to relay this request; see its log.',
-          source: 'dreamfactory',
-        } satisfies RelayError);
+      return reply.code(500).send({
+        error: 'The proxy failed to relay this request; see its log.',
+        source: 'dreamfactory',
+      } satisfies RelayError);
     });
 
     /** Editors may change limits only when the proxy is configured to let them (limitWriteRole = Editor). */

@@ -134,7 +134,7 @@ export class UserDirectory {
       this.lastError = undefined;
       return this.snapshot;
     } catch (err) {
-      this.lastError = `DreamFactory user directory unavailable: ${(err as Error).message}.`;
+      this.lastError = `DreamFactory user directory unavailable: ${(err as Error).message.replace(/\.$/, '')}.`;
       throw err;
     }
   }

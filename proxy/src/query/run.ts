@@ -14,8 +14,8 @@ import {
   parseRange,
   PIT_KEEP_ALIVE,
 } from './builder';
-import { UserDirectory } from './directory';
 import { listCounters, listLimits } from '../dreamfactory/limits';
+import { UserDirectory } from './directory';
 import { limitCountersFrame, limitsFrame, usersFrame } from './dreamfactory-frames';
 import { enrichFrames } from './enrich';
 import { describeError } from './errors';
@@ -48,7 +48,9 @@ export class QueryEngine {
       return { frames: await this.frames(request, query) };
     } catch (err) {
       const { message, expected } = describeError(err, this.ctx.config.elasticsearch.urls);
-      this.ctx.logger[expected ? 'info' : 'error']({ err, refId: query.refId, queryType: query.queryType }, 'query failed');
+      // The message only: client errors carry request metadata (auth headers) that must not reach a log line.
+      const detail = { refId: query.refId, queryType: query.queryType, error: message };
+      this.ctx.logger[expected ? 'info' : 'error'](expected ? detail : { ...detail, stack: (err as Error)?.stack }, 'query failed');
       return { frames: [], error: message };
     } finally {
       stop();

@@ -34,7 +34,7 @@ export interface QueueObserver {
   depth(records: number, bytes: number): void;
   /** Torn records cut off a segment tail during recovery. */
   torn(count: number): void;
-  /** Persisting the acknowledged position failed (it is retried with the next acknowledgement). */
+  /** Persisting the acknowledged position or starting a new segment failed (both are retried later). */
   error(err: Error): void;
 }
 
@@ -252,11 +252,12 @@ export class DiskQueue {
     if (this.closed) {
       return;
     }
-    await this.flushing;
+    // Refuse new appends first; those already accepted are still written by the running flush.
     this.closed = true;
     for (const waiter of this.dataWaiters) {
       waiter.wake();
     }
+    await this.flushing;
     this.persistAck();
     await this.ackWrite;
     await this.writer.close();
@@ -332,7 +333,8 @@ export class DiskQueue {
         waiter.wake();
       }
       if (active.size >= this.segmentBytes) {
-        await this.roll();
+        // If a new segment cannot be opened, keep appending to this one and try again after the next write.
+        await this.roll().catch((err: Error) => this.options.observer?.error(err));
       }
     }
     this.flushing = undefined;

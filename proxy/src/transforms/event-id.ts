@@ -6,10 +6,11 @@ import type { ReceivedMessage } from '../pipeline-types';
  * one document. GELF messages carry a µs timestamp, so source + content identify them. DreamFactory's JSON modes
  * carry no timestamp: two identical calls would have identical bodies, so the receive time (ms) and the sender's
  * port (DreamFactory opens a socket per message) are added; a resend of those is then a new document.
- * `canonicalBody` is the body as stableStringify writes it (keys sorted), so key order does not matter.
+ * `bodyJson` is JSON.stringify of the decoded body: a resend carries the same bytes, so the same keys in the same
+ * order (sorting keys cost four times the serialisation and bought nothing for that case).
  */
-export function eventId(message: ReceivedMessage, canonicalBody: string, hasTimestamp: boolean): string {
-  const hash = createHash('sha256').update(message.source).update('\n').update(canonicalBody);
+export function eventId(message: ReceivedMessage, bodyJson: string, hasTimestamp: boolean): string {
+  const hash = createHash('sha256').update(message.source).update('\n').update(bodyJson);
   if (!hasTimestamp) {
     hash.update(`\n${message.receivedAt.toISOString()}\n${message.remoteAddress ?? ''}:${message.remotePort ?? ''}`);
   }

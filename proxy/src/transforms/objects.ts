@@ -43,10 +43,3 @@ export function deeperThan(value: unknown, limit: number): boolean {
   }
   return false;
 }
-
-/** JSON with object keys sorted at every level: the same content always gives the same text. */
-export function stableStringify(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v
-  );
-}

@@ -236,8 +236,8 @@ describe('transformMessage', () => {
       return 'event' in r ? r.event.id : r.drop;
     };
 
-    it('is the same for a resend of a timestamped message, whatever the key order or arrival time', () => {
-      const again = gelf({ _a: { c: 2, b: 1 }, timestamp: 1716800000.1, short_message: 'x' }, { receivedAt: new Date(), remotePort: 5 });
+    it('is the same for a resend of a timestamped message, whatever its arrival time or port', () => {
+      const again = gelf(structuredClone(body), { receivedAt: new Date(), remotePort: 5 });
       expect(id(again)).toBe(id(gelf(body)));
       expect(id(gelf(body))).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { DropReason, IndexableEvent, ReceivedMessage } from '../pipeline-types';
 import { eventId } from './event-id';
 import { gelfLevel, Level, monologLevel } from './levels';
-import { deeperThan, isObject, JsonObject, stableStringify } from './objects';
+import { deeperThan, isObject, JsonObject } from './objects';
 import { redactEvent } from './redact';
 import { addRequestFields, normalizeObjectFields } from './request-fields';
 import { attributeUser } from './user';
@@ -25,9 +25,9 @@ export function transformOptionsFromConfig(ingest: Config['ingest']): TransformO
   return { redact: ingest.redact, redactKeys: ingest.redactKeys, dropDuplicateTableEvents: ingest.dropDuplicateTableEvents };
 }
 
-/** Deeper than any DreamFactory context; also keeps the (recursive) stable stringify far from the stack limit. */
+/** Deeper than any DreamFactory context; also keeps JSON.stringify and the field walks far from the stack limit. */
 const MAX_DEPTH = 64;
-/** GELF fields consumed by the transform rather than copied. */
+/** Fields the transform consumes (or derives itself) rather than copies from the message. */
 const CONSUMED = ['version', 'short_message', 'full_message', 'timestamp', 'level_original'];
 /** The literal placeholder in the name of the twin event DreamFactory fires for DB table calls (contract §1.2). */
 const TABLE_TWIN_MARKER = '{table_name}';
@@ -56,12 +56,12 @@ export function transformMessage(message: ReceivedMessage, options: TransformOpt
     return { drop: 'duplicate_event' };
   }
   const seconds = epochSeconds(body.timestamp);
-  const canonical = stableStringify(body);
-  const id = eventId(message, canonical, seconds !== undefined);
+  const json = JSON.stringify(body);
+  const id = eventId(message, json, seconds !== undefined);
 
   const doc: JsonObject = {};
-  // Parsing the canonical text is the deep copy (cheaper than structuredClone), so the message is never modified.
-  for (const [key, value] of Object.entries(JSON.parse(canonical) as JsonObject)) {
+  // Parsing the text back is the deep copy (cheaper than structuredClone), so the message is never modified.
+  for (const [key, value] of Object.entries(JSON.parse(json) as JsonObject)) {
     // All leading underscores go, so `__id` cannot become Elasticsearch's reserved `_id`.
     const name = key.replace(/^_+/, '');
     if (name !== '') {

@@ -18,6 +18,9 @@ const props = {
   onNavChanged: jest.fn(),
 } as unknown as AppRootProps;
 
+// The first lazy page pulls in @grafana/ui, which takes seconds to load in jest on a busy machine.
+jest.setTimeout(30_000);
+
 describe('App routing', () => {
   it.each([
     ['/limits', selectors.pages.limits.container],
@@ -30,6 +33,6 @@ describe('App routing', () => {
         <App {...props} />
       </MemoryRouter>
     );
-    expect(await screen.findByTestId(testId, {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(await screen.findByTestId(testId, {}, { timeout: 25_000 })).toBeInTheDocument();
   });
 });

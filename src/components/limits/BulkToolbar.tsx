@@ -13,7 +13,12 @@ interface Props {
 const ACTIONS: Array<{ action: BulkAction; label: string; testId: string; variant: 'secondary' | 'destructive' }> = [
   { action: 'activate', label: 'Activate', testId: selectors.limits.bulk.activate, variant: 'secondary' },
   { action: 'deactivate', label: 'Deactivate', testId: selectors.limits.bulk.deactivate, variant: 'secondary' },
-  { action: 'resetCounters', label: 'Reset counters', testId: selectors.limits.bulk.resetCounters, variant: 'secondary' },
+  {
+    action: 'resetCounters',
+    label: 'Reset counters',
+    testId: selectors.limits.bulk.resetCounters,
+    variant: 'secondary',
+  },
   { action: 'delete', label: 'Delete', testId: selectors.limits.bulk.delete, variant: 'destructive' },
 ];
 

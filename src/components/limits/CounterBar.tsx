@@ -20,24 +20,25 @@ export function CounterBar({ attempts, max, label, caption, testId }: Props) {
   const level = counterLevel(attempts, max);
   const percent = max > 0 ? Math.min(100, (attempts / max) * 100) : 0;
   return (
-    <Stack direction="column" gap={0.5}>
-      <div
-        className={styles.track}
-        role="meter"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={max}
-        aria-valuenow={attempts}
-        data-level={level}
-        data-testid={testId}
-      >
-        <div className={styles.fill[level]} style={{ width: `${percent}%` }} />
-      </div>
-      <Text variant="bodySmall" color="secondary">
-        {attempts} / {max}
-        {caption ? ` ${caption}` : ''}
-      </Text>
-    </Stack>
+    // The test id and level sit on the wrapper so tests see both the bar and its `attempts / max` text.
+    <div data-testid={testId} data-level={level}>
+      <Stack direction="column" gap={0.5}>
+        <div
+          className={styles.track}
+          role="meter"
+          aria-label={label}
+          aria-valuemin={0}
+          aria-valuemax={max}
+          aria-valuenow={attempts}
+        >
+          <div className={styles.fill[level]} style={{ width: `${percent}%` }} />
+        </div>
+        <Text variant="bodySmall" color="secondary">
+          {attempts} / {max}
+          {caption ? ` ${caption}` : ''}
+        </Text>
+      </Stack>
+    </div>
   );
 }
 

@@ -2,14 +2,30 @@ import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import LimitsPage from '../../pages/LimitsPage';
 import { labels, selectors } from '../../selectors';
-import { counter, limitView, LIMITS_BASE, limitsRoutes, relay, RelayFailure, renderApp, allowSlowRendering } from './testing/relayMock';
+import {
+  counter,
+  limitView,
+  LIMITS_BASE,
+  limitsRoutes,
+  relay,
+  RelayFailure,
+  renderApp,
+  allowSlowRendering,
+} from './testing/relayMock';
 
 jest.mock('@grafana/runtime', () => require('./testing/relayMock').runtimeMock());
 allowSlowRendering();
 
 const sel = selectors.limits;
 const LIMITS = [
-  limitView({ id: 1, name: 'Instance cap', type: 'instance', rate: 100, period: 'hour', counters: [counter(1, 'instance.hour', 10, 100)] }),
+  limitView({
+    id: 1,
+    name: 'Instance cap',
+    type: 'instance',
+    rate: 100,
+    period: 'hour',
+    counters: [counter(1, 'instance.hour', 10, 100)],
+  }),
   limitView({
     id: 2,
     name: 'Alice daily',
@@ -29,7 +45,10 @@ const LIMITS = [
     serviceId: 4,
     serviceName: 'db',
     verb: 'GET',
-    counters: [counter(3, 'instance.each_user:7.service:4.verb:GET.minute', 9, 10), counter(3, 'instance.each_user:8.service:4.verb:GET.minute', 2, 10)],
+    counters: [
+      counter(3, 'instance.each_user:7.service:4.verb:GET.minute', 9, 10),
+      counter(3, 'instance.each_user:8.service:4.verb:GET.minute', 2, 10),
+    ],
   }),
 ];
 
@@ -53,6 +72,7 @@ describe('Limits list', () => {
     expect(within(table).getByText('GET')).toBeInTheDocument();
     // 10 % → green, 80 % → yellow, busiest user 90 % → red.
     expect(screen.getByTestId(sel.list.counterBar(1))).toHaveAttribute('data-level', 'ok');
+    expect(screen.getByTestId(sel.list.counterBar(1))).toHaveTextContent('10 / 100');
     expect(screen.getByTestId(sel.list.counterBar(2))).toHaveAttribute('data-level', 'warning');
     expect(screen.getByTestId(sel.list.counterBar(3))).toHaveAttribute('data-level', 'critical');
     expect(within(table).getByText('9 / 10 per user (busiest)')).toBeInTheDocument();
@@ -66,7 +86,10 @@ describe('Limits list', () => {
     await screen.findByTestId(sel.list.rowName(1));
     expect(screen.queryByTestId(sel.list.rowWarnings(1))).not.toBeInTheDocument();
     expect(screen.queryByTestId(sel.list.rowWarnings(2))).not.toBeInTheDocument();
-    expect(screen.getByTestId(sel.list.rowWarnings(3))).toHaveAttribute('aria-label', expect.stringContaining('Instance limit "Instance cap"'));
+    expect(screen.getByTestId(sel.list.rowWarnings(3))).toHaveAttribute(
+      'aria-label',
+      expect.stringContaining('Instance limit "Instance cap"')
+    );
   });
 
   it('filters rows by the search box', async () => {
@@ -85,7 +108,9 @@ describe('Limits list', () => {
     expect(screen.getByText('Delete the limit "Alice daily"? Its counters are cleared too.')).toBeInTheDocument();
     expect(relay.writes()).toHaveLength(0);
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limits/2' })]));
+    await waitFor(() =>
+      expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limits/2' })])
+    );
   });
 
   it('resets a counter after "Clear counter for {name}?", and says each-user counters go all at once', async () => {
@@ -95,22 +120,32 @@ describe('Limits list', () => {
     expect(screen.getByText('Clear counter for Per user on db?')).toBeInTheDocument();
     expect(screen.getByText(/can only clear them all at once/)).toBeInTheDocument();
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Clear counter' }));
-    await waitFor(() => expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limit-counters/3' })]));
+    await waitFor(() =>
+      expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limit-counters/3' })])
+    );
   });
 
   it('applies bulk actions to the selected limits and lists what DreamFactory refused', async () => {
-    serve((call) => (call.path === 'limits/bulk' ? { done: [1], failed: [{ id: 2, error: 'Record not found.' }] } : {}));
+    serve((call) =>
+      call.path === 'limits/bulk' ? { done: [1], failed: [{ id: 2, error: 'Record not found.' }] } : {}
+    );
     renderList();
     fireEvent.click(await screen.findByTestId(sel.list.rowSelect(1)));
     fireEvent.click(screen.getByTestId(sel.list.rowSelect(2)));
     fireEvent.click(screen.getByTestId(sel.bulk.deactivate));
-    await waitFor(() => expect(relay.writes()).toEqual([expect.objectContaining({ path: 'limits/bulk', body: { action: 'deactivate', ids: [1, 2] } })]));
+    await waitFor(() =>
+      expect(relay.writes()).toEqual([
+        expect.objectContaining({ path: 'limits/bulk', body: { action: 'deactivate', ids: [1, 2] } }),
+      ])
+    );
     expect(await screen.findByTestId(sel.bulk.result)).toHaveTextContent('Alice daily: Record not found.');
 
     fireEvent.click(screen.getByTestId(sel.bulk.delete));
     expect(screen.getByText('Delete Alice daily? Their counters are cleared too.')).toBeInTheDocument();
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(relay.writes()[1]).toEqual(expect.objectContaining({ body: { action: 'delete', ids: [2] } })));
+    await waitFor(() =>
+      expect(relay.writes()[1]).toEqual(expect.objectContaining({ body: { action: 'delete', ids: [2] } }))
+    );
   });
 
   it('gives a Viewer no enabled write control and says why', async () => {
@@ -145,7 +180,9 @@ describe('Limits list', () => {
     renderList({ limitWriteRole: 'Editor' });
     fireEvent.click(await screen.findByTestId(sel.list.rowActive(1)));
     await waitFor(() =>
-      expect(relay.writes()).toEqual([expect.objectContaining({ method: 'PATCH', path: 'limits/1', editorRoute: true, body: { is_active: false } })])
+      expect(relay.writes()).toEqual([
+        expect.objectContaining({ method: 'PATCH', path: 'limits/1', editorRoute: true, body: { is_active: false } }),
+      ])
     );
   });
 
@@ -173,7 +210,10 @@ describe('Limits list', () => {
     relay.datasources = [];
     renderList();
     expect(await screen.findByTestId(selectors.proxyError)).toHaveTextContent(labels.limits.noDatasource);
-    expect(screen.getByRole('link', { name: 'Connections → Data sources' })).toHaveAttribute('href', '/connections/datasources/new');
+    expect(screen.getByRole('link', { name: 'Connections → Data sources' })).toHaveAttribute(
+      'href',
+      '/connections/datasources/new'
+    );
     expect(relay.calls).toHaveLength(0);
   });
 

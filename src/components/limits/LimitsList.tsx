@@ -25,7 +25,10 @@ export function LimitsList({ api }: { api: LimitsApi }) {
   const [bulkFailures, setBulkFailures] = useState<BulkResponse['failed']>([]);
 
   // Limits deleted elsewhere drop out of the selection on reload.
-  const selected = useMemo(() => new Set(rows.filter((r) => selectedIds.has(r.id)).map((r) => r.id)), [rows, selectedIds]);
+  const selected = useMemo(
+    () => new Set(rows.filter((r) => selectedIds.has(r.id)).map((r) => r.id)),
+    [rows, selectedIds]
+  );
   const selectedRows = rows.filter((r) => selected.has(r.id));
 
   const run = useCallback(
@@ -78,7 +81,10 @@ export function LimitsList({ api }: { api: LimitsApi }) {
     } else if (action.kind === 'resetCounter') {
       run(() => api.resetCounter(action.row.id));
     } else if (action.kind === 'bulk') {
-      runBulk(action.action, action.rows.map((r) => r.id));
+      runBulk(
+        action.action,
+        action.rows.map((r) => r.id)
+      );
     }
   };
 
@@ -104,7 +110,11 @@ export function LimitsList({ api }: { api: LimitsApi }) {
       </Stack>
       {actionError !== undefined && <ProxyErrorAlert error={actionError} />}
       {bulkFailures.length > 0 && (
-        <Alert severity="warning" title="DreamFactory refused some of the changes" data-testid={selectors.limits.bulk.result}>
+        <Alert
+          severity="warning"
+          title="DreamFactory refused some of the changes"
+          data-testid={selectors.limits.bulk.result}
+        >
           <ul>
             {bulkFailures.map((f) => (
               <li key={f.id}>
@@ -114,20 +124,22 @@ export function LimitsList({ api }: { api: LimitsApi }) {
           </ul>
         </Alert>
       )}
-      {selected.size > 0 && <BulkToolbar count={selected.size} onAction={onBulk} onClear={() => setSelectedIds(new Set())} />}
+      {selected.size > 0 && (
+        <BulkToolbar count={selected.size} onAction={onBulk} onClear={() => setSelectedIds(new Set())} />
+      )}
       {remote.error !== undefined && actionError === undefined && <ProxyErrorAlert error={remote.error} />}
       {remote.loading ? (
         <LoadingPlaceholder text="Loading limits…" />
       ) : rows.length === 0 && remote.error === undefined ? (
         <div data-testid={selectors.limits.list.empty}>
-          <EmptyState variant="call-to-action" message="No limits yet">
+          <EmptyState variant="call-to-action" message="No limits yet" hideImage>
             DreamFactory has no API limits. Create one to cap how often an instance, a user, a role, a service or an
             endpoint may be called.
           </EmptyState>
         </div>
       ) : visible.length === 0 && rows.length > 0 ? (
         <div data-testid={selectors.limits.list.empty}>
-          <EmptyState variant="not-found" message={`No limit matches "${search}"`} />
+          <EmptyState variant="not-found" message={`No limit matches "${search}"`} hideImage />
         </div>
       ) : (
         rows.length > 0 && (

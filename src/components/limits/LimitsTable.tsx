@@ -1,5 +1,7 @@
 import React, { useMemo } from 'react';
-import { Checkbox, Icon, InteractiveTable, Stack, Switch, Text, Tooltip, type Column } from '@grafana/ui';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Checkbox, Icon, InteractiveTable, Stack, Switch, Text, Tooltip, useStyles2, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
 import { CounterBar } from './CounterBar';
 import { WriteGuard } from './WriteGuard';
@@ -26,7 +28,12 @@ export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive
             aria-label="Select all limits"
             data-testid={selectors.limits.list.selectAll}
             value={allSelected}
-            onChange={() => onSelect(rows.map((r) => r.id), !allSelected)}
+            onChange={() =>
+              onSelect(
+                rows.map((r) => r.id),
+                !allSelected
+              )
+            }
           />
         ),
         cell: ({ row: { original } }) => (
@@ -96,13 +103,14 @@ export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive
 const INITIAL_SORT = [{ id: 'name', desc: false }];
 
 function NameCell({ row }: { row: LimitRow }) {
+  const warningColor = useStyles2(getWarningColor);
   return (
     <Stack gap={1} alignItems="center">
       <span data-testid={selectors.limits.list.rowName(row.id)}>{row.name}</span>
       {row.warnings.length > 0 && (
         <Tooltip content={<WarningList warnings={row.warnings} />}>
           <span data-testid={selectors.limits.list.rowWarnings(row.id)} aria-label={row.warnings.join(' ')}>
-            <Icon name="exclamation-triangle" className="text-warning" />
+            <Icon name="exclamation-triangle" className={warningColor} />
           </span>
         </Tooltip>
       )}
@@ -140,3 +148,5 @@ function CounterCell({ row }: { row: LimitRow }) {
     </Stack>
   );
 }
+
+const getWarningColor = (theme: GrafanaTheme2) => css({ color: theme.colors.warning.text });

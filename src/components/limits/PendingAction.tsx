@@ -69,5 +69,14 @@ export function PendingActionModal({ pending, onConfirm, onDismiss }: Props) {
     return null;
   }
   const { title, body, confirmText } = describe(pending);
-  return <ConfirmModal isOpen title={title} body={body} confirmText={confirmText} onConfirm={() => onConfirm(pending)} onDismiss={onDismiss} />;
+  return (
+    <ConfirmModal
+      isOpen
+      title={title}
+      body={body}
+      confirmText={confirmText}
+      onConfirm={() => onConfirm(pending)}
+      onDismiss={onDismiss}
+    />
+  );
 }

@@ -26,7 +26,10 @@ export function summarizeCounters(limit: Pick<LimitView, 'rate' | 'counters'>, e
     const counter = counters[0];
     return { attempts: counter?.attempts ?? 0, max: counter?.max ?? limit.rate };
   }
-  const busiest = counters.reduce<LimitCounter | undefined>((top, c) => (!top || c.attempts > top.attempts ? c : top), undefined);
+  const busiest = counters.reduce<LimitCounter | undefined>(
+    (top, c) => (!top || c.attempts > top.attempts ? c : top),
+    undefined
+  );
   return {
     attempts: busiest?.attempts ?? 0,
     max: busiest?.max ?? limit.rate,

@@ -23,14 +23,26 @@ describe('counter summary', () => {
 
   it('shows the busiest user of an each-user limit, with the aggregate', () => {
     const counters = [counter(3, 'a', 4, 10), counter(3, 'b', 9, 10), counter(3, 'c', 1, 10)];
-    expect(summarizeCounters({ rate: 10, counters }, true)).toEqual({ attempts: 9, max: 10, perUser: { users: 3, totalAttempts: 14 } });
+    expect(summarizeCounters({ rate: 10, counters }, true)).toEqual({
+      attempts: 9,
+      max: 10,
+      perUser: { users: 3, totalAttempts: 14 },
+    });
   });
 });
 
 describe('limit rows', () => {
   const rows = toLimitRows([
     limitView({ id: 1, name: 'Week cap', type: 'instance', rate: 7000, period: '7-day' }),
-    limitView({ id: 2, name: 'Long', type: 'instance.service', rate: 5, period: '30-day', serviceId: 4, serviceName: 'db' }),
+    limitView({
+      id: 2,
+      name: 'Long',
+      type: 'instance.service',
+      rate: 5,
+      period: '30-day',
+      serviceId: 4,
+      serviceName: 'db',
+    }),
     limitView({ id: 3, name: 'Gone', type: 'instance.role', roleId: 9 }),
   ]);
 

@@ -69,7 +69,16 @@ export function filterRows(rows: readonly LimitRow[], search: string): LimitRow[
     return [...rows];
   }
   return rows.filter((row) =>
-    [row.name, row.limit.description ?? '', row.typeLabel, row.userName, row.roleName, row.serviceName, row.endpoint, row.verb, row.rateText]
-      .some((text) => text.toLowerCase().includes(needle))
+    [
+      row.name,
+      row.limit.description ?? '',
+      row.typeLabel,
+      row.userName,
+      row.roleName,
+      row.serviceName,
+      row.endpoint,
+      row.verb,
+      row.rateText,
+    ].some((text) => text.toLowerCase().includes(needle))
   );
 }

@@ -20,11 +20,22 @@ describe('ConfigEditor', () => {
   it('stores the proxy URL in jsonData without a trailing slash, and the token only in secureJsonData', () => {
     const onOptionsChange = jest.fn();
     const { rerender } = render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
-    fireEvent.change(screen.getByTestId(selectors.datasource.config.proxyUrl), { target: { value: 'http://proxy:3100/' } });
-    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { proxyUrl: 'http://proxy:3100/' } }));
-    rerender(<ConfigEditor options={settings({ jsonData: { proxyUrl: 'http://proxy:3100/' } })} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByTestId(selectors.datasource.config.proxyUrl), {
+      target: { value: 'http://proxy:3100/' },
+    });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { proxyUrl: 'http://proxy:3100/' } })
+    );
+    rerender(
+      <ConfigEditor
+        options={settings({ jsonData: { proxyUrl: 'http://proxy:3100/' } })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
     fireEvent.blur(screen.getByTestId(selectors.datasource.config.proxyUrl));
-    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { proxyUrl: 'http://proxy:3100' } }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { proxyUrl: 'http://proxy:3100' } })
+    );
 
     fireEvent.change(screen.getByPlaceholderText("The proxy's PROXY_TOKEN"), { target: { value: 's3cret' } });
     const saved = onOptionsChange.mock.lastCall[0] as Settings;
@@ -34,7 +45,9 @@ describe('ConfigEditor', () => {
 
   it('shows a stored token as configured and lets it be reset', () => {
     const onOptionsChange = jest.fn();
-    render(<ConfigEditor options={settings({ secureJsonFields: { proxyToken: true } })} onOptionsChange={onOptionsChange} />);
+    render(
+      <ConfigEditor options={settings({ secureJsonFields: { proxyToken: true } })} onOptionsChange={onOptionsChange} />
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(onOptionsChange).toHaveBeenCalledWith(
       expect.objectContaining({ secureJsonFields: { proxyToken: false }, secureJsonData: { proxyToken: '' } })

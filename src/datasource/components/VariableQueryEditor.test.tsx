@@ -7,7 +7,14 @@ import { VariableQueryEditor } from './VariableQueryEditor';
 
 function renderEditor(query: InsightsVariableQuery | string) {
   const onChange = jest.fn();
-  render(<VariableQueryEditor query={query as InsightsVariableQuery} datasource={{} as DataSource} onChange={onChange} onRunQuery={jest.fn()} />);
+  render(
+    <VariableQueryEditor
+      query={query as InsightsVariableQuery}
+      datasource={{} as DataSource}
+      onChange={onChange}
+      onRunQuery={jest.fn()}
+    />
+  );
   return onChange;
 }
 

@@ -21,8 +21,16 @@ export function VariableQueryEditor({ query, onChange }: Props) {
   }, [query?.kind, kind, refId, onChange]);
 
   return (
-    <InlineField label={labels.datasource.variableEditor.kind} labelWidth={14} data-testid={selectors.datasource.variableEditor.kind}>
-      <RadioButtonGroup<VariableKind> options={KIND_OPTIONS} value={kind} onChange={(value) => onChange({ refId, kind: value })} />
+    <InlineField
+      label={labels.datasource.variableEditor.kind}
+      labelWidth={14}
+      data-testid={selectors.datasource.variableEditor.kind}
+    >
+      <RadioButtonGroup<VariableKind>
+        options={KIND_OPTIONS}
+        value={kind}
+        onChange={(value) => onChange({ refId, kind: value })}
+      />
     </InlineField>
   );
 }

@@ -5,9 +5,11 @@ import type { InsightsOptions } from '../types';
 
 export const DS_UID = 'insights';
 
-export function instanceSettings(jsonData: InsightsOptions = { proxyUrl: 'http://proxy:3100' }): DataSourceInstanceSettings<InsightsOptions> {
+export function instanceSettings(
+  jsonData: InsightsOptions = { proxyUrl: 'http://proxy:3100' }
+): DataSourceInstanceSettings<InsightsOptions> {
+  // `id` is deprecated and unused by the datasource, so the fake leaves it out.
   return {
-    id: 1,
     uid: DS_UID,
     name: 'DreamFactory Insights',
     type: 'dreamfactory-insights-datasource',
@@ -15,7 +17,11 @@ export function instanceSettings(jsonData: InsightsOptions = { proxyUrl: 'http:/
     access: 'proxy',
     jsonData,
     readOnly: false,
-    meta: { id: 'dreamfactory-insights-datasource', name: 'DreamFactory Insights', type: PluginType.datasource } as DataSourceInstanceSettings['meta'],
+    meta: {
+      id: 'dreamfactory-insights-datasource',
+      name: 'DreamFactory Insights',
+      type: PluginType.datasource,
+    } as DataSourceInstanceSettings['meta'],
   };
 }
 
@@ -38,7 +44,8 @@ export function fakeTemplateSrv(variables: Record<string, string | string[]>): T
     });
   return {
     replace,
-    getVariables: () => Object.keys(variables).map((name) => ({ name }) as ReturnType<TemplateSrv['getVariables']>[number]),
+    getVariables: () =>
+      Object.keys(variables).map((name) => ({ name }) as ReturnType<TemplateSrv['getVariables']>[number]),
     containsTemplate: (target?: string) => Boolean(target && /\$/.test(target)),
     updateTimeRange: () => undefined,
   } as unknown as TemplateSrv;

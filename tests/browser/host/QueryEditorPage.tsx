@@ -59,6 +59,7 @@ export function QueryEditorPage() {
     }
     setRunning(true);
     setError(undefined);
+    setFrames(undefined);
     const request = {
       requestId: 'harness-A',
       app,
@@ -102,7 +103,7 @@ export function QueryEditorPage() {
         </Button>
       </div>
       {error && <Alert title={error} data-testid={selectors.harness.previewError} />}
-      <div data-testid={selectors.harness.preview} data-frames={frames?.length ?? ''}>
+      <div data-testid={selectors.harness.preview} data-state={running ? 'running' : frames || error ? 'done' : 'idle'}>
         {frames?.map((frame, index) => <FrameTable key={index} frame={frame} />)}
       </div>
     </Stack>

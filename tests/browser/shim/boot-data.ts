@@ -59,9 +59,10 @@ export function hostPage(role: OrgRole, datasource: BrowserDatasourceSettings): 
 <html lang="en">
 <head>
   <meta charset="utf-8" />
+  <base href="/" />
   <title>DreamFactory Insights — plugin harness</title>
   <link rel="stylesheet" href="/public/harness/host.css" />
-  <script>window.grafanaBootData = ${json};</script>
+  <script>window.grafanaBootData = ${json}; window.__grafana_public_path__ = '/public/';</script>
 </head>
 <body>
   <div id="reactRoot"></div>

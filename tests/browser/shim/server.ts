@@ -12,6 +12,7 @@ import { DatasourceSecrets, OrgRole, PluginRoute, decideRoute, isOrgRole } from 
 import { sendFile } from './static-files';
 
 export const ROLE_COOKIE = 'harness_role';
+const ICONS_DIR = join(__dirname, '../../../node_modules/@grafana/ui/dist/public/img/icons');
 
 export interface ShimOptions {
   /** The built plugin (the repo's `dist/`). */
@@ -71,6 +72,11 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
 
   app.get(`${PLUGIN_BASE}/*`, (request, reply) => sendFile(reply, options.distDir, (request.params as { '*': string })['*']));
   app.get('/public/harness/*', (request, reply) => sendFile(reply, options.hostDir, (request.params as { '*': string })['*']));
+  // @grafana/ui's <Icon> fetches its SVGs from Grafana's public path.
+  app.get('/public/build/img/icons/*', (request, reply) => sendFile(reply, ICONS_DIR, (request.params as { '*': string })['*']));
+  // A missing asset is a 404, never the host page.
+  app.get('/public/*', async (request, reply) => reply.code(404).send({ message: `Not found: ${request.url}` }));
+  app.all('/api/*', async (request, reply) => reply.code(404).send({ message: `Not found: ${request.method} ${request.url}` }));
 
   app.get(`/api/plugins/${APP_ID}/settings`, async () => ({
     ...appMeta,

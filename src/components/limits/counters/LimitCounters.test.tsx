@@ -3,7 +3,15 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { Route } from 'react-router-dom';
 import LimitCountersPage from '../../../pages/LimitCountersPage';
 import { selectors } from '../../../selectors';
-import { allowSlowRendering, counter, limitView, relay, RelayFailure, renderApp, stubBrowserApis } from '../testing/relayMock';
+import {
+  allowSlowRendering,
+  counter,
+  limitView,
+  relay,
+  RelayFailure,
+  renderApp,
+  stubBrowserApis,
+} from '../testing/relayMock';
 import { AUTO_REFRESH_MS } from './LimitCounters';
 
 jest.mock('@grafana/runtime', () => require('../testing/relayMock').runtimeMock());
@@ -77,7 +85,9 @@ describe('Limit counters page', () => {
     expect(within(dialog).getByText('Clear counter for Per user?')).toBeInTheDocument();
     expect(within(dialog).getByText(/can only clear them all at once/)).toBeInTheDocument();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Clear counter' }));
-    await waitFor(() => expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limit-counters/3' })]));
+    await waitFor(() =>
+      expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limit-counters/3' })])
+    );
   });
 
   it('"Reset all" explains that it flushes the whole limit store, then flushes it', async () => {
@@ -88,7 +98,9 @@ describe('Limit counters page', () => {
     expect(dialog).toHaveTextContent("flushes DreamFactory's whole limit store: every counter of every limit");
     fireEvent.click(within(dialog).getByRole('button', { name: 'Reset all counters' }));
     await waitFor(() =>
-      expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limit-counters', params: { all: 'true' } })])
+      expect(relay.writes()).toEqual([
+        expect.objectContaining({ method: 'DELETE', path: 'limit-counters', params: { all: 'true' } }),
+      ])
     );
   });
 

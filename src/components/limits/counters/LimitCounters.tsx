@@ -27,7 +27,8 @@ export function LimitCounters({ api }: { api: LimitsApi }) {
   const rows = useMemo(() => toCounterRows(counters.data?.counters ?? [], allLimits ?? []), [counters.data, allLimits]);
   const limitOptions = useMemo(() => (allLimits ?? []).map((l) => ({ label: l.name, value: l.id })), [allLimits]);
   const onReset = useCallback(
-    (row: CounterRow) => setPending({ kind: 'resetCounter', row: { id: row.limitId, name: row.limitName, eachUser: row.eachUser } }),
+    (row: CounterRow) =>
+      setPending({ kind: 'resetCounter', row: { id: row.limitId, name: row.limitName, eachUser: row.eachUser } }),
     []
   );
   const onConfirm = async (action: PendingAction) => {
@@ -69,7 +70,12 @@ export function LimitCounters({ api }: { api: LimitsApi }) {
           Refresh
         </Button>
         <WriteGuard>
-          <Button icon="history" variant="destructive" data-testid={selectors.limitCounters.resetAll} onClick={() => setPending({ kind: 'resetAll' })}>
+          <Button
+            icon="history"
+            variant="destructive"
+            data-testid={selectors.limitCounters.resetAll}
+            onClick={() => setPending({ kind: 'resetAll' })}
+          >
             Reset all
           </Button>
         </WriteGuard>
@@ -81,7 +87,7 @@ export function LimitCounters({ api }: { api: LimitsApi }) {
       ) : rows.length === 0 ? (
         counters.error === undefined && (
           <div data-testid={selectors.limitCounters.empty}>
-            <EmptyState variant="completed" message="No counters">
+            <EmptyState variant="completed" message="No counters" hideImage>
               No limit has counted a call yet{limitId === null ? '' : ' for this limit'}.
             </EmptyState>
           </div>

@@ -18,14 +18,19 @@ interface Props {
 export function DirectoryPicker({ api, kind, label, description, testId, value, onChange, error }: Props) {
   const directory = useRemote(() => api.directory(kind), api);
   const options = useMemo<Array<ComboboxOption<number>>>(() => {
-    const entries = (directory.data?.entries ?? []).map((e) => ({ label: e.label, value: e.id, description: e.detail }));
+    const entries = (directory.data?.entries ?? []).map((e) => ({
+      label: e.label,
+      value: e.id,
+      description: e.detail,
+    }));
     // Keep a stored id visible even if DreamFactory no longer lists it.
     if (value !== null && !entries.some((e) => e.value === value)) {
       entries.push({ label: `#${value}`, value, description: 'Not found in DreamFactory' });
     }
     return entries;
   }, [directory.data, value]);
-  const loadError = directory.error === undefined ? undefined : `Could not load ${kind}: ${describeFailure(directory.error).message}`;
+  const loadError =
+    directory.error === undefined ? undefined : `Could not load ${kind}: ${describeFailure(directory.error).message}`;
   return (
     <Field label={label} description={description} invalid={Boolean(error ?? loadError)} error={error ?? loadError}>
       <Combobox

@@ -4,7 +4,17 @@ import LimitsPage from '../../../pages/LimitsPage';
 import type { LimitType, LimitView } from '../../../shared/limits-api';
 import { LIMIT_TYPES } from '../../../shared/limits';
 import { selectors } from '../../../selectors';
-import { limitView, LIMITS_BASE, limitsRoutes, relay, RelayFailure, allowSlowRendering, renderApp, stubBrowserApis, type RelayCall } from '../testing/relayMock';
+import {
+  limitView,
+  LIMITS_BASE,
+  limitsRoutes,
+  relay,
+  RelayFailure,
+  allowSlowRendering,
+  renderApp,
+  stubBrowserApis,
+  type RelayCall,
+} from '../testing/relayMock';
 
 jest.mock('@grafana/runtime', () => require('../testing/relayMock').runtimeMock());
 allowSlowRendering();
@@ -48,7 +58,12 @@ function serve(stored: LimitView, others: LimitView[] = [], write: (call: RelayC
   });
 }
 
-async function renderEdit(stored: LimitView, others: LimitView[] = [], write?: (call: RelayCall) => unknown, role = relay.user.orgRole) {
+async function renderEdit(
+  stored: LimitView,
+  others: LimitView[] = [],
+  write?: (call: RelayCall) => unknown,
+  role = relay.user.orgRole
+) {
   serve(stored, others, write);
   relay.user.orgRole = role;
   renderApp(`${LIMITS_BASE}/${stored.id}/edit`, limitsRoutes(<LimitsPage />));
@@ -73,18 +88,21 @@ function messageNextTo(testId: string): string | null {
 }
 
 describe('Limit form', () => {
-  it.each(LIMIT_TYPES.map((t) => [t.label, t] as const))('%s shows exactly the fields its type needs', async (_label, t) => {
-    await renderEdit(storedOfType(t.type));
-    const expected = { user: t.userId, role: t.roleId, service: t.serviceId, endpoint: t.endpoint };
-    for (const [field, testId] of Object.entries(SCOPE_FIELDS)) {
-      const shown = screen.queryByTestId(testId) !== null;
-      expect([field, shown]).toEqual([field, expected[field as keyof typeof expected] !== 'none']);
+  it.each(LIMIT_TYPES.map((t) => [t.label, t] as const))(
+    '%s shows exactly the fields its type needs',
+    async (_label, t) => {
+      await renderEdit(storedOfType(t.type));
+      const expected = { user: t.userId, role: t.roleId, service: t.serviceId, endpoint: t.endpoint };
+      for (const [field, testId] of Object.entries(SCOPE_FIELDS)) {
+        const shown = screen.queryByTestId(testId) !== null;
+        expect([field, shown]).toEqual([field, expected[field as keyof typeof expected] !== 'none']);
+      }
+      for (const always of [form.name, form.description, form.type, form.verb, form.rate, form.period, form.active]) {
+        expect(screen.getByTestId(always)).toBeInTheDocument();
+      }
+      expect(screen.queryByTestId(form.eachUserNote) !== null).toBe(t.eachUser);
     }
-    for (const always of [form.name, form.description, form.type, form.verb, form.rate, form.period, form.active]) {
-      expect(screen.getByTestId(always)).toBeInTheDocument();
-    }
-    expect(screen.queryByTestId(form.eachUserNote) !== null).toBe(t.eachUser);
-  });
+  );
 
   it('offers the ten types by their human names and switches fields with the type', async () => {
     serve(storedOfType('instance'));
@@ -131,7 +149,9 @@ describe('Limit form', () => {
     fireEvent.click(within(screen.getByTestId(form.period)).getByLabelText('Day'));
     fireEvent.click(screen.getByTestId(form.submit));
     await waitFor(() =>
-      expect(relay.writes()).toEqual([expect.objectContaining({ method: 'PATCH', path: 'limits/5', body: { rate: 250, period: 'day' } })])
+      expect(relay.writes()).toEqual([
+        expect.objectContaining({ method: 'PATCH', path: 'limits/5', body: { rate: 250, period: 'day' } }),
+      ])
     );
     expect(await screen.findByTestId(selectors.limits.list.table)).toBeInTheDocument();
   });
@@ -159,7 +179,9 @@ describe('Limit form', () => {
   it('warns before saving that a broader limit trips first, without blocking the save', async () => {
     const instance = limitView({ id: 9, name: 'Whole instance', type: 'instance', rate: 10, period: 'minute' });
     await renderEdit({ ...storedOfType('instance.user'), rate: 1000, period: 'minute' }, [instance]);
-    expect(screen.getByTestId(form.warnings)).toHaveTextContent('The Instance limit "Whole instance" (10 / minute) allows fewer calls');
+    expect(screen.getByTestId(form.warnings)).toHaveTextContent(
+      'The Instance limit "Whole instance" (10 / minute) allows fewer calls'
+    );
     // Lowering the rate below the broader one removes the warning live.
     setInput(form.rate, '5');
     expect(screen.queryByTestId(form.warnings)).not.toBeInTheDocument();

@@ -10,7 +10,15 @@ import { WriteGuard } from '../WriteGuard';
 import { NameSection } from './NameSection';
 import { RateSection } from './RateSection';
 import { ScopeSection } from './ScopeSection';
-import { changedFields, checkForm, EMPTY_FORM, fromLimitView, limitFormReducer, toCandidate, type LimitFormValues } from './limitFormState';
+import {
+  changedFields,
+  checkForm,
+  EMPTY_FORM,
+  fromLimitView,
+  limitFormReducer,
+  toCandidate,
+  type LimitFormValues,
+} from './limitFormState';
 
 interface Props {
   api: LimitsApi;
@@ -113,6 +121,9 @@ function useWarnings(values: LimitFormValues, allLimits: readonly LimitView[], i
       return [];
     }
     const candidate = { ...(toCandidate(values) as LimitInput), rate, id };
-    return hierarchyWarnings(candidate, allLimits.map((l) => ({ ...toLimitInput(l), id: l.id })));
+    return hierarchyWarnings(
+      candidate,
+      allLimits.map((l) => ({ ...toLimitInput(l), id: l.id }))
+    );
   }, [values, allLimits, id]);
 }

@@ -14,7 +14,11 @@ export function NameSection({ values, errors, onChange }: Props) {
   return (
     <>
       <Field label={f.name} required invalid={Boolean(errors.name)} error={errors.name}>
-        <Input data-testid={selectors.limits.form.name} value={values.name} onChange={(e) => onChange({ name: e.currentTarget.value })} />
+        <Input
+          data-testid={selectors.limits.form.name}
+          value={values.name}
+          onChange={(e) => onChange({ name: e.currentTarget.value })}
+        />
       </Field>
       <Field label={f.description} invalid={Boolean(errors.description)} error={errors.description}>
         <TextArea

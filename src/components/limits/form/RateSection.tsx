@@ -18,7 +18,13 @@ export function RateSection({ values, errors, onChange }: Props) {
   const f = labels.limits.form;
   return (
     <>
-      <Field label={f.rate} required description="Calls allowed per period" invalid={Boolean(errors.rate)} error={errors.rate}>
+      <Field
+        label={f.rate}
+        required
+        description="Calls allowed per period"
+        invalid={Boolean(errors.rate)}
+        error={errors.rate}
+      >
         <Input
           data-testid={selectors.limits.form.rate}
           value={values.rate}
@@ -34,13 +40,17 @@ export function RateSection({ values, errors, onChange }: Props) {
         error={errors.period}
         description={
           <span data-testid={selectors.limits.form.periodNote}>
-            A fixed window that starts with the first counted call. Week is 7 days; DreamFactory&apos;s &quot;30 Days&quot;
-            window actually lasts 210 days.
+            A fixed window that starts with the first counted call. Week is 7 days; DreamFactory&apos;s &quot;30
+            Days&quot; window actually lasts 210 days.
           </span>
         }
       >
         <div data-testid={selectors.limits.form.period}>
-          <RadioButtonGroup<LimitPeriod> options={PERIOD_OPTIONS} value={values.period} onChange={(period) => onChange({ period })} />
+          <RadioButtonGroup<LimitPeriod>
+            options={PERIOD_OPTIONS}
+            value={values.period}
+            onChange={(period) => onChange({ period })}
+          />
         </div>
       </Field>
       <Field label={f.active} description="Only active limits are enforced">

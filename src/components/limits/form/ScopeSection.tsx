@@ -103,7 +103,9 @@ export function ScopeSection({ api, values, errors, onChange }: Props) {
           label={f.endpoint}
           required={type.endpoint === 'required'}
           description={
-            type.endpoint === 'optional' ? `${ENDPOINT_HINT} Optional: without one, every call to the service counts.` : ENDPOINT_HINT
+            type.endpoint === 'optional'
+              ? `${ENDPOINT_HINT} Optional: without one, every call to the service counts.`
+              : ENDPOINT_HINT
           }
           invalid={Boolean(errors.endpoint)}
           error={errors.endpoint}

@@ -1,7 +1,23 @@
-import { changedFields, checkForm, EMPTY_FORM, limitFormReducer, toCandidate, type LimitFormValues } from './limitFormState';
+import {
+  changedFields,
+  checkForm,
+  EMPTY_FORM,
+  limitFormReducer,
+  toCandidate,
+  type LimitFormValues,
+} from './limitFormState';
 import { limitView } from '../testing/relayMock';
 
-const valid: LimitFormValues = { ...EMPTY_FORM, name: 'Cap', type: 'instance.user.service.endpoint', userId: 7, serviceId: 4, endpoint: '/_table/contacts*/', rate: ' 50 ', period: 'hour' };
+const valid: LimitFormValues = {
+  ...EMPTY_FORM,
+  name: 'Cap',
+  type: 'instance.user.service.endpoint',
+  userId: 7,
+  serviceId: 4,
+  endpoint: '/_table/contacts*/',
+  rate: ' 50 ',
+  period: 'hour',
+};
 
 describe('limit form state', () => {
   it('sends only the ids and endpoint the type uses', () => {
@@ -11,7 +27,13 @@ describe('limit form state', () => {
 
   it('passes valid input with the rate as a number and the endpoint as typed (DreamFactory trims it)', () => {
     expect(checkForm(valid)).toEqual({
-      input: expect.objectContaining({ rate: 50, user_id: 7, service_id: 4, endpoint: '/_table/contacts*/', description: null }),
+      input: expect.objectContaining({
+        rate: 50,
+        user_id: 7,
+        service_id: 4,
+        endpoint: '/_table/contacts*/',
+        description: null,
+      }),
     });
   });
 
@@ -32,7 +54,14 @@ describe('limit form state', () => {
 
   it('PATCHes only changed fields of a stored limit', () => {
     const stored = limitView({ id: 5, name: 'Cap', type: 'instance.user', userId: 7, rate: 50, period: 'hour' });
-    const checked = checkForm({ ...EMPTY_FORM, name: 'Cap', type: 'instance.user', userId: 7, rate: '60', period: 'hour' });
+    const checked = checkForm({
+      ...EMPTY_FORM,
+      name: 'Cap',
+      type: 'instance.user',
+      userId: 7,
+      rate: '60',
+      period: 'hour',
+    });
     expect('input' in checked && changedFields(checked.input, stored)).toEqual({ rate: 60 });
   });
 });

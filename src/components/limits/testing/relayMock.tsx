@@ -63,7 +63,13 @@ export function runtimeMock() {
         if (!match) {
           throw new Error(`unexpected URL ${options.url}`);
         }
-        const call = { method: options.method, path: match[2], editorRoute: Boolean(match[1]), body: options.data, params: options.params };
+        const call = {
+          method: options.method,
+          path: match[2],
+          editorRoute: Boolean(match[1]),
+          body: options.data,
+          params: options.params,
+        };
         relay.calls.push(call);
         try {
           return of({ data: relay.handler(call), status: 200 });
@@ -81,7 +87,12 @@ export function runtimeMock() {
 
 /** Renders the app's routes at `path` (e.g. `/a/dreamfactory-insights-app/limits/new`) with the app settings given. */
 export function renderApp(path: string, routes: React.ReactElement, settings: AppSettings = {}) {
-  const meta = { id: 'dreamfactory-insights-app', name: 'DreamFactory Insights', type: PluginType.app, jsonData: settings } as unknown as PluginMeta;
+  const meta = {
+    id: 'dreamfactory-insights-app',
+    name: 'DreamFactory Insights',
+    type: PluginType.app,
+    jsonData: settings,
+  } as unknown as PluginMeta;
   return render(
     <PluginContextProvider meta={meta}>
       <MemoryRouter initialEntries={[path]}>

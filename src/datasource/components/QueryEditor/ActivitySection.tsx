@@ -19,10 +19,17 @@ export function ActivitySection({ query, onChange }: Props) {
   const usesUser = query.groupBy.some((spec) => spec.dimension === 'user');
   return (
     <>
-      <PresetButtons groupBy={query.groupBy} onApply={(preset) => onChange({ ...query, groupBy: presetGroupBy(preset) })} />
+      <PresetButtons
+        groupBy={query.groupBy}
+        onApply={(preset) => onChange({ ...query, groupBy: presetGroupBy(preset) })}
+      />
       <DimensionList groupBy={query.groupBy} onChange={(groupBy) => onChange({ ...query, groupBy })} />
       <InlineFieldRow>
-        <InlineField label={text.showOther} labelWidth={16} tooltip="Add a row for the calls in buckets cut by the sizes">
+        <InlineField
+          label={text.showOther}
+          labelWidth={16}
+          tooltip="Add a row for the calls in buckets cut by the sizes"
+        >
           <InlineSwitch
             data-testid={ids.showOther}
             value={query.showOther}
@@ -37,7 +44,9 @@ export function ActivitySection({ query, onChange }: Props) {
           />
         </InlineField>
       </InlineFieldRow>
-      {usesUser && <UserLabelField value={query.userLabel} onChange={(userLabel) => onChange({ ...query, userLabel })} />}
+      {usesUser && (
+        <UserLabelField value={query.userLabel} onChange={(userLabel) => onChange({ ...query, userLabel })} />
+      )}
     </>
   );
 }

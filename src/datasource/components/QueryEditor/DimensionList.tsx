@@ -2,7 +2,14 @@ import React from 'react';
 import { Button, Combobox, IconButton, InlineField, InlineFieldRow, Input, Stack } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
 import { DimensionSpec } from '../../../shared/query';
-import { addDimension, availableDimensions, moveDimension, parseSize, removeDimension, updateDimension } from './editorState';
+import {
+  addDimension,
+  availableDimensions,
+  moveDimension,
+  parseSize,
+  removeDimension,
+  updateDimension,
+} from './editorState';
 import { ORDER_OPTIONS, dimensionOptions } from './options';
 
 interface Props {
@@ -30,7 +37,10 @@ export function DimensionList({ groupBy, onChange }: Props) {
               onChange={(option) => onChange(updateDimension(groupBy, index, { dimension: option.value }))}
             />
           </InlineField>
-          <InlineField label={text.size} tooltip="Most buckets kept per parent bucket; the rest can be shown as “Other”">
+          <InlineField
+            label={text.size}
+            tooltip="Most buckets kept per parent bucket; the rest can be shown as “Other”"
+          >
             <Input
               type="number"
               min={1}
@@ -38,7 +48,9 @@ export function DimensionList({ groupBy, onChange }: Props) {
               data-testid={ids.dimensionSize(index)}
               aria-label={`${text.size} ${index + 1}`}
               defaultValue={spec.size}
-              onBlur={(event) => onChange(updateDimension(groupBy, index, { size: parseSize(event.currentTarget.value, spec.size) }))}
+              onBlur={(event) =>
+                onChange(updateDimension(groupBy, index, { size: parseSize(event.currentTarget.value, spec.size) }))
+              }
             />
           </InlineField>
           <InlineField label={text.order}>

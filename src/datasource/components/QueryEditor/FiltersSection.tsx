@@ -35,12 +35,28 @@ function withList<K extends keyof QueryFilters>(filters: QueryFilters, key: K, v
   return next;
 }
 
-function ValuesFilter(props: { datasource: DataSource; range?: TimeRange; kind: VariableKind; label: string; testId: string; value: string[]; onChange: (values: string[]) => void }) {
+function ValuesFilter(props: {
+  datasource: DataSource;
+  range?: TimeRange;
+  kind: VariableKind;
+  label: string;
+  testId: string;
+  value: string[];
+  onChange: (values: string[]) => void;
+}) {
   const { options, loading, error } = useFilterOptions(props.datasource, props.kind, props.range);
   // Selected values keep their labels (user emails) once the options are loaded; unknown ones show as typed.
-  const selected: Array<ComboboxOption<string>> = props.value.map((value) => options.find((option) => option.value === value) ?? { label: value, value });
+  const selected: Array<ComboboxOption<string>> = props.value.map(
+    (value) => options.find((option) => option.value === value) ?? { label: value, value }
+  );
   return (
-    <InlineField label={props.label} labelWidth={16} error={error} invalid={Boolean(error)} tooltip="Pick values or dashboard variables; * = any">
+    <InlineField
+      label={props.label}
+      labelWidth={16}
+      error={error}
+      invalid={Boolean(error)}
+      tooltip="Pick values or dashboard variables; * = any"
+    >
       <MultiCombobox<string>
         data-testid={props.testId}
         width="auto"
@@ -80,10 +96,23 @@ export function FiltersSection({ filters, datasource, range, onChange }: Props) 
           placeholder="any"
           options={STATUS_CLASS_OPTIONS}
           value={filters.statusClasses ?? []}
-          onChange={(picked) => onChange(withList(filters, 'statusClasses', picked.map((option) => option.value)))}
+          onChange={(picked) =>
+            onChange(
+              withList(
+                filters,
+                'statusClasses',
+                picked.map((option) => option.value)
+              )
+            )
+          }
         />
       </InlineField>
-      <InlineField label={text.lucene} labelWidth={16} grow tooltip="Lucene syntax over the events, e.g. event.request.resource:_table*">
+      <InlineField
+        label={text.lucene}
+        labelWidth={16}
+        grow
+        tooltip="Lucene syntax over the events, e.g. event.request.resource:_table*"
+      >
         <Input
           key={filters.lucene ?? ''}
           data-testid={ids.filterLucene}

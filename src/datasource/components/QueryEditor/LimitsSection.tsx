@@ -35,7 +35,11 @@ export function LimitCountersSection({
   onChange: (query: LimitCountersQuery) => void;
 }) {
   return (
-    <InlineField label={text.limitIds} labelWidth={16} tooltip="Comma-separated DreamFactory limit ids; empty = every limit">
+    <InlineField
+      label={text.limitIds}
+      labelWidth={16}
+      tooltip="Comma-separated DreamFactory limit ids; empty = every limit"
+    >
       <Input
         key={(query.limitIds ?? []).join(',')}
         width={30}

@@ -11,7 +11,11 @@ interface Props {
 
 export function LogsSection({ query, onChange }: Props) {
   return (
-    <InlineField label={labels.datasource.queryEditor.logsLimit} labelWidth={16} tooltip="Newest events first, at most 5000">
+    <InlineField
+      label={labels.datasource.queryEditor.logsLimit}
+      labelWidth={16}
+      tooltip="Newest events first, at most 5000"
+    >
       <Input
         key={query.limit}
         type="number"

@@ -26,7 +26,9 @@ function renderEditor(initial: InsightsQuery) {
   function Harness() {
     const [query, setQuery] = useState(initial);
     state.current = query;
-    return <QueryEditor query={query} datasource={datasource} range={range()} onRunQuery={onRunQuery} onChange={setQuery} />;
+    return (
+      <QueryEditor query={query} datasource={datasource} range={range()} onRunQuery={onRunQuery} onChange={setQuery} />
+    );
   }
   render(<Harness />);
   return { state, onRunQuery };
@@ -94,7 +96,13 @@ describe('QueryEditor', () => {
 
   it('loads filter choices for the range from the proxy and shows selected users by email', async () => {
     renderEditor({ ...defaultQuery('activity'), filters: { users: ['7'] } });
-    await waitFor(() => expect(relay.calls.map((call) => call.path).sort()).toEqual(['variables/methods', 'variables/services', 'variables/users']));
+    await waitFor(() =>
+      expect(relay.calls.map((call) => call.path).sort()).toEqual([
+        'variables/methods',
+        'variables/services',
+        'variables/users',
+      ])
+    );
     expect(relay.calls[0].params).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00.000Z' });
     expect(await screen.findByText('ann@example.com')).toBeInTheDocument();
   });

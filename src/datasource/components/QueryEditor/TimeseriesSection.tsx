@@ -1,8 +1,8 @@
 import React from 'react';
 import { Combobox, InlineField, InlineFieldRow, Input, RadioButtonGroup } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { DEFAULT_DIMENSION_SIZE, Dimension, TimeseriesQuery, dimension } from '../../../shared/query';
-import { parseSize } from './editorState';
+import { DEFAULT_DIMENSION_SIZE, Dimension, TimeseriesQuery } from '../../../shared/query';
+import { parseSize, setSplit } from './editorState';
 import { EMPTY_BUCKET_OPTIONS, dimensionOptions } from './options';
 import { UserLabelField } from './UserLabelField';
 
@@ -18,8 +18,7 @@ const SPLIT_OPTIONS = [{ label: 'Nothing (one total series)', value: NO_SPLIT },
 
 export function TimeseriesSection({ query, onChange }: Props) {
   const split = query.splitBy;
-  const onSplitChange = (value: Dimension | typeof NO_SPLIT) =>
-    onChange({ ...query, splitBy: value ? dimension(value, split?.size ?? 10, split?.order) : undefined });
+  const onSplitChange = (value: Dimension | typeof NO_SPLIT) => onChange(setSplit(query, value || undefined));
   return (
     <>
       <InlineFieldRow>
@@ -42,14 +41,24 @@ export function TimeseriesSection({ query, onChange }: Props) {
               data-testid={ids.splitSize}
               defaultValue={split.size}
               onBlur={(event) =>
-                onChange({ ...query, splitBy: { ...split, size: parseSize(event.currentTarget.value, split.size ?? DEFAULT_DIMENSION_SIZE) } })
+                onChange({
+                  ...query,
+                  splitBy: {
+                    ...split,
+                    size: parseSize(event.currentTarget.value, split.size ?? DEFAULT_DIMENSION_SIZE),
+                  },
+                })
               }
             />
           </InlineField>
         )}
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label={text.interval} labelWidth={16} tooltip="auto follows the panel; or a fixed interval like 1m, 1h">
+        <InlineField
+          label={text.interval}
+          labelWidth={16}
+          tooltip="auto follows the panel; or a fixed interval like 1m, 1h"
+        >
           <Input
             key={query.interval}
             width={12}
@@ -60,10 +69,16 @@ export function TimeseriesSection({ query, onChange }: Props) {
           />
         </InlineField>
         <InlineField label={text.emptyBuckets} data-testid={ids.emptyBuckets}>
-          <RadioButtonGroup options={EMPTY_BUCKET_OPTIONS} value={query.emptyBuckets} onChange={(emptyBuckets) => onChange({ ...query, emptyBuckets })} />
+          <RadioButtonGroup
+            options={EMPTY_BUCKET_OPTIONS}
+            value={query.emptyBuckets}
+            onChange={(emptyBuckets) => onChange({ ...query, emptyBuckets })}
+          />
         </InlineField>
       </InlineFieldRow>
-      {split?.dimension === 'user' && <UserLabelField value={query.userLabel} onChange={(userLabel) => onChange({ ...query, userLabel })} />}
+      {split?.dimension === 'user' && (
+        <UserLabelField value={query.userLabel} onChange={(userLabel) => onChange({ ...query, userLabel })} />
+      )}
     </>
   );
 }

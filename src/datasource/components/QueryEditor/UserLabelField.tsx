@@ -11,7 +11,11 @@ interface Props {
 
 export function UserLabelField({ value, onChange }: Props) {
   return (
-    <InlineField label={labels.datasource.queryEditor.userLabel} labelWidth={16} data-testid={selectors.datasource.queryEditor.userLabel}>
+    <InlineField
+      label={labels.datasource.queryEditor.userLabel}
+      labelWidth={16}
+      data-testid={selectors.datasource.queryEditor.userLabel}
+    >
       <RadioButtonGroup<UserLabelMode> options={USER_LABEL_OPTIONS} value={value ?? 'email'} onChange={onChange} />
     </InlineField>
   );

@@ -1,4 +1,5 @@
-import { ACTIVITY_PRESETS, DIMENSIONS, defaultQuery, dimension } from '../../../shared/query';
+import { ACTIVITY_PRESETS, DIMENSIONS, TimeseriesQuery, defaultQuery, dimension } from '../../../shared/query';
+import { migrate } from '../../migrate';
 import {
   addDimension,
   availableDimensions,
@@ -8,6 +9,7 @@ import {
   parseSize,
   presetGroupBy,
   removeDimension,
+  setSplit,
   updateDimension,
 } from './editorState';
 
@@ -80,5 +82,19 @@ describe('changing the query type', () => {
   it('drops event filters for queries that ignore them', () => {
     const activity = { ...defaultQuery('activity', 'B'), filters: { users: ['$user'] } };
     expect(changeQueryType(activity, 'limits')).toEqual(defaultQuery('limits', 'B'));
+  });
+});
+
+describe('splitting a time series', () => {
+  const timeseries = defaultQuery('timeseries') as TimeseriesQuery;
+
+  it('by another dimension keeps the size and order', () => {
+    const split = setSplit({ ...timeseries, splitBy: dimension('user', 3, 'key_asc') }, 'service');
+    expect(split.splitBy).toEqual({ dimension: 'service', size: 3, order: 'key_asc' });
+  });
+
+  it('by nothing survives saving and loading as one total series', () => {
+    const saved = JSON.parse(JSON.stringify(setSplit(timeseries, undefined)));
+    expect(migrate(saved)).toMatchObject({ queryType: 'timeseries', splitBy: null });
   });
 });

@@ -7,6 +7,7 @@ import {
   DimensionSpec,
   InsightsQuery,
   QueryType,
+  TimeseriesQuery,
   defaultQuery,
   dimension,
 } from '../../../shared/query';
@@ -21,7 +22,11 @@ export function isEventQuery(query: InsightsQuery): boolean {
 export function changeQueryType(query: InsightsQuery, queryType: QueryType): InsightsQuery {
   const next = defaultQuery(queryType, query.refId);
   const keepFilters = EVENT_QUERY_TYPES.includes(queryType) && query.filters;
-  return { ...next, ...(query.hide !== undefined && { hide: query.hide }), ...(keepFilters && { filters: query.filters }) };
+  return {
+    ...next,
+    ...(query.hide !== undefined && { hide: query.hide }),
+    ...(keepFilters && { filters: query.filters }),
+  };
 }
 
 /** Copies, so that editing a row never mutates the shared preset. */
@@ -64,8 +69,24 @@ export function moveDimension(groupBy: DimensionSpec[], index: number, delta: -1
   return next;
 }
 
-export function updateDimension(groupBy: DimensionSpec[], index: number, patch: Partial<DimensionSpec>): DimensionSpec[] {
+export function updateDimension(
+  groupBy: DimensionSpec[],
+  index: number,
+  patch: Partial<DimensionSpec>
+): DimensionSpec[] {
   return groupBy.map((spec, i) => (i === index ? { ...spec, ...patch } : spec));
+}
+
+/**
+ * Splits the series by a dimension (keeping the previous size and order) or not at all. "Not at all" is stored as
+ * null, not left out: migrateQuery gives a query without splitBy the default split by user, and the proxy reads null
+ * as one total series.
+ */
+export function setSplit(query: TimeseriesQuery, split: Dimension | undefined): TimeseriesQuery {
+  if (!split) {
+    return { ...query, splitBy: null } as unknown as TimeseriesQuery;
+  }
+  return { ...query, splitBy: dimension(split, query.splitBy?.size ?? 10, query.splitBy?.order) };
 }
 
 /** A typed size: whole and at least 1 (the upper bound is migrateQuery's). Empty or invalid input keeps `fallback`. */

@@ -30,7 +30,11 @@ export const ORDER_OPTIONS: Array<ComboboxOption<BucketOrder>> = [
 
 export const USER_LABEL_OPTIONS: Array<{ label: string; value: UserLabelMode; description: string }> = [
   { label: 'Email', value: 'email', description: 'The user\'s email; events without a user show "anonymous"' },
-  { label: 'Seed guide', value: 'seed', description: 'As the Logstash guide: "Admin User" where DreamFactory has no email' },
+  {
+    label: 'Seed guide',
+    value: 'seed',
+    description: 'As the Logstash guide: "Admin User" where DreamFactory has no email',
+  },
 ];
 
 export const EMPTY_BUCKET_OPTIONS: Array<{ label: string; value: 'null' | 'zero'; description: string }> = [
@@ -38,4 +42,7 @@ export const EMPTY_BUCKET_OPTIONS: Array<{ label: string; value: 'null' | 'zero'
   { label: 'Zero', value: 'zero', description: 'Empty intervals count as 0 calls' },
 ];
 
-export const STATUS_CLASS_OPTIONS: Array<ComboboxOption<StatusClass>> = STATUS_CLASSES.map((value) => ({ label: value, value }));
+export const STATUS_CLASS_OPTIONS: Array<ComboboxOption<StatusClass>> = STATUS_CLASSES.map((value) => ({
+  label: value,
+  value,
+}));

@@ -17,15 +17,25 @@ export function useFilterOptions(datasource: DataSource, kind: VariableKind, ran
   const to = range?.to.valueOf();
   // Loading is derived: the options on hand were loaded for another kind or range.
   const key = `${kind}|${from}|${to}`;
-  const [state, setState] = useState<{ key?: string; options: FilterOptions['options']; error?: string }>({ options: [] });
+  const [state, setState] = useState<{ key?: string; options: FilterOptions['options']; error?: string }>({
+    options: [],
+  });
   useEffect(() => {
     let current = true;
     const variables = getTemplateSrv()
       .getVariables()
-      .map((variable) => ({ label: `$${variable.name}`, value: `$${variable.name}`, description: 'Dashboard variable' }));
+      .map((variable) => ({
+        label: `$${variable.name}`,
+        value: `$${variable.name}`,
+        description: 'Dashboard variable',
+      }));
     datasource
       .variableValues(kind, range)
-      .then((values) => current && setState({ key, options: [...variables, ...values.map(({ text, value }) => ({ label: text, value }))] }))
+      .then(
+        (values) =>
+          current &&
+          setState({ key, options: [...variables, ...values.map(({ text, value }) => ({ label: text, value }))] })
+      )
       .catch((err: Error) => current && setState({ key, options: variables, error: err.message }));
     return () => {
       current = false;

@@ -1,0 +1,48 @@
+import { esErrors } from '../clients/elasticsearch';
+import { loadConfig } from '../config';
+import { checkVersion, explainEsError } from './es-problems';
+import { proxyPrivileges } from './privileges';
+
+const es = (overrides = {}) => loadConfig({}, { elasticsearch: { urls: ['https://admin:s3cret@es.local:9200'], username: 'proxy', ...overrides } }).elasticsearch;
+const needed = proxyPrivileges(es(), true);
+const response = (statusCode: number, body: unknown) => new esErrors.ResponseError({ statusCode, body, headers: {}, warnings: null, meta: {} as never });
+
+describe('explainEsError', () => {
+  it('names the user on 401 and lists the needed privileges on 403', () => {
+    expect(explainEsError(response(401, {}), es(), needed)).toMatchObject({ kind: 'auth', message: expect.stringContaining('user "proxy"') });
+    const forbidden = explainEsError(response(403, { error: { reason: 'action [indices:admin/create] is unauthorized' } }), es(), needed);
+    expect(forbidden.kind).toBe('forbidden');
+    expect(forbidden.message).toContain('indices:admin/create');
+    expect(forbidden.hint).toContain('manage_index_templates, manage_ilm');
+    expect(forbidden.hint).toContain('create_index');
+  });
+
+  it('tells TLS problems from plain unreachability', () => {
+    expect(explainEsError(new esErrors.ConnectionError('unable to verify the first certificate'), es(), needed)).toMatchObject({
+      kind: 'tls',
+      hint: expect.stringContaining('ES_CA_FILE'),
+    });
+    expect(explainEsError(new esErrors.ConnectionError('connect ECONNREFUSED 127.0.0.1:9200'), es(), needed).kind).toBe('unreachable');
+  });
+
+  it('explains a server that is not Elasticsearch (OpenSearch)', () => {
+    expect(explainEsError(new esErrors.ProductNotSupportedError('Elasticsearch'), es(), needed)).toMatchObject({
+      kind: 'not-elasticsearch',
+      hint: expect.stringContaining('OpenSearch is not supported'),
+    });
+  });
+
+  it('never repeats credentials embedded in the URL', () => {
+    const problem = explainEsError(new esErrors.ConnectionError('getaddrinfo ENOTFOUND https://admin:s3cret@es.local:9200/'), es(), needed);
+    expect(JSON.stringify(problem)).not.toContain('s3cret');
+    expect(problem.message).toContain('https://es.local:9200');
+  });
+});
+
+describe('checkVersion', () => {
+  it('accepts 8.x and 9.x only', () => {
+    expect(checkVersion('8.19.21')).toBeUndefined();
+    expect(checkVersion('9.1.0')).toBeUndefined();
+    expect(checkVersion('7.17.0')).toMatchObject({ kind: 'unsupported-version' });
+  });
+});

@@ -1,0 +1,61 @@
+import React, { useMemo } from 'react';
+import { Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
+import { selectors } from '../../selectors';
+import type { IngestStatus, SourceStatus } from '../../shared/status-api';
+import { formatAge, formatRate } from './format';
+
+type DropRow = IngestStatus['drops'][number];
+
+/** Per source: where it listens, what DreamFactory should be set to, rates, totals and the last event. */
+export function SourcesTable({ ingest, now }: { ingest: IngestStatus; now: Date }) {
+  const columns = useMemo<Array<Column<SourceStatus>>>(
+    () => [
+      {
+        id: 'source',
+        header: 'Source',
+        cell: ({ row: { original } }) => <span data-testid={selectors.status.source(original.source)}>{original.source}</span>,
+      },
+      {
+        id: 'enabled',
+        header: 'Listener',
+        cell: ({ row: { original: s } }) =>
+          s.enabled ? `${s.transport.toUpperCase()} ${s.port}${s.path ?? ''}` : <Badge text="disabled" color="blue" />,
+      },
+      { id: 'dreamFactoryProtocol', header: 'DreamFactory protocol', cell: ({ row: { original } }) => original.dreamFactoryProtocol ?? '—' },
+      { id: 'rate1m', header: '1 min', cell: ({ row: { original } }) => formatRate(original.rate1m) },
+      { id: 'rate5m', header: '5 min', cell: ({ row: { original } }) => formatRate(original.rate5m) },
+      { id: 'rate15m', header: '15 min', cell: ({ row: { original } }) => formatRate(original.rate15m) },
+      { id: 'received', header: 'Received', sortType: 'number' },
+      { id: 'dropped', header: 'Dropped', sortType: 'number' },
+      { id: 'lastEventAt', header: 'Last event', cell: ({ row: { original } }) => formatAge(original.lastEventAt, now) },
+    ],
+    [now]
+  );
+  const dropColumns = useMemo<Array<Column<DropRow>>>(
+    () => [
+      { id: 'source', header: 'Source' },
+      { id: 'reason', header: 'Reason' },
+      { id: 'count', header: 'Dropped', sortType: 'number' },
+    ],
+    []
+  );
+  return (
+    <Stack direction="column" gap={1}>
+      <Text element="h3">Ingest</Text>
+      <Text color="secondary">
+        {ingest.indexed.toLocaleString()} events indexed since start, {ingest.queue.events.toLocaleString()} waiting in the disk queue
+        {ingest.deadLettered > 0 ? `, ${ingest.deadLettered.toLocaleString()} rejected by Elasticsearch (dead-letter index)` : ''}.
+      </Text>
+      <div data-testid={selectors.status.sources}>
+        <InteractiveTable columns={columns} data={ingest.sources} getRowId={(row) => row.source} />
+      </div>
+      <div data-testid={selectors.status.drops}>
+        {ingest.drops.length === 0 ? (
+          <Text color="secondary">No messages dropped since start.</Text>
+        ) : (
+          <InteractiveTable columns={dropColumns} data={ingest.drops} getRowId={(row) => `${row.source}/${row.reason}`} />
+        )}
+      </div>
+    </Stack>
+  );
+}

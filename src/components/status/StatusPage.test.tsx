@@ -1,0 +1,141 @@
+/**
+ * The Status page against real proxy answers captured by tests/integration/doctor-pipeline.test.ts
+ * (UPDATE_STATUS_FIXTURES=1): a healthy pipeline, Elasticsearch down, the doctor's and setup's results.
+ */
+import React from 'react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route } from 'react-router-dom';
+import StatusPage from '../../pages/StatusPage';
+import { labels, selectors } from '../../selectors';
+import type { DoctorResult, SetupResult, StatusResponse } from '../../shared/status-api';
+import { allowSlowRendering, relay, RelayFailure, renderApp } from '../limits/testing/relayMock';
+import healthy from './__fixtures__/status.json';
+import esDown from './__fixtures__/status-es-down.json';
+import doctorOk from './__fixtures__/doctor.json';
+import doctorEsDown from './__fixtures__/doctor-es-down.json';
+import setupOk from './__fixtures__/setup.json';
+
+jest.mock('@grafana/runtime', () => require('../limits/testing/relayMock').runtimeMock());
+allowSlowRendering();
+
+const sel = selectors.status;
+const STATUS_PATH = '/a/dreamfactory-insights-app/status';
+
+function serve(status: StatusResponse, answers: { doctor?: DoctorResult; setup?: SetupResult } = {}) {
+  relay.reset((call) => {
+    if (call.method === 'GET' && call.path === 'status') {
+      return status;
+    }
+    if (call.method === 'POST' && call.path === 'doctor') {
+      return answers.doctor;
+    }
+    if (call.method === 'POST' && call.path === 'setup') {
+      return answers.setup;
+    }
+    throw new RelayFailure(404, { error: `no route ${call.path}` });
+  });
+}
+
+const renderPage = () => renderApp(STATUS_PATH, <Route path={STATUS_PATH} element={<StatusPage />} />);
+
+describe('Status page', () => {
+  it('shows a healthy pipeline: components, sources with rates, index, template and retention', async () => {
+    serve(healthy as StatusResponse);
+    renderPage();
+    const esTile = await screen.findByTestId(sel.tile('elasticsearch'));
+    expect(esTile).toHaveTextContent('Up');
+    expect(esTile).toHaveTextContent(`Elasticsearch ${healthy.elasticsearch.version}`);
+    expect(screen.getByTestId(sel.tile('dreamfactory'))).toHaveTextContent('Not configured');
+    expect(screen.getByTestId(sel.tile('ingest'))).toHaveTextContent('Receiving');
+
+    const sources = screen.getByTestId(sel.sources);
+    for (const source of healthy.ingest.sources) {
+      expect(within(sources).getByTestId(sel.source(source.source))).toBeInTheDocument();
+    }
+    const gelfUdp = healthy.ingest.sources.find((s) => s.source === 'gelf_udp')!;
+    expect(sources).toHaveTextContent(`UDP ${gelfUdp.port}`);
+
+    const es = screen.getByTestId(sel.elasticsearch);
+    expect(es).toHaveTextContent(`${healthy.elasticsearch.template.name}: installed, version 1`);
+    expect(es).toHaveTextContent('Enforced by the proxy (no ILM on this cluster), 30 days');
+    expect(es).toHaveTextContent(`${healthy.elasticsearch.todayIndex.name}: ${healthy.elasticsearch.todayIndex.docsCount} events`);
+    expect(screen.queryByTestId(sel.noEvents)).not.toBeInTheDocument();
+    // The proxy's last setup run is listed step by step.
+    expect(screen.getByTestId(sel.setupStep('template'))).toHaveTextContent('created');
+  });
+
+  it('shows Elasticsearch down with the proxy\'s explanation, and the rest of the status', async () => {
+    serve(esDown as StatusResponse);
+    renderPage();
+    expect(await screen.findByTestId(sel.tile('elasticsearch'))).toHaveTextContent('Down');
+    const es = screen.getByTestId(sel.elasticsearch);
+    expect(es).toHaveTextContent('Elasticsearch is down or unreachable');
+    expect(es).toHaveTextContent(esDown.elasticsearch.error);
+    expect(es).toHaveTextContent('Check ES_URL');
+    expect(screen.getByTestId(sel.sources)).toHaveTextContent('disabled');
+  });
+
+  it('says the proxy cannot be reached when the status call fails', async () => {
+    relay.reset(() => {
+      throw new RelayFailure(502, { message: 'Bad Gateway' });
+    });
+    renderPage();
+    const error = await screen.findByTestId(sel.error);
+    expect(error).toHaveTextContent(labels.status.proxyUnreachable);
+    expect(error).toHaveTextContent('cannot be reached through Grafana');
+  });
+
+  it('explains an empty pipeline with the DreamFactory settings for this proxy\'s ports', async () => {
+    const base = healthy as StatusResponse;
+    const quiet: StatusResponse = {
+      ...base,
+      ingest: {
+        ...base.ingest,
+        lastEventAt: undefined,
+        sources: base.ingest.sources.map((s) => ({ ...s, lastEventAt: undefined, rate1m: 0, rate5m: 0, rate15m: 0 })),
+      },
+    };
+    serve(quiet);
+    renderPage();
+    const hint = await screen.findByTestId(sel.noEvents);
+    const port = (source: string) => quiet.ingest.sources.find((s) => s.source === source)!.port;
+    expect(hint).toHaveTextContent(`GELF (UDP) → port ${port('gelf_udp')}`);
+    expect(hint).toHaveTextContent(`TCP (JSON) → port ${port('json_tcp')}`);
+    expect(screen.getByTestId(sel.tile('ingest'))).toHaveTextContent('No events');
+  });
+
+  it('lets an Admin run the doctor and apply setup, showing their results', async () => {
+    serve(healthy as StatusResponse, { doctor: doctorOk as DoctorResult, setup: setupOk as SetupResult });
+    renderPage();
+    fireEvent.click(await screen.findByTestId(sel.runDoctor));
+    const doctor = await screen.findByTestId(sel.doctorResult);
+    expect(doctor).toHaveTextContent('every enabled source works end to end');
+    expect(within(doctor).getByTestId(sel.doctorSource('json_http'))).toHaveTextContent('OK');
+    expect(relay.writes().map((c) => c.path)).toEqual(['doctor']);
+
+    fireEvent.click(screen.getByTestId(sel.applySetup));
+    await waitFor(() => expect(relay.writes().map((c) => c.path)).toEqual(['doctor', 'setup']));
+    expect(relay.writes().every((c) => !c.editorRoute)).toBe(true);
+  });
+
+  it('shows where the doctor stopped and why', async () => {
+    serve(esDown as StatusResponse, { doctor: doctorEsDown as DoctorResult });
+    renderPage();
+    fireEvent.click(await screen.findByTestId(sel.runDoctor));
+    const row = await screen.findByTestId(sel.doctorSource('gelf_udp'));
+    expect(row).toHaveTextContent('Failed');
+    const doctor = screen.getByTestId(sel.doctorResult);
+    expect(doctor).toHaveTextContent('indexed: Elasticsearch is unreachable');
+  });
+
+  it('does not let Viewers or Editors run the doctor or setup', async () => {
+    serve(healthy as StatusResponse);
+    relay.user.orgRole = 'Editor';
+    renderPage();
+    expect(await screen.findByTestId(sel.runDoctor)).toBeDisabled();
+    expect(screen.getByTestId(sel.applySetup)).toBeDisabled();
+    expect(screen.getByTestId(sel.adminOnly)).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId(sel.runDoctor));
+    expect(relay.writes()).toEqual([]);
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * The pipeline doctor and GET /api/status on a real proxy (every listener, disk queue, sink) writing to real
+ * Elasticsearch: a healthy pipeline passes every stage for every source; a broken one names the failing stage.
+ * With UPDATE_STATUS_FIXTURES=1 the answers are saved as the Status page's component-test fixtures.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { TOKEN_HEADER } from '../../proxy/src/api/auth';
+import { runDoctor } from '../../proxy/src/doctor/run-doctor';
+import { operationsFor } from '../../proxy/src/status/operations';
+import { templateNameFor } from '../../proxy/src/setup/index-template';
+import type { DoctorResult, SetupResult, StatusResponse } from '../../src/shared/status-api';
+import { startTestProxy, type TestProxy } from './ingest-harness';
+import { plainEs, uniquePrefix } from './env';
+
+const TOKEN = 'doctor-integration-token-0123456789';
+const FIXTURES = join(__dirname, '../../src/components/status/__fixtures__');
+const ALL_SOURCES = ['gelf_udp', 'gelf_tcp', 'gelf_http', 'json_udp', 'json_tcp', 'json_http'];
+
+function saveFixture(name: string, value: unknown): void {
+  if (process.env.UPDATE_STATUS_FIXTURES === '1') {
+    writeFileSync(join(FIXTURES, name), `${JSON.stringify(value, null, 2)}\n`);
+  }
+}
+
+async function call<T>(proxy: TestProxy, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${proxy.httpUrl}/api${path}`, {
+    method,
+    headers: { [TOKEN_HEADER]: TOKEN, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+async function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('doctor and status on a healthy pipeline', () => {
+  const prefix = uniquePrefix('doctor');
+  let proxy: TestProxy;
+
+  beforeAll(async () => {
+    proxy = await startTestProxy({ ...plainEs(), indexPrefix: prefix }, { overrides: { apiToken: TOKEN } });
+    const ops = operationsFor(proxy.ctx);
+    ops.attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
+    await ops.sample();
+  });
+
+  afterAll(async () => {
+    await operationsFor(proxy.ctx).stop();
+    await proxy.ctx.es.raw.indices.delete({ index: `${prefix}*`, ignore_unavailable: true });
+    await proxy.ctx.es.raw.indices.deleteIndexTemplate({ name: templateNameFor(prefix) }, { ignore: [404] });
+    await proxy.stop();
+  });
+
+  it('refuses setup and the doctor to Editor grants', async () => {
+    expect((await call(proxy, 'POST', '/setup', { 'x-insights-write-grant': 'editor' }, {})).status).toBe(403);
+    expect((await call(proxy, 'POST', '/doctor', { 'x-insights-write-grant': 'editor' }, {})).status).toBe(403);
+  });
+
+  it('applies setup through POST /api/setup', async () => {
+    const { status, body } = await call<SetupResult>(proxy, 'POST', '/setup', { 'x-insights-write-grant': 'admin' }, {});
+    expect(status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect(body.steps.find((s) => s.id === 'template')?.outcome).toBe('created');
+    saveFixture('setup.json', body);
+  });
+
+  it('passes every stage for every enabled source', async () => {
+    const { status, body } = await call<DoctorResult>(proxy, 'POST', '/doctor', { 'x-insights-write-grant': 'admin' }, {});
+    expect(status).toBe(200);
+    expect(body.problems).toEqual([]);
+    expect(body.sources.map((s) => s.source).sort()).toEqual([...ALL_SOURCES].sort());
+    for (const source of body.sources) {
+      expect({ source: source.source, ok: source.ok, cause: source.cause }).toEqual({ source: source.source, ok: true, cause: undefined });
+      expect(Object.keys(source.stages).sort()).toEqual(['indexed', 'received', 'searchable', 'transformed']);
+      expect(source.stages.received!).toBeLessThanOrEqual(source.stages.searchable!);
+    }
+    expect(body.ok).toBe(true);
+    saveFixture('doctor.json', body);
+  });
+
+  it('reports Elasticsearch, ingest and the proxy in GET /api/status, without secrets', async () => {
+    await operationsFor(proxy.ctx).sample();
+    const { status, body } = await call<StatusResponse>(proxy, 'GET', '/status');
+    expect(status).toBe(200);
+    expect(body.elasticsearch).toMatchObject({
+      reachable: true,
+      version: process.env.TEST_ES_VERSION,
+      template: { name: templateNameFor(prefix), installed: true, installedVersion: 1, expectedVersion: 1 },
+      retention: { mode: 'proxy', days: 30 },
+    });
+    expect(body.elasticsearch.todayIndex).toMatchObject({ exists: true });
+    expect(body.elasticsearch.todayIndex!.docsCount).toBeGreaterThanOrEqual(ALL_SOURCES.length);
+    expect(body.dreamfactory).toMatchObject({ configured: false, reachable: false });
+    for (const source of body.ingest.sources) {
+      expect(source).toMatchObject({ enabled: true, received: expect.any(Number) });
+      expect(source.received).toBeGreaterThanOrEqual(1);
+      expect(source.lastEventAt).toBeDefined();
+      expect(source.rate1m).toBeGreaterThan(0);
+    }
+    expect(body.ingest.indexed).toBeGreaterThanOrEqual(ALL_SOURCES.length);
+    expect(body.lastSetup?.ok).toBe(true);
+    expect(JSON.stringify(body)).not.toContain(TOKEN);
+    saveFixture('status.json', body);
+  });
+
+  it('names "received" with DreamFactory settings when nothing arrives on a port', async () => {
+    const ops = operationsFor(proxy.ctx);
+    const port = await unusedPort();
+    // GELF UDP pointed at a port no listener owns: the datagram leaves, nothing is received.
+    const listeners = ops.listeners().map((l) => (l.source === 'gelf_udp' ? { ...l, port } : l)).filter((l) => ['gelf_udp', 'json_tcp'].includes(l.source));
+    const broken = listeners.map((l) => (l.source === 'json_tcp' ? { ...l, port } : l));
+    const result = await runDoctor(proxy.ctx, broken, { timeoutMs: 3000 });
+    expect(result.ok).toBe(false);
+    const udp = result.sources.find((s) => s.source === 'gelf_udp')!;
+    expect(udp).toMatchObject({ ok: false, failedStage: 'received' });
+    expect(udp.cause).toContain(`protocol "gelf", host = this proxy's address and port ${port}`);
+    expect(udp.cause).toMatch(/firewall/);
+    const tcp = result.sources.find((s) => s.source === 'json_tcp')!;
+    expect(tcp).toMatchObject({ ok: false, failedStage: 'send' });
+    expect(tcp.cause).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('doctor and status with Elasticsearch down', () => {
+  let proxy: TestProxy;
+
+  beforeAll(async () => {
+    const port = await unusedPort();
+    proxy = await startTestProxy(
+      { ...plainEs(), urls: [`http://127.0.0.1:${port}`], indexPrefix: uniquePrefix('doctor-down') },
+      { overrides: { apiToken: TOKEN, ingest: { gelfTcp: { enabled: false }, jsonTcp: { enabled: false }, jsonHttp: { enabled: false }, gelfHttpEnabled: false } } }
+    );
+    operationsFor(proxy.ctx).attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
+  });
+
+  afterAll(async () => {
+    await operationsFor(proxy.ctx).stop();
+    await proxy.stop();
+  });
+
+  it('tests only the enabled sources and stops at "indexed", naming Elasticsearch', async () => {
+    const { body } = await call<DoctorResult>(proxy, 'POST', '/doctor', {}, { timeoutMs: 3000 });
+    expect(body.ok).toBe(false);
+    expect(body.problems.join()).toMatch(/Cannot reach Elasticsearch/);
+    expect(body.sources.map((s) => s.source).sort()).toEqual(['gelf_udp', 'json_udp']);
+    for (const source of body.sources) {
+      expect(source.stages.received).toBeDefined();
+      expect(source.stages.transformed).toBeDefined();
+      expect(source).toMatchObject({ failedStage: 'indexed', cause: expect.stringContaining('Elasticsearch is unreachable') });
+      expect(source.cause).toMatch(/waits in the disk queue \(\d+ queued\)/);
+    }
+    saveFixture('doctor-es-down.json', body);
+  });
+
+  it('shows Elasticsearch as unreachable in the status, with the rest still reported', async () => {
+    const { status, body } = await call<StatusResponse>(proxy, 'GET', '/status');
+    expect(status).toBe(200);
+    expect(body.elasticsearch).toMatchObject({ reachable: false, error: expect.stringContaining('Cannot reach Elasticsearch'), hint: expect.stringContaining('ES_URL') });
+    expect(body.ingest.sources.filter((s) => s.enabled).map((s) => s.source)).toEqual(['gelf_udp', 'json_udp']);
+    expect(body.ingest.queue.events).toBeGreaterThanOrEqual(2);
+    saveFixture('status-es-down.json', body);
+  });
+});
