@@ -283,11 +283,12 @@ async function queueAppend(dir: string) {
   return results;
 }
 
-/** The Elasticsearch server JVM of the node whose work dir is `home` (the newest process naming its config dir). */
+/** The Elasticsearch server JVM of the node whose work dir is `home`: the child of the launcher naming its config dir. */
 function elasticsearchPid(home: string): number | undefined {
+  const pgrep = (args: string[]) => execFileSync('pgrep', args).toString().trim().split('\n').map(Number);
   try {
-    const pids = execFileSync('pgrep', ['-f', '--', `es.path.conf=${home}/config`]).toString().trim().split('\n').map(Number);
-    return Math.max(...pids) || undefined;
+    const [launcher] = pgrep(['-f', '--', `es.path.conf=${home}/config`]);
+    return pgrep(['-P', String(launcher)])[0] || undefined;
   } catch {
     return undefined;
   }

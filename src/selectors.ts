@@ -64,6 +64,7 @@ export const selectors = {
       rowName: (id: number) => `data-testid limits-name-${id}`,
       rowActive: (id: number) => `data-testid limits-active-${id}`,
       rowWarnings: (id: number) => `data-testid limits-warnings-${id}`,
+      rowNotes: (id: number) => `data-testid limits-notes-${id}`,
       counterBar: (id: number) => `data-testid limits-counter-${id}`,
       edit: (id: number) => `data-testid limits-edit-${id}`,
       delete: (id: number) => `data-testid limits-delete-${id}`,

@@ -16,27 +16,15 @@ import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
 import type { SourceName } from '../../proxy/src/pipeline-types';
 import { buildServer } from '../../proxy/src/server';
+import { counterValue } from '../../proxy/src/testing/metric-value';
+import { waitFor } from '../../proxy/src/testing/wait';
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 };
 const PENDING_CAP = 2 * 1024 * 1024;
 const MAX_MESSAGE = 256 * 1024;
 
-async function counter(ctx: ProxyContext, name: 'decoded' | 'dropped', labels: Record<string, string>): Promise<number> {
-  const metric = await ctx.metrics[name].get();
-  return metric.values
-    .filter((v) => Object.entries(labels).every(([k, want]) => (v.labels as Record<string, unknown>)[k] === want))
-    .reduce((sum, v) => sum + v.value, 0);
-}
-
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+function counter(ctx: ProxyContext, name: 'decoded' | 'dropped', labels: Record<string, string>): Promise<number> {
+  return counterValue(ctx.metrics[name], labels);
 }
 
 describe('listeners under abuse', () => {
@@ -95,12 +83,12 @@ describe('listeners under abuse', () => {
         await new Promise((r) => setImmediate(r));
       }
     }
-    await eventually(async () => (await counter(ctx, 'dropped', { source: 'gelf_udp', reason: 'chunk_memory' })) > 0, 'chunk_memory drops');
+    await waitFor(async () => (await counter(ctx, 'dropped', { source: 'gelf_udp', reason: 'chunk_memory' })) > 0, 'chunk_memory drops', 15000);
 
     const before = await counter(ctx, 'decoded', { source: 'gelf_udp' });
     const good = deflateSync(JSON.stringify({ version: '1.1', host: 'df01', short_message: null, full_message: 'after the flood', timestamp: Date.now() / 1000, level: 6 }));
     await new Promise<void>((r) => socket.send(good, port('gelf_udp'), '127.0.0.1', () => r()));
-    await eventually(async () => (await counter(ctx, 'decoded', { source: 'gelf_udp' })) > before, 'the good message after the flood');
+    await waitFor(async () => (await counter(ctx, 'decoded', { source: 'gelf_udp' })) > before, 'the good message after the flood', 15000);
     socket.close();
   });
 
@@ -115,7 +103,7 @@ describe('listeners under abuse', () => {
     const before = await counter(ctx, 'decoded', { source: 'gelf_tcp' });
     const client = connect(port('gelf_tcp'), '127.0.0.1');
     client.write(`${JSON.stringify({ version: '1.1', host: 'df01', short_message: 'a real frame' })}\0`);
-    await eventually(async () => (await counter(ctx, 'decoded', { source: 'gelf_tcp' })) > before, 'the real frame');
+    await waitFor(async () => (await counter(ctx, 'decoded', { source: 'gelf_tcp' })) > before, 'the real frame', 15000);
     client.end();
     idle.forEach((s) => s.destroy());
   });

@@ -2,7 +2,8 @@
  * Runs a `/api/query` request: each query independently (one failing query does not fail the others), through
  * builder → Elasticsearch → shaper → enrichment, or from DreamFactory for the users and limit tables.
  */
-import type { FrameJSON, FrameNotice, InsightsQuery, QueryRequest, QueryResponse, QueryResult } from '../../../src/shared/query';
+import type { FrameJSON, FrameNotice, InsightsQuery, QueryRequest, QueryResponse, QueryResult, UserLabelMode } from '../../../src/shared/query';
+import { DreamFactoryError } from '../clients/dreamfactory';
 import type { ProxyContext } from '../context';
 import {
   RequestContext,
@@ -82,7 +83,7 @@ export class QueryEngine {
       case 'users': {
         const { snapshot, notice } = await this.directory.read();
         if (!snapshot) {
-          throw new Error(notice?.text ?? 'DreamFactory user directory unavailable.');
+          throw new DreamFactoryError(503, { message: notice?.text ?? 'DreamFactory user directory unavailable.' }, true);
         }
         return [withNotice(usersFrame(query.refId, snapshot), notice)];
       }
@@ -102,7 +103,7 @@ export class QueryEngine {
     return { range: parseRange(request.range), intervalMs: request.intervalMs, maxDataPoints: request.maxDataPoints };
   }
 
-  private async enrich(frames: FrameJSON[], mode: Parameters<typeof enrichFrames>[2] = 'email'): Promise<FrameJSON[]> {
+  private async enrich(frames: FrameJSON[], mode: UserLabelMode = 'email'): Promise<FrameJSON[]> {
     const { snapshot, notice } = await this.directory.read();
     return enrichFrames(frames, snapshot, mode).map((frame) => withNotice(frame, notice));
   }

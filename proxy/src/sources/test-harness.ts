@@ -3,6 +3,10 @@ import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import type { DropReason, MessageHandler, ReceivedMessage, SourceName } from '../pipeline-types';
 import type { SourceDeps } from './deliver';
+import { counterValue } from '../testing/metric-value';
+import { waitFor } from '../testing/wait';
+
+export { waitFor };
 
 export interface SourceHarness {
   deps: SourceDeps;
@@ -10,16 +14,6 @@ export interface SourceHarness {
   /** Current value of a counter for the given labels (0 when never incremented). */
   count(metric: 'received' | 'decoded' | 'dropped', labels: { source: SourceName; reason?: DropReason }): Promise<number>;
   waitForMessages(n: number): Promise<ReceivedMessage[]>;
-}
-
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export function createSourceHarness(handler?: MessageHandler): SourceHarness {
@@ -35,11 +29,7 @@ export function createSourceHarness(handler?: MessageHandler): SourceHarness {
       }),
     drop: (source, reason) => metrics.dropped.inc({ source, reason }),
   };
-  const count: SourceHarness['count'] = async (metric, labels) => {
-    const { values } = await metrics[metric].get();
-    const match = values.find((v) => Object.entries(labels).every(([k, want]) => (v.labels as Record<string, unknown>)[k] === want));
-    return match?.value ?? 0;
-  };
+  const count: SourceHarness['count'] = (metric, labels) => counterValue(metrics[metric], labels);
   return {
     deps,
     messages,

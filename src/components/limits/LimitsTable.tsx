@@ -1,6 +1,6 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import type { GrafanaTheme2, IconName } from '@grafana/data';
 import { Checkbox, Icon, InteractiveTable, Stack, Switch, Text, Tooltip, useStyles2, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
 import { CounterBar } from './CounterBar';
@@ -103,18 +103,33 @@ export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive
 const INITIAL_SORT = [{ id: 'name', desc: false }];
 
 function NameCell({ row }: { row: LimitRow }) {
-  const warningColor = useStyles2(getWarningColor);
+  const styles = useStyles2(getStyles);
   return (
     <Stack gap={1} alignItems="center">
       <span data-testid={selectors.limits.list.rowName(row.id)}>{row.name}</span>
-      {row.warnings.length > 0 && (
-        <Tooltip content={<WarningList warnings={row.warnings} />}>
-          <span data-testid={selectors.limits.list.rowWarnings(row.id)} aria-label={row.warnings.join(' ')}>
-            <Icon name="exclamation-triangle" className={warningColor} />
-          </span>
-        </Tooltip>
-      )}
+      <Hint items={row.warnings} icon="exclamation-triangle" className={styles.warning} testId={selectors.limits.list.rowWarnings(row.id)} />
+      <Hint items={row.notes} icon="info-circle" className={styles.note} testId={selectors.limits.list.rowNotes(row.id)} />
     </Stack>
+  );
+}
+
+interface HintProps {
+  items: string[];
+  icon: IconName;
+  className: string;
+  testId: string;
+}
+
+function Hint({ items, icon, className, testId }: HintProps) {
+  if (items.length === 0) {
+    return null;
+  }
+  return (
+    <Tooltip content={<WarningList warnings={items} />}>
+      <span data-testid={testId} aria-label={items.join(' ')}>
+        <Icon name={icon} className={className} />
+      </span>
+    </Tooltip>
   );
 }
 
@@ -149,4 +164,8 @@ function CounterCell({ row }: { row: LimitRow }) {
   );
 }
 
-const getWarningColor = (theme: GrafanaTheme2) => css({ color: theme.colors.warning.text });
+const getStyles = (theme: GrafanaTheme2) => ({
+  warning: css({ color: theme.colors.warning.text }),
+  note: css({ color: theme.colors.info.text }),
+  noWrap: css({ whiteSpace: 'nowrap' }),
+});

@@ -21,7 +21,10 @@ export interface LimitRow {
   serviceName: string;
   endpoint: string;
   verb: string;
+  /** Broader limits that trip before this one (from the other limits). */
   warnings: string[];
+  /** DreamFactory quirks of this limit alone (210-day "30 Days", per-user resets). */
+  notes: string[];
   limit: LimitView;
 }
 
@@ -36,6 +39,7 @@ export function toLimitRows(limits: readonly LimitView[]): LimitRow[] {
     const eachUser = type?.eachUser ?? false;
     const counter = summarizeCounters(limit, eachUser);
     const seconds = parsePeriod(limit.period)?.seconds ?? limit.periodSeconds;
+    const notes = hierarchyWarnings(forWarnings[i], []);
     return {
       id: limit.id,
       name: limit.name,
@@ -51,7 +55,8 @@ export function toLimitRows(limits: readonly LimitView[]): LimitRow[] {
       serviceName: nameOrId(limit.serviceName, limit.serviceId),
       endpoint: limit.endpoint ?? '',
       verb: limit.verb ?? 'All verbs',
-      warnings: hierarchyWarnings(forWarnings[i], forWarnings),
+      warnings: hierarchyWarnings(forWarnings[i], forWarnings).filter((w) => !notes.includes(w)),
+      notes,
       limit,
     };
   });

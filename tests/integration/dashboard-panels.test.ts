@@ -1,0 +1,102 @@
+/**
+ * The bundled "DreamFactory user activity" dashboard against the real proxy, Elasticsearch and the DreamFactory
+ * simulator: every panel's query (variables on "All", as the dashboard opens) is answered without error, and every
+ * field the panel's options name (hidden columns, reduced fields, display names) is in the frames it gets.
+ */
+import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
+import dashboard from '../../src/dashboards/user-activity.json';
+import { interpolateQuery, ReplaceFn } from '../../src/datasource/interpolate';
+import type { FrameJSON, InsightsQuery } from '../../src/shared/query';
+import { startSimulator, Simulator } from '../dreamfactory-sim/server';
+import { plainEs, uniquePrefix } from './env';
+import { ACTIVITY_DATASET, activityEvents, indexEvents, installTemplate } from './query-data';
+import { QueryProxy, startQueryProxy } from './query-harness';
+
+// The dashboard opens with every variable on "All", whose value is `*`.
+const allSelected: ReplaceFn = (target) => target.replace(/\$(user|service|method)\b/g, '*');
+
+interface PanelOptions {
+  fieldConfig?: {
+    defaults?: { displayName?: string };
+    overrides?: Array<{ matcher: { id: string; options: string } }>;
+  };
+  options?: { reduceOptions?: { fields?: string } };
+}
+
+/** Field names a panel's options refer to; a rename in the proxy would silently break them. */
+function fieldsNamedBy(panel: PanelOptions): { names: string[]; patterns: RegExp[] } {
+  const overrides = (panel.fieldConfig?.overrides ?? [])
+    .filter((o) => o.matcher.id === 'byName')
+    .map((o) => o.matcher.options);
+  const displayName = panel.fieldConfig?.defaults?.displayName ?? '';
+  const referenced = [...displayName.matchAll(/__data\.fields\["([^"]+)"\]/g)].map((m) => m[1]);
+  const pattern = panel.options?.reduceOptions?.fields;
+  return { names: [...overrides, ...referenced], patterns: pattern ? [new RegExp(pattern.slice(1, -1))] : [] };
+}
+
+describe('the user-activity dashboard on the real stack', () => {
+  let es: ElasticsearchClient;
+  let sim: Simulator;
+  let proxy: QueryProxy;
+  const prefix = uniquePrefix('dashboard');
+
+  beforeAll(async () => {
+    es = new ElasticsearchClient(plainEs());
+    await installTemplate(es, prefix);
+    await indexEvents(es, prefix, activityEvents());
+    sim = await startSimulator({ admins: 1, users: 50, seed: 3 });
+    proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await sim?.close();
+    await es?.raw.indices.delete({ index: `${prefix}*` });
+    await es?.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
+    await es?.close();
+  });
+
+  it.each(dashboard.panels.map((panel) => [panel.title, panel]))(
+    'panel "%s" gets its data and the fields it names',
+    async (_title, panel) => {
+      const { datasource, ...saved } = panel.targets[0] as unknown as InsightsQuery & { datasource: unknown };
+      const query = interpolateQuery(saved as InsightsQuery, allSelected);
+      const response = await proxy.query({
+        range: ACTIVITY_DATASET.RANGE,
+        queries: [query],
+        intervalMs: 60_000,
+        maxDataPoints: 1000,
+      });
+      const result = response.results[query.refId];
+      expect(result.error).toBeUndefined();
+      const frames: FrameJSON[] = result.frames;
+      expect(frames.length).toBeGreaterThan(0);
+      const names = frames.flatMap((frame) => frame.fields.map((field) => field.name));
+      const { names: wanted, patterns } = fieldsNamedBy(panel as PanelOptions);
+      expect(names).toEqual(expect.arrayContaining(wanted));
+      for (const pattern of patterns) {
+        expect(names.some((name) => pattern.test(name))).toBe(true);
+      }
+      if (query.queryType !== 'limitCounters') {
+        // The dataset has events in the range: event panels are not empty.
+        expect(frames.some((frame) => (frame.fields[0]?.values.length ?? 0) > 0)).toBe(true);
+      }
+    }
+  );
+
+  it('shows nothing, not zero rows, for a range without events', async () => {
+    const empty = { from: '2001-01-01T00:00:00.000Z', to: '2001-01-02T00:00:00.000Z' };
+    const queries = dashboard.panels
+      .map((panel, i) => ({ ...(panel.targets[0] as unknown as InsightsQuery), refId: `P${i}` }))
+      .filter((query) => query.queryType === 'activity')
+      .map((query) => interpolateQuery(query, allSelected));
+    const response = await proxy.query({ range: empty, queries });
+    for (const query of queries) {
+      const rows = response.results[query.refId].frames.reduce(
+        (sum, frame) => sum + (frame.fields[0]?.values.length ?? 0),
+        0
+      );
+      expect({ refId: query.refId, rows }).toEqual({ refId: query.refId, rows: 0 });
+    }
+  });
+});
