@@ -73,8 +73,8 @@ export interface ActivityQuery extends QueryBase {
 
 export interface TimeseriesQuery extends QueryBase {
   queryType: 'timeseries';
-  /** One series per bucket of this dimension (top `size`), or one total series when absent. */
-  splitBy?: DimensionSpec;
+  /** One series per bucket of this dimension (top `size`); `null` = one total series (absent = the default split). */
+  splitBy?: DimensionSpec | null;
   /** `auto` derives the interval from the panel; otherwise an ES fixed interval like `1m`, `1h`. */
   interval: string;
   /** What empty buckets hold: real nulls (the default; the panel's "No value" decides) or explicit zeros. */

@@ -21,8 +21,8 @@ test.describe('datasource ConfigEditor', () => {
     const result = page.getByTestId(selectors.harness.testResult);
     await expect(result).toHaveAttribute('data-status', 'success');
     await expect(result).toContainText(/Insights proxy.*OK/);
-    await expect(result).toContainText(/Elasticsearch \(8\.19\.\d+\) OK/);
-    await expect(result).toContainText(/DreamFactory.*OK/);
+    await expect(result).toContainText(/Elasticsearch OK/);
+    await expect(result).toContainText(/DreamFactory OK/);
     await shot('datasource-config-editor');
   });
 

@@ -140,3 +140,19 @@ test.describe('limits', () => {
     expect(write.status).toBe(403);
   });
 });
+
+test.describe('limit counters', () => {
+  test("an Admin sees a limit's counter grow with traffic and resets it", async ({ page, gotoAs, shot }) => {
+    await simulateCalls(4);
+    await gotoAs(`${APP_PATH}/limit-counters`);
+    const row = page.getByTestId(selectors.limitCounters.table).getByRole('row').filter({ hasText: 'Whole instance' });
+    const reset = row.locator(`[data-testid^="${selectors.limitCounters.reset('')}"]`);
+    const key = (await reset.getAttribute('data-testid'))!.slice(selectors.limitCounters.reset('').length);
+    const bar = page.getByTestId(selectors.limitCounters.bar(key));
+    await expect(bar).not.toContainText(/(^|\D)0 \/ 10000/);
+    await shot('limit-counters');
+    await reset.click();
+    await page.getByRole('dialog').getByRole('button', { name: /clear|reset/i }).click();
+    await expect(bar).toContainText(/(^|\D)0 \/ 10000/);
+  });
+});

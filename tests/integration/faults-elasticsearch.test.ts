@@ -136,7 +136,7 @@ describe('Elasticsearch faults', () => {
     try {
       // seq % 10 == 3: an object where the template maps a keyword (event.request.method); == 7: a dynamic field
       // first seen as a number, later a string (type drift) — both real mapper errors from Elasticsearch.
-      const bad = (seq: number) => seq % 10 === 3 || (seq % 10 === 7 && seq > 10);
+      const bad = (seq: number) => seq >= 10 && (seq % 10 === 3 || seq % 10 === 7);
       await sendAll(proxy, 0, 10, (seq) => ({ _retries: seq }));
       const statuses = await sendAll(proxy, 10, 100, (seq) =>
         seq % 10 === 3 ? { _event: { request: { method: { verb: 'GET' } } } } : seq % 10 === 7 ? { _retries: `many-${seq}` } : { _retries: seq }

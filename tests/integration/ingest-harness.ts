@@ -3,6 +3,7 @@
  * GELF HTTP on the proxy's own server, a disk queue in a temp dir and the sink writing to a real Elasticsearch.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Counter } from 'prom-client';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
 import type { SourceName } from '../../proxy/src/pipeline-types';
 import { buildServer } from '../../proxy/src/server';
+import { counterValue } from '../../proxy/src/testing/metric-value';
 
 export interface TestProxy {
   ctx: ProxyContext;
@@ -70,10 +72,9 @@ export async function startTestProxy(
       return found.address().port;
     },
     async metric(name, labels = {}) {
-      const metric = ctx.metrics.registry.getSingleMetric(name);
-      const values = (await metric?.get())?.values ?? [];
-      const match = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want));
-      return match?.value ?? 0;
+      // Gauges answer get() in the same shape as counters.
+      const metric = ctx.metrics.registry.getSingleMetric(name) as Counter<string> | undefined;
+      return metric ? counterValue(metric, labels) : 0;
     },
     async stop(graceMs = 0) {
       await app.close();

@@ -102,6 +102,7 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
 
   it('reports each upstream separately for Save & test', async () => {
     const health = await proxy.app.inject({ method: 'GET', url: '/api/datasource-health', headers: auth });
+    expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({
       proxy: { ok: true, version: proxy.ctx.version },
       elasticsearch: { ok: true, version: expect.stringMatching(/^8\./), message: expect.stringContaining(`${events.length.toLocaleString('en-US')} events in ${prefix}*`) },
@@ -112,7 +113,9 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
   it('says which upstream is down, and still answers what it can', async () => {
     const down = await startQueryProxy(prefix, { url: 'http://127.0.0.1:1', apiKey: 'nope-nope-nope' }, ['http://127.0.0.1:1']);
     try {
-      const health = (await down.app.inject({ method: 'GET', url: '/api/datasource-health', headers: auth })).json();
+      const answer = await down.app.inject({ method: 'GET', url: '/api/datasource-health', headers: auth });
+      expect(answer.statusCode).toBe(503);
+      const health = answer.json();
       expect(health.proxy.ok).toBe(true);
       expect(health.elasticsearch).toEqual({ ok: false, message: expect.stringMatching(/^Elasticsearch unreachable at http:\/\/127\.0\.0\.1:1: /) });
       expect(health.dreamfactory).toEqual({ ok: false, message: expect.stringMatching(/^DreamFactory is unreachable at http:\/\/127\.0\.0\.1:1: /) });

@@ -17,7 +17,7 @@ export interface QueryProxy {
 }
 
 export async function startQueryProxy(indexPrefix: string, df: { url?: string; apiKey?: string } = {}, esUrls = plainEs().urls): Promise<QueryProxy> {
-  const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { ...plainEs(), urls: esUrls, indexPrefix, requestTimeoutMs: 5000 }, dreamfactory: df });
+  const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { ...plainEs(), urls: esUrls, indexPrefix }, dreamfactory: df });
   const ctx = createContext(config, createLogger('silent'));
   const app = await buildServer(ctx);
   return {

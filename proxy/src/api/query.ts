@@ -61,9 +61,10 @@ export function queryApi(ctx: ProxyContext, engine = new QueryEngine(ctx)): Fast
       }
     });
 
-    api.get('/datasource-health', async () => {
+    api.get('/datasource-health', async (_request, reply) => {
       const [elasticsearch, dreamfactory] = await Promise.all([esHealth(ctx, engine), dfHealth(ctx)]);
-      return { proxy: { ok: true, version: ctx.version }, elasticsearch, dreamfactory };
+      // 503 with the full report when an upstream is down, so monitors see it and the editor can still show each part.
+      return reply.code(elasticsearch.ok && dreamfactory.ok ? 200 : 503).send({ proxy: { ok: true, version: ctx.version }, elasticsearch, dreamfactory });
     });
   };
 }

@@ -24,6 +24,8 @@ describe('query builder', () => {
       { terms: { 'event.request.method': ['GET'] } },
     ]);
     expect(eventQuery(range, { users: ['anonymous'] }).bool?.filter).toContainEqual({ bool: { must_not: [{ exists: { field: 'user.id' } }] } });
+    // "All" from a template variable: no filter at all.
+    expect(eventQuery(range, { users: ['7', '*'], services: ['*'] }).bool?.filter).toHaveLength(1);
   });
 
   it('picks a nice auto interval from the panel and widens it to stay under the bucket cap', () => {

@@ -71,8 +71,12 @@ export function eventQuery(range: TimeRange, filters: QueryFilters = {}): estype
   return { bool: must.length > 0 ? { filter, must } : { filter } };
 }
 
+/** The datasource's "All" value: no filter on that dimension. */
+export const ANY_VALUE = '*';
+
 function nonEmpty(values: string[] | undefined): string[] {
-  return (values ?? []).map((v) => String(v).trim()).filter((v) => v !== '');
+  const kept = (values ?? []).map((v) => String(v).trim()).filter((v) => v !== '');
+  return kept.includes(ANY_VALUE) ? [] : kept;
 }
 
 const ORDERS: Record<BucketOrder, Record<string, estypes.SortOrder>> = {

@@ -11,6 +11,8 @@ import { createLogger } from '../logger';
 import { DiskQueue } from '../queue/disk-queue';
 import { encodeEvent } from '../queue/event-record';
 import { ElasticsearchSink } from './elasticsearch';
+import { counterValue } from '../testing/metric-value';
+import { waitFor } from '../testing/wait';
 import recorded from './__fixtures__/bulk-mixed-response.json';
 
 type BulkFn = ProxyContext['es']['bulkIngest'];
@@ -18,15 +20,6 @@ type BulkFn = ProxyContext['es']['bulkIngest'];
 const event = (n: number) => ({ id: `ev-${n}`, doc: { '@timestamp': '2026-11-23T10:00:00.000Z', message: `m${n}` } });
 const ok = (n: number) => ({ errors: false, items: Array.from({ length: n }, () => ({ index: { status: 201 } })) });
 const rejected429 = { index: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'rejected execution of coordinating operation' } } };
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  if (!check()) {
-    throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 describe('ElasticsearchSink retry and acknowledgement', () => {
   let dir: string;
@@ -48,11 +41,7 @@ describe('ElasticsearchSink retry and acknowledgement', () => {
     sink = new ElasticsearchSink(ctx, queue);
     sink.start();
   };
-  const metric = async (name: string, labels = '') => {
-    const text = await ctx.metrics.registry.metrics();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-    return line ? Number(line.split(' ')[1]) : undefined;
-  };
+  const esUp = async () => (await ctx.metrics.esUp.get()).values[0]?.value;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dfi-sink-'));
@@ -75,7 +64,7 @@ describe('ElasticsearchSink retry and acknowledgement', () => {
       JSON.stringify({ index: { _index: 'logstash-dreamfactory-2026.11.23', _id: 'ev-1' } }),
       JSON.stringify(event(1).doc),
     ]);
-    expect(await metric('insights_sink_indexed_total')).toBe(3);
+    expect(await counterValue(ctx.metrics.indexed, {})).toBe(3);
   });
 
   it('re-sends only the items refused with 429, and acknowledges after they succeed', async () => {
@@ -84,8 +73,8 @@ describe('ElasticsearchSink retry and acknowledgement', () => {
     await waitFor(() => queue.depth.records === 0, 'ack');
     expect(calls).toHaveLength(2);
     expect(calls[1]).toEqual([JSON.stringify({ index: { _index: 'logstash-dreamfactory-2026.11.23', _id: 'ev-2' } }), JSON.stringify(event(2).doc)]);
-    expect(await metric('insights_sink_failed_total', '{kind="item"}')).toBe(1);
-    expect(await metric('insights_sink_indexed_total')).toBe(3);
+    expect(await counterValue(ctx.metrics.failed, { kind: 'item' })).toBe(1);
+    expect(await counterValue(ctx.metrics.indexed, {})).toBe(3);
   });
 
   it('keeps retrying a failing request while appends continue, then delivers everything', async () => {
@@ -93,12 +82,12 @@ describe('ElasticsearchSink retry and acknowledgement', () => {
     await start([down, down, down]);
     await Promise.all([1, 2, 3].map((n) => queue.append(encodeEvent(event(n)))));
     await waitFor(() => calls.length >= 2, 'retries');
-    expect(await metric('insights_elasticsearch_up')).toBe(0);
+    expect(await esUp()).toBe(0);
     await queue.append(encodeEvent(event(4))); // receivers are not blocked by the outage
     await waitFor(() => queue.depth.records === 0, 'ack');
-    expect(await metric('insights_elasticsearch_up')).toBe(1);
-    expect(await metric('insights_sink_failed_total', '{kind="request"}')).toBe(3);
-    expect(await metric('insights_sink_indexed_total')).toBe(4);
+    expect(await esUp()).toBe(1);
+    expect(await counterValue(ctx.metrics.failed, { kind: 'request' })).toBe(3);
+    expect(await counterValue(ctx.metrics.indexed, {})).toBe(4);
   });
 
   it('writes refused documents (400/404) to the dead-letter index with the reason and the original', async () => {
@@ -116,8 +105,8 @@ describe('ElasticsearchSink retry and acknowledgement', () => {
       original: JSON.stringify(event(2).doc),
     });
     expect(calls[1]).toHaveLength(4);
-    expect(await metric('insights_sink_dead_lettered_total')).toBe(2);
-    expect(await metric('insights_sink_indexed_total')).toBe(1);
+    expect(await counterValue(ctx.metrics.deadLettered, {})).toBe(2);
+    expect(await counterValue(ctx.metrics.indexed, {})).toBe(1);
   });
 
   it('leaves a batch unacknowledged when stopped mid-retry, so it replays on the next open', async () => {

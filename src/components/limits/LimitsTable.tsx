@@ -72,7 +72,7 @@ export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive
         id: 'ratePerSecond',
         header: 'Rate',
         sortType: 'number',
-        cell: ({ row: { original } }) => original.rateText,
+        cell: ({ row: { original } }) => <NoWrap text={original.rateText} />,
       },
       {
         id: 'usage',
@@ -84,7 +84,12 @@ export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive
       { id: 'roleName', header: 'Role', sortType: 'alphanumeric' },
       { id: 'serviceName', header: 'Service', sortType: 'alphanumeric' },
       { id: 'endpoint', header: 'Endpoint', sortType: 'alphanumeric' },
-      { id: 'verb', header: 'Verb', sortType: 'alphanumeric' },
+      {
+        id: 'verb',
+        header: 'Verb',
+        sortType: 'alphanumeric',
+        cell: ({ row: { original } }) => <NoWrap text={original.verb} />,
+      },
       {
         id: 'actions',
         disableGrow: true,
@@ -107,8 +112,18 @@ function NameCell({ row }: { row: LimitRow }) {
   return (
     <Stack gap={1} alignItems="center">
       <span data-testid={selectors.limits.list.rowName(row.id)}>{row.name}</span>
-      <Hint items={row.warnings} icon="exclamation-triangle" className={styles.warning} testId={selectors.limits.list.rowWarnings(row.id)} />
-      <Hint items={row.notes} icon="info-circle" className={styles.note} testId={selectors.limits.list.rowNotes(row.id)} />
+      <Hint
+        items={row.warnings}
+        icon="exclamation-triangle"
+        className={styles.warning}
+        testId={selectors.limits.list.rowWarnings(row.id)}
+      />
+      <Hint
+        items={row.notes}
+        icon="info-circle"
+        className={styles.note}
+        testId={selectors.limits.list.rowNotes(row.id)}
+      />
     </Stack>
   );
 }
@@ -131,6 +146,11 @@ function Hint({ items, icon, className, testId }: HintProps) {
       </span>
     </Tooltip>
   );
+}
+
+/** Short values (`1000 / hour`, `All verbs`) read badly when wrapped. */
+function NoWrap({ text }: { text: string }) {
+  return <span style={{ whiteSpace: 'nowrap' }}>{text}</span>;
 }
 
 function WarningList({ warnings }: { warnings: string[] }) {
@@ -167,5 +187,4 @@ function CounterCell({ row }: { row: LimitRow }) {
 const getStyles = (theme: GrafanaTheme2) => ({
   warning: css({ color: theme.colors.warning.text }),
   note: css({ color: theme.colors.info.text }),
-  noWrap: css({ whiteSpace: 'nowrap' }),
 });

@@ -67,7 +67,7 @@ export function LimitForm({ api, limit, allLimits, onSaved, onCancel }: Props) {
   };
 
   return (
-    <form onSubmit={onSubmit} data-testid={selectors.limits.form.container} noValidate>
+    <form onSubmit={onSubmit} data-testid={selectors.limits.form.container} noValidate style={{ maxWidth: 720 }}>
       <FieldSet disabled={!canWrite}>
         <NameSection values={values} errors={errors} onChange={onChange} />
         <ScopeSection api={api} values={values} errors={errors} onChange={onChange} />

@@ -84,7 +84,7 @@ export function updateDimension(
  */
 export function setSplit(query: TimeseriesQuery, split: Dimension | undefined): TimeseriesQuery {
   if (!split) {
-    return { ...query, splitBy: null } as unknown as TimeseriesQuery;
+    return { ...query, splitBy: null };
   }
   return { ...query, splitBy: dimension(split, query.splitBy?.size ?? 10, query.splitBy?.order) };
 }
