@@ -33,7 +33,14 @@ export default defineConfig([
       'playwright/.auth/',
       '**/.idea',
       '**/.eslintcache',
+      '.cache/',
+      'dist-proxy/',
+      'tests/browser/out/',
     ],
   },
   ...baseConfig,
+  {
+    // The scaffold lints only src/; the proxy, the tests, benchmarks and scripts are held to the same rules.
+    files: ['proxy/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', '*.ts'],
+  },
 ]);

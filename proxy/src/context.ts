@@ -1,9 +1,8 @@
 import type { Config } from './config';
 import type { Logger } from './logger';
-import type { Metrics } from './metrics';
 import { ElasticsearchClient } from './clients/elasticsearch';
 import { DreamFactoryClient } from './clients/dreamfactory';
-import { createMetrics } from './metrics';
+import { createMetrics, type Metrics } from './metrics';
 
 /** What every part of the proxy gets: config, logger, metrics and one client per upstream. */
 export interface ProxyContext {

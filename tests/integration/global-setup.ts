@@ -5,7 +5,6 @@
 import { startElasticsearch, RunningElasticsearch } from '../elasticsearch/es-runner';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __INSIGHTS_ES__: RunningElasticsearch[] | undefined;
 }
 

@@ -79,7 +79,7 @@ describe('Limits list', () => {
     expect(within(table).getByText('2 users, 11 calls in total')).toBeInTheDocument();
   });
 
-  it('warns on the row a broader limit shadows, and only there', async () => {
+  it('warns on the row a broader limit shadows, and only there; quirks are notes', async () => {
     serve();
     renderList();
     // Instance 100/hour allows more than Alice's 100/day, but fewer than the per-user 10/minute on db.
@@ -88,8 +88,18 @@ describe('Limits list', () => {
     expect(screen.queryByTestId(sel.list.rowWarnings(2))).not.toBeInTheDocument();
     expect(screen.getByTestId(sel.list.rowWarnings(3))).toHaveAttribute(
       'aria-label',
-      expect.stringContaining('Instance limit "Instance cap"')
+      expect.stringContaining('The Instance limit "Instance cap" (100 / hour) allows fewer calls')
     );
+    // The limit's own quirk is a note, not a warning.
+    expect(screen.getByTestId(sel.list.rowWarnings(3))).not.toHaveAttribute(
+      'aria-label',
+      expect.stringContaining('Each-user')
+    );
+    expect(screen.getByTestId(sel.list.rowNotes(3))).toHaveAttribute(
+      'aria-label',
+      expect.stringContaining('Each-user counters')
+    );
+    expect(screen.queryByTestId(sel.list.rowNotes(1))).not.toBeInTheDocument();
   });
 
   it('filters rows by the search box', async () => {

@@ -51,6 +51,12 @@ describe('limit rows', () => {
     expect(rows[1].ratePerSecond).toBeCloseTo(5 / 18144000);
   });
 
+  it('keeps a limit’s own quirks as notes, apart from warnings about other limits', () => {
+    expect(rows[1].notes).toEqual([expect.stringContaining('lasts 210 days')]);
+    expect(rows[1].warnings).toEqual([]);
+    expect(rows[0].notes).toEqual([]);
+  });
+
   it('shows the id of a role DreamFactory no longer names', () => {
     expect(rows[2].roleName).toBe('#9');
   });
