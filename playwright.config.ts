@@ -5,12 +5,10 @@
  */
 import type { PluginOptions } from '@grafana/plugin-e2e';
 import { defineConfig, devices } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { systemChromium } from './tests/browser/chromium';
 
 const pluginE2eAuth = `${dirname(require.resolve('@grafana/plugin-e2e'))}/auth`;
-// Debian's Chromium where there is one (Playwright's own browser download is not available everywhere).
-const chromium = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig<PluginOptions>({
   testDir: './tests/e2e',
@@ -22,12 +20,7 @@ export default defineConfig<PluginOptions>({
   use: {
     baseURL: process.env.GRAFANA_URL || 'http://localhost:3000',
     trace: 'on-first-retry',
-    launchOptions: chromium
-      ? {
-          executablePath: chromium,
-          args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-        }
-      : undefined,
+    launchOptions: systemChromium(),
   },
   projects: [
     // Logs in to Grafana once and stores the session for the specs.

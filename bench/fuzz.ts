@@ -15,7 +15,9 @@ const MAX_MESSAGE_BYTES = 1 << 20;
 const MAX_PENDING_CHUNK_BYTES = 64 * 1024;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { inputs: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '20261123' } } });
+  const { values } = parseArgs({
+    options: { inputs: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '20261123' } },
+  });
   const inputs = Math.min(Number(values.inputs), 50_000_000);
   const seed = Number(values.seed);
   const rssBefore = process.memoryUsage().rss;
@@ -56,7 +58,11 @@ async function main(): Promise<void> {
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `fuzz-${report.date.slice(0, 10)}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  if (stats.crashes.length > 0 || stats.accountedFor !== stats.inputs || stats.peakPendingChunkBytes > MAX_PENDING_CHUNK_BYTES) {
+  if (
+    stats.crashes.length > 0 ||
+    stats.accountedFor !== stats.inputs ||
+    stats.peakPendingChunkBytes > MAX_PENDING_CHUNK_BYTES
+  ) {
     process.exit(1);
   }
 }

@@ -15,10 +15,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, estypes } from '@elastic/elasticsearch';
 import { freePort, startElasticsearch } from '../tests/elasticsearch/es-runner';
-import { gelfDatagrams } from '../tests/dreamfactory-sim/log-formats';
 import { generateEvents } from '../tests/dreamfactory-sim/sender';
 import { ProcSample, parsePrometheus, percentile, sampleProcess, sumBy, udpRcvbufErrors } from './lib/proc';
-import type { DfLogEvent } from '../tests/dreamfactory-sim/log-formats';
+import { gelfDatagrams, type DfLogEvent } from '../tests/dreamfactory-sim/log-formats';
 
 const ROOT = resolve(__dirname, '..');
 const PREFIX = 'soak-dreamfactory-';
@@ -27,8 +26,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A pool of realistic events; the sender stamps each copy with its sequence number and the current time. */
 async function eventPool(): Promise<DfLogEvent[]> {
-  const users = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, email: `user${i + 1}@example.com`, name: `User ${i + 1}` }));
-  return generateEvents({ count: 200, users, jwtSecret: 'soak-secret-soak-secret-soak-secret', seed: 7, sequence: true });
+  const users = Array.from({ length: 50 }, (_, i) => ({
+    id: i + 1,
+    email: `user${i + 1}@example.com`,
+    name: `User ${i + 1}`,
+  }));
+  return generateEvents({
+    count: 200,
+    users,
+    jwtSecret: 'soak-secret-soak-secret-soak-secret',
+    seed: 7,
+    sequence: true,
+  });
 }
 
 function stamped(base: DfLogEvent, params: Record<string, unknown>): DfLogEvent {
@@ -105,7 +114,9 @@ async function distinctIndexed(es: Client): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { duration: { type: 'string', default: '300' }, rate: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '300' }, rate: { type: 'string', default: '200' } },
+  });
   const duration = Math.min(Number(values.duration), 3600);
   const rate = Math.min(Number(values.rate), 20_000);
   const children: ChildProcess[] = [];
@@ -136,7 +147,14 @@ async function main(): Promise<void> {
         logLevel: 'warn',
         server: { host: '127.0.0.1', port: httpPort },
         elasticsearch: { urls: [es.url], indexPrefix: PREFIX },
-        ingest: { gelfUdp: { host: '127.0.0.1', port: udpPort }, gelfTcp: off, jsonUdp: off, jsonTcp: off, jsonHttp: off, gelfHttpEnabled: false },
+        ingest: {
+          gelfUdp: { host: '127.0.0.1', port: udpPort },
+          gelfTcp: off,
+          jsonUdp: off,
+          jsonTcp: off,
+          jsonHttp: off,
+          gelfHttpEnabled: false,
+        },
         queue: { dir: join(work, 'queue') },
         retention: { mode: 'off' },
       })
@@ -153,9 +171,13 @@ async function main(): Promise<void> {
     const loadAtStart = loadavg()[0];
     const kernelBefore = udpRcvbufErrors();
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, 'send', String(udpPort), String(rate), String(duration + WARMUP_S)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', __filename, 'send', String(udpPort), String(rate), String(duration + WARMUP_S)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }
+    );
     children.push(child);
     let senderOut = '';
     child.stdout!.on('data', (d) => (senderOut += d));
@@ -179,10 +201,19 @@ async function main(): Promise<void> {
       while (running || [...probes.values()].some((p) => !p.seenAt && Date.now() - p.sentAt < 60_000)) {
         const open = [...probes].filter(([, p]) => !p.seenAt).map(([n]) => String(n));
         if (open.length) {
-          const res = await client.search({ index: `${PREFIX}*`, size: open.length, _source: ['event.request.parameters.probe'], query: { terms: { 'event.request.parameters.probe': open } } }).catch(() => undefined);
+          const res = await client
+            .search({
+              index: `${PREFIX}*`,
+              size: open.length,
+              _source: ['event.request.parameters.probe'],
+              query: { terms: { 'event.request.parameters.probe': open } },
+            })
+            .catch(() => undefined);
           const now = Date.now();
           for (const hit of res?.hits.hits ?? []) {
-            const n = Number((hit._source as { event: { request: { parameters: { probe: number } } } }).event.request.parameters.probe);
+            const n = Number(
+              (hit._source as { event: { request: { parameters: { probe: number } } } }).event.request.parameters.probe
+            );
             const probe = probes.get(n);
             if (probe && !probe.seenAt) {
               probe.seenAt = now;
@@ -223,14 +254,28 @@ async function main(): Promise<void> {
     const indexed = await distinctIndexed(client);
     const ourDrops = sumBy(m, 'insights_ingest_dropped_total', 'reason');
     const ourDropTotal = Object.values(ourDrops).reduce((a, b) => a + b, 0);
-    const latencies = [...probes.values()].filter((p) => p.seenAt).map((p) => p.seenAt! - p.sentAt).sort((a, b) => a - b);
+    const latencies = [...probes.values()]
+      .filter((p) => p.seenAt)
+      .map((p) => p.seenAt! - p.sentAt)
+      .sort((a, b) => a - b);
     const measured = samples.filter((s) => !s.warmup);
-    const cpuPercent = measured.slice(1).map((s, i) => Math.round(((s.cpuSeconds - measured[i].cpuSeconds) / ((s.at - measured[i].at) / 1000)) * 1000) / 10);
+    const cpuPercent = measured
+      .slice(1)
+      .map(
+        (s, i) => Math.round(((s.cpuSeconds - measured[i].cpuSeconds) / ((s.at - measured[i].at) / 1000)) * 1000) / 10
+      );
     const nodeInfo = await client.info().catch(() => undefined);
     const report = {
       benchmark: 'soak',
       date: new Date().toISOString(),
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: loadavg()[0], shared: 'yes: other engineers ran tests/benchmarks on the same 2 cores' },
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model,
+        node: process.version,
+        loadAverage1mAtStart: loadAtStart,
+        loadAverage1mAtEnd: loadavg()[0],
+        shared: 'yes: other engineers ran tests/benchmarks on the same 2 cores',
+      },
       elasticsearch: es.version ?? nodeInfo?.version.number,
       durationSeconds: duration,
       warmupSeconds: WARMUP_S,
@@ -253,12 +298,20 @@ async function main(): Promise<void> {
         deadLettered: sumBy(m, 'insights_sink_dead_lettered_total').total,
       },
       drainSeconds: drainedMs / 1000,
-      latencyMs: { probes: probes.size, seen: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? null },
+      latencyMs: {
+        probes: probes.size,
+        seen: latencies.length,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies.at(-1) ?? null,
+      },
       proxy: {
         rssMiB: measured.map((s) => Math.round(s.rssBytes / 1048576)),
         rssMiBMax: Math.round(Math.max(...measured.map((s) => s.rssBytes)) / 1048576),
         cpuPercentPer5s: cpuPercent,
-        cpuPercentMean: cpuPercent.length ? Math.round((cpuPercent.reduce((a, b) => a + b, 0) / cpuPercent.length) * 10) / 10 : null,
+        cpuPercentMean: cpuPercent.length
+          ? Math.round((cpuPercent.reduce((a, b) => a + b, 0) / cpuPercent.length) * 10) / 10
+          : null,
       },
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -35,15 +35,33 @@ export interface FuzzCorpus {
 
 /** Builds the corpus once (async: the simulator mints JWTs); `maxMessageBytes` sizes the bombs at 2× the cap. */
 export async function buildCorpus(maxMessageBytes: number): Promise<FuzzCorpus> {
-  const users = [1, 2, 3].map((id) => ({ id, email: `u${id}@example.com`, name: `User ${id}`, is_sys_admin: id === 1 }));
-  const events = await generateEvents({ count: 40, users, jwtSecret: 'fuzz-secret-fuzz-secret-fuzz-secret', seed: 11, sequence: true });
+  const users = [1, 2, 3].map((id) => ({
+    id,
+    email: `u${id}@example.com`,
+    name: `User ${id}`,
+    is_sys_admin: id === 1,
+  }));
+  const events = await generateEvents({
+    count: 40,
+    users,
+    jwtSecret: 'fuzz-secret-fuzz-secret-fuzz-secret',
+    seed: 11,
+    sequence: true,
+  });
   const dfPayloads = events.map((e) => gelfPayload(e));
   // Incompressible content pushes the zlib payload past one 8154-byte piece, so df-logger chunks it.
   const dfChunked = events.slice(0, 6).map((e, i) => {
-    return gelfDatagrams({ ...e, event: { ...e.event, response: { content: noise(9000 * (1 + (i % 3)) + 500 * i, i).toString('base64') } } });
+    return gelfDatagrams({
+      ...e,
+      event: { ...e.event, response: { content: noise(9000 * (1 + (i % 3)) + 500 * i, i).toString('base64') } },
+    });
   });
   const zeros = Buffer.alloc(maxMessageBytes * 2, 0x20);
-  const bombs = [deflateSync(zeros, { level: 9 }), gzipSync(zeros, { level: 9 }), deflateSync(Buffer.concat([Buffer.from('{"a":"'), zeros]))];
+  const bombs = [
+    deflateSync(zeros, { level: 9 }),
+    gzipSync(zeros, { level: 9 }),
+    deflateSync(Buffer.concat([Buffer.from('{"a":"'), zeros])),
+  ];
   return { dfPayloads, dfChunked: dfChunked.filter((d) => d.length > 1), bombs };
 }
 
@@ -58,7 +76,19 @@ function noise(length: number, seed: number): Buffer {
   return out;
 }
 
-const PREFIXES: number[][] = [[], [0x1e, 0x0f], [0x78, 0x9c], [0x78, 0x01], [0x78, 0x5e], [0x78, 0xda], [0x78, 0x00], [0x1f, 0x8b], [0x7b], [0xef, 0xbb, 0xbf, 0x7b], [0x5b]];
+const PREFIXES: number[][] = [
+  [],
+  [0x1e, 0x0f],
+  [0x78, 0x9c],
+  [0x78, 0x01],
+  [0x78, 0x5e],
+  [0x78, 0xda],
+  [0x78, 0x00],
+  [0x1f, 0x8b],
+  [0x7b],
+  [0xef, 0xbb, 0xbf, 0x7b],
+  [0x5b],
+];
 
 const randomBytes = fc
   .tuple(fc.constantFrom(...PREFIXES), fc.uint8Array({ maxLength: 400 }))
@@ -84,7 +114,9 @@ const gelfObject = fc.record(
 );
 
 /** A deeply nested object: the transform's depth limit and JSON.stringify's stack. */
-const deepJson = fc.integer({ min: 50, max: 3000 }).map((depth) => `{"_event":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`);
+const deepJson = fc
+  .integer({ min: 50, max: 3000 })
+  .map((depth) => `{"_event":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`);
 
 function messageText(corpus: FuzzCorpus): fc.Arbitrary<string> {
   return fc.oneof(
@@ -114,7 +146,12 @@ function standardChunks(payload: Buffer, pieceBytes: number, id: Uint8Array): Bu
   const size = Math.max(pieceBytes, Math.ceil(payload.length / 128), 1);
   const count = Math.max(1, Math.ceil(payload.length / size));
   return Array.from({ length: count }, (_, seq) =>
-    Buffer.concat([Buffer.from([0x1e, 0x0f]), id, Buffer.from([seq, count]), payload.subarray(seq * size, (seq + 1) * size)])
+    Buffer.concat([
+      Buffer.from([0x1e, 0x0f]),
+      id,
+      Buffer.from([seq, count]),
+      payload.subarray(seq * size, (seq + 1) * size),
+    ])
   );
 }
 
@@ -130,28 +167,36 @@ function withDfId(pieces: Buffer[], id: Uint8Array): Buffer[] {
 type Mutation = (list: Buffer[]) => Buffer[];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.nat(), fc.nat()).map(([i, len]) => (l: Buffer[]) => l.map((b, j) => (j === i % l.length ? b.subarray(0, len % (b.length + 1)) : b))),
-  fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 7 })).map(([i, pos, bit]) => (l: Buffer[]) =>
-    l.map((b, j) => {
-      if (j !== i % l.length || b.length === 0) {
-        return b;
-      }
-      const copy = Buffer.from(b);
-      copy[pos % copy.length] ^= 1 << bit;
-      return copy;
-    })
+  fc.tuple(fc.nat(), fc.nat()).map(
+    ([i, len]) =>
+      (l: Buffer[]) =>
+        l.map((b, j) => (j === i % l.length ? b.subarray(0, len % (b.length + 1)) : b))
+  ),
+  fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 7 })).map(
+    ([i, pos, bit]) =>
+      (l: Buffer[]) =>
+        l.map((b, j) => {
+          if (j !== i % l.length || b.length === 0) {
+            return b;
+          }
+          const copy = Buffer.from(b);
+          copy[pos % copy.length] ^= 1 << bit;
+          return copy;
+        })
   ),
   // Wrong count, in the standard (byte 11) or DreamFactory (bytes 36–37) place.
-  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 300 }), fc.boolean()).map(([i, count, df]) => (l: Buffer[]) =>
-    l.map((b, j) => {
-      const at = df ? DF_HEADER_BYTES - 2 : STANDARD_HEADER_BYTES - 1;
-      if (j !== i % l.length || b.length < at + 2) {
-        return b;
-      }
-      const copy = Buffer.from(b);
-      df ? copy.writeUInt16BE(count, at) : (copy[at] = count & 0xff);
-      return copy;
-    })
+  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 300 }), fc.boolean()).map(
+    ([i, count, df]) =>
+      (l: Buffer[]) =>
+        l.map((b, j) => {
+          const at = df ? DF_HEADER_BYTES - 2 : STANDARD_HEADER_BYTES - 1;
+          if (j !== i % l.length || b.length < at + 2) {
+            return b;
+          }
+          const copy = Buffer.from(b);
+          df ? copy.writeUInt16BE(count, at) : (copy[at] = count & 0xff);
+          return copy;
+        })
   ),
   fc.nat().map((i) => (l: Buffer[]) => [...l, l[i % l.length]]),
   fc.nat().map((i) => (l: Buffer[]) => (l.length > 1 ? l.filter((_, j) => j !== i % l.length) : l)),
@@ -166,9 +211,22 @@ export function fuzzCase(corpus: FuzzCorpus): fc.Arbitrary<FuzzCase> {
   const encoded = fc.tuple(messageText(corpus), fc.constantFrom(...encodings)).map(([t, e]) => encode(t, e));
   const gelfInputs = fc.oneof(
     { weight: 3, arbitrary: encoded.map((b) => [b]) },
-    { weight: 3, arbitrary: fc.tuple(encoded, fc.integer({ min: 16, max: 1500 }), id8).map(([b, size, id]) => standardChunks(b, size, id)) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...corpus.dfChunked), id32).map(([pieces, id]) => withDfId(pieces, id)) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...corpus.bombs), fc.integer({ min: 500, max: 8000 }), id8, fc.boolean()).map(([b, size, id, chunk]) => (chunk ? standardChunks(b, size, id) : [b])) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(encoded, fc.integer({ min: 16, max: 1500 }), id8)
+        .map(([b, size, id]) => standardChunks(b, size, id)),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fc.constantFrom(...corpus.dfChunked), id32).map(([pieces, id]) => withDfId(pieces, id)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...corpus.bombs), fc.integer({ min: 500, max: 8000 }), id8, fc.boolean())
+        .map(([b, size, id, chunk]) => (chunk ? standardChunks(b, size, id) : [b])),
+    },
     { weight: 3, arbitrary: fc.array(randomBytes, { minLength: 1, maxLength: 4 }) }
   );
   const jsonInputs = fc.oneof(
@@ -177,12 +235,27 @@ export function fuzzCase(corpus: FuzzCorpus): fc.Arbitrary<FuzzCase> {
     { weight: 3, arbitrary: randomBytes.map((b) => [b]) }
   );
   const mutated = (inputs: fc.Arbitrary<Buffer[]>) =>
-    fc.tuple(inputs, fc.array(mutation, { maxLength: 3 }), fc.boolean()).map(([list, mutations, mutate]) => (mutate ? mutations.reduce((l, m) => m(l), list) : list));
+    fc
+      .tuple(inputs, fc.array(mutation, { maxLength: 3 }), fc.boolean())
+      .map(([list, mutations, mutate]) => (mutate ? mutations.reduce((l, m) => m(l), list) : list));
   return fc.oneof(
     {
       weight: 4,
-      arbitrary: fc.record({ target: fc.constant<FuzzTarget>('gelf_udp'), inputs: mutated(gelfInputs), sender: fc.constantFrom('127.0.0.1', '127.0.0.2', '::1'), advanceMs: fc.integer({ min: 0, max: 1500 }) }),
+      arbitrary: fc.record({
+        target: fc.constant<FuzzTarget>('gelf_udp'),
+        inputs: mutated(gelfInputs),
+        sender: fc.constantFrom('127.0.0.1', '127.0.0.2', '::1'),
+        advanceMs: fc.integer({ min: 0, max: 1500 }),
+      }),
     },
-    { weight: 1, arbitrary: fc.record({ target: fc.constant<FuzzTarget>('json'), inputs: mutated(jsonInputs), sender: fc.constant('127.0.0.1'), advanceMs: fc.constant(0) }) }
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        target: fc.constant<FuzzTarget>('json'),
+        inputs: mutated(jsonInputs),
+        sender: fc.constant('127.0.0.1'),
+        advanceMs: fc.constant(0),
+      }),
+    }
   );
 }

@@ -10,11 +10,10 @@
  * (expired or evicted partial messages, reported through onDrop) are counted separately as `laterDrops`.
  */
 import fc from 'fast-check';
-import { decodePayload } from '../../proxy/src/gelf/payload';
 import { GelfDatagramDecoder } from '../../proxy/src/gelf/datagram-decoder';
 import { transformMessage } from '../../proxy/src/transforms';
 import { DEFAULT_REDACT_KEYS } from '../../proxy/src/config';
-import type { DecodeResult } from '../../proxy/src/gelf/payload';
+import { decodePayload, type DecodeResult } from '../../proxy/src/gelf/payload';
 import { FuzzCase, buildCorpus, fuzzCase } from './fuzz-inputs';
 
 export interface FuzzOptions {
@@ -90,7 +89,14 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzStats> {
   return stats;
 }
 
-function runCase(c: FuzzCase, decoder: GelfDatagramDecoder, now: number, maxMessageBytes: number, remaining: number, stats: FuzzStats): void {
+function runCase(
+  c: FuzzCase,
+  decoder: GelfDatagramDecoder,
+  now: number,
+  maxMessageBytes: number,
+  remaining: number,
+  stats: FuzzStats
+): void {
   stats.cases += 1;
   // The last case is cut to the requested input count, so `inputs` is exact.
   for (const input of c.inputs.slice(0, remaining)) {
@@ -119,7 +125,17 @@ function runCase(c: FuzzCase, decoder: GelfDatagramDecoder, now: number, maxMess
 
 function transform(c: FuzzCase, body: Record<string, unknown>, stats: FuzzStats, input: Buffer): void {
   try {
-    const out = transformMessage({ source: c.target === 'json' ? 'json_udp' : 'gelf_udp', format: c.target === 'json' ? 'json' : 'gelf', body, receivedAt: new Date(), remoteAddress: c.sender, remotePort: 40000 }, TRANSFORM);
+    const out = transformMessage(
+      {
+        source: c.target === 'json' ? 'json_udp' : 'gelf_udp',
+        format: c.target === 'json' ? 'json' : 'gelf',
+        body,
+        receivedAt: new Date(),
+        remoteAddress: c.sender,
+        remotePort: 40000,
+      },
+      TRANSFORM
+    );
     bump(stats.transform, 'drop' in out ? `drop:${out.drop}` : 'event');
     if (!('drop' in out)) {
       // What the sink sends: the document must serialise.
@@ -133,6 +149,11 @@ function transform(c: FuzzCase, body: Record<string, unknown>, stats: FuzzStats,
 
 function crash(stats: FuzzStats, target: string, stage: FuzzCrash['stage'], err: unknown, input: Buffer): void {
   if (stats.crashes.length < 20) {
-    stats.crashes.push({ target, stage, error: String((err as Error)?.stack ?? err).slice(0, 500), inputHex: input.subarray(0, 256).toString('hex') });
+    stats.crashes.push({
+      target,
+      stage,
+      error: String((err as Error)?.stack ?? err).slice(0, 500),
+      inputHex: input.subarray(0, 256).toString('hex'),
+    });
   }
 }

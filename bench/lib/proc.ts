@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 
 /** Kernel UDP drops because a socket's receive buffer was full. System-wide: other traffic on the box counts too. */
 export function udpRcvbufErrors(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const [names, values] = lines.map((l) => l.trim().split(/\s+/));
   return Number(values[names.indexOf('RcvbufErrors')]);
 }

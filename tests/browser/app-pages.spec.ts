@@ -2,7 +2,11 @@ import { labels, selectors } from '../../src/selectors';
 import { APP_PATH, expect, test } from './fixtures';
 
 test.describe('app pages in the built bundle', () => {
-  test('the app root opens on Limits, and the nav from plugin.json reaches every page', async ({ page, gotoAs, shot }) => {
+  test('the app root opens on Limits, and the nav from plugin.json reaches every page', async ({
+    page,
+    gotoAs,
+    shot,
+  }) => {
     await gotoAs(APP_PATH);
     await expect(page).toHaveURL(/\/a\/dreamfactory-insights-app\/limits/);
     await expect(page.getByTestId(selectors.pages.limits.container)).toBeVisible();

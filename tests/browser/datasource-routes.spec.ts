@@ -17,11 +17,20 @@ test.describe('datasource proxy routes (src/datasource/plugin.json)', () => {
   test('a Viewer cannot use a write route: 403 from the route, not the proxy', async ({ page, gotoAs }) => {
     await gotoAs('/explore', 'Viewer');
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      expect(await pageFetch(page, method, `${DS_PROXY}/api/limits/1`, method === 'DELETE' ? undefined : { name: 'x' })).toEqual({
+      expect(
+        await pageFetch(page, method, `${DS_PROXY}/api/limits/1`, method === 'DELETE' ? undefined : { name: 'x' })
+      ).toEqual({
         status: 403,
         json: DENIED,
       });
-      expect(await pageFetch(page, method, `${DS_PROXY}/editor/api/limits/1`, method === 'DELETE' ? undefined : { name: 'x' })).toEqual({
+      expect(
+        await pageFetch(
+          page,
+          method,
+          `${DS_PROXY}/editor/api/limits/1`,
+          method === 'DELETE' ? undefined : { name: 'x' }
+        )
+      ).toEqual({
         status: 403,
         json: DENIED,
       });
@@ -30,7 +39,10 @@ test.describe('datasource proxy routes (src/datasource/plugin.json)', () => {
 
   test('an Editor is refused the admin write route but passes the editor one', async ({ page, gotoAs }) => {
     await gotoAs('/explore', 'Editor');
-    expect(await pageFetch(page, 'POST', `${DS_PROXY}/api/limits`, { name: 'x' })).toEqual({ status: 403, json: DENIED });
+    expect(await pageFetch(page, 'POST', `${DS_PROXY}/api/limits`, { name: 'x' })).toEqual({
+      status: 403,
+      json: DENIED,
+    });
     const viaEditorRoute = await pageFetch(page, 'POST', `${DS_PROXY}/editor/api/limits`, { name: 'x' });
     expect(viaEditorRoute.json).not.toEqual(DENIED);
   });
@@ -72,7 +84,9 @@ test.describe('datasource proxy routes (src/datasource/plugin.json)', () => {
     }
     expect(seen.length).toBeGreaterThan(3);
     expect(seen.filter((body) => body.includes(token))).toEqual([]);
-    const bootData = await page.evaluate(() => JSON.stringify((window as unknown as { grafanaBootData: unknown }).grafanaBootData));
+    const bootData = await page.evaluate(() =>
+      JSON.stringify((window as unknown as { grafanaBootData: unknown }).grafanaBootData)
+    );
     expect(bootData).toContain('"secureJsonFields":{"proxyToken":true}');
     expect(bootData).not.toContain(token);
   });

@@ -26,7 +26,10 @@ test.describe('datasource ConfigEditor', () => {
     await shot('datasource-config-editor');
   });
 
-  test('Save & test names the failing hop when the proxy URL is wrong, and recovers when fixed', async ({ page, gotoAs }) => {
+  test('Save & test names the failing hop when the proxy URL is wrong, and recovers when fixed', async ({
+    page,
+    gotoAs,
+  }) => {
     await gotoAs(CONFIG_PAGE);
     const url = page.getByTestId(ids.config.proxyUrl);
     await url.fill('http://127.0.0.1:9');
@@ -64,7 +67,10 @@ test.describe('datasource QueryEditor against the seeded Elasticsearch', () => {
   test('each query type returns its columns', async ({ page, gotoAs, shot }) => {
     await gotoAs('/explore?app=dashboard');
     for (const queryType of Object.keys(QUERY_TYPE_LABELS) as QueryType[]) {
-      await page.getByTestId(ids.queryEditor.queryType).getByRole('radio', { name: QUERY_TYPE_LABELS[queryType], exact: true }).check();
+      await page
+        .getByTestId(ids.queryEditor.queryType)
+        .getByRole('radio', { name: QUERY_TYPE_LABELS[queryType], exact: true })
+        .check();
       await page.getByTestId(selectors.harness.runQuery).click();
       const frame = await previewFrame(page);
       const headers = await frame.locator('th').allTextContents();

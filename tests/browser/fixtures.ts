@@ -24,7 +24,9 @@ export const test = base.extend<HarnessFixtures>({
   baseURL: async ({}, use) => {
     const url = process.env.HARNESS_URL;
     if (!url) {
-      throw new Error('HARNESS_URL is not set: run these specs with `npm run test:browser` (its global setup starts the stack)');
+      throw new Error(
+        'HARNESS_URL is not set: run these specs with `npm run test:browser` (its global setup starts the stack)'
+      );
     }
     await use(url);
   },
@@ -51,7 +53,12 @@ export const test = base.extend<HarnessFixtures>({
 });
 
 /** An HTTP call from inside the page, as the plugin makes it (same origin, the session cookie). */
-export async function pageFetch(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+export async function pageFetch(
+  page: Page,
+  method: string,
+  url: string,
+  body?: unknown
+): Promise<{ status: number; json: unknown }> {
   return page.evaluate(
     async ({ method, url, body }) => {
       const response = await fetch(url, {

@@ -20,6 +20,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
   const stack = await startHarnessStack();
   expose(stack);
-  process.stdout.write(`harness stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: shim ${stack.url}, proxy ${stack.proxyUrl}\n`);
+  process.stdout.write(
+    `harness stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: shim ${stack.url}, proxy ${stack.proxyUrl}\n`
+  );
   return stack.stop;
 }

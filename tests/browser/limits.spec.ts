@@ -17,7 +17,10 @@ async function choose(page: Page, testId: string, label?: string): Promise<void>
   const options = page.getByRole('option');
   if (label) {
     await input.fill(label);
-    await options.filter({ has: page.getByText(label, { exact: true }) }).first().click();
+    await options
+      .filter({ has: page.getByText(label, { exact: true }) })
+      .first()
+      .click();
   } else {
     await options.first().click();
   }
@@ -152,7 +155,10 @@ test.describe('limit counters', () => {
     await expect(bar).not.toContainText(/(^|\D)0 \/ 10000/);
     await shot('limit-counters');
     await reset.click();
-    await page.getByRole('dialog').getByRole('button', { name: /clear|reset/i }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /clear|reset/i })
+      .click();
     await expect(bar).toContainText(/(^|\D)0 \/ 10000/);
   });
 });

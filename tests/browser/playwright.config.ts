@@ -5,6 +5,7 @@
  * Screenshots of every page land in tests/browser/out/screenshots (CI artifacts).
  */
 import { defineConfig, devices } from '@playwright/test';
+import { systemChromium } from './chromium';
 
 export default defineConfig({
   testDir: __dirname,
@@ -24,9 +25,6 @@ export default defineConfig({
     viewport: { width: 1400, height: 900 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    launchOptions: systemChromium(),
   },
 });

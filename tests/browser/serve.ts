@@ -12,7 +12,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const stack = await starting;
-  const info: StackInfo = { url: stack.url, proxyUrl: stack.proxyUrl, simulatorUrl: stack.simulatorUrl, proxyToken: stack.proxyToken };
+  const info: StackInfo = {
+    url: stack.url,
+    proxyUrl: stack.proxyUrl,
+    simulatorUrl: stack.simulatorUrl,
+    proxyToken: stack.proxyToken,
+  };
   // The token goes to a private file for reusing specs, never to the console.
   writeFileSync(STACK_FILE, JSON.stringify(info), { mode: 0o600 });
   process.stdout.write(`harness on ${stack.url}/a/dreamfactory-insights-app (add ?role=Viewer to look as a Viewer)\n`);

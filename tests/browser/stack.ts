@@ -70,7 +70,12 @@ async function sendTraffic(ctx: ProxyContext, ingest: Ingest, sim: Simulator): P
   const admins = new Set(sim.store.adminUsers().map((u) => u.id));
   const events = await generateEvents({
     count: SEEDED_EVENTS,
-    users: sim.store.users.map((u) => ({ id: u.id, email: u.email, name: u.name ?? u.username, is_sys_admin: admins.has(u.id) })),
+    users: sim.store.users.map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name ?? u.username,
+      is_sys_admin: admins.has(u.id),
+    })),
     jwtSecret: sim.jwtSecret,
     seed: 7,
     startSeconds: Date.now() / 1000 - 3600,
@@ -94,7 +99,9 @@ async function sendTraffic(ctx: ProxyContext, ingest: Ingest, sim: Simulator): P
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`only ${indexed} of ${SEEDED_EVENTS} DreamFactory events reached Elasticsearch within ${INDEX_WAIT_MS} ms`);
+  throw new Error(
+    `only ${indexed} of ${SEEDED_EVENTS} DreamFactory events reached Elasticsearch within ${INDEX_WAIT_MS} ms`
+  );
 }
 
 export async function startHarnessStack(): Promise<HarnessStack> {
@@ -108,13 +115,24 @@ export async function startHarnessStack(): Promise<HarnessStack> {
     }
   };
   try {
-    const [hostDir, es, simulator] = await Promise.all([buildHost(), startElasticsearch(), startSimulator({ users: 25, admins: 2, seed: 1 })]);
-    stops.push(() => es.stop(), () => simulator.close());
+    const [hostDir, es, simulator] = await Promise.all([
+      buildHost(),
+      startElasticsearch(),
+      startSimulator({ users: 25, admins: 2, seed: 1 }),
+    ]);
+    stops.push(
+      () => es.stop(),
+      () => simulator.close()
+    );
     const queueDir = await mkdtemp(join(tmpdir(), 'dfi-harness-queue-'));
     stops.push(() => rm(queueDir, { recursive: true, force: true }));
     const token = randomBytes(24).toString('hex');
     const proxy = await startProxy(es, simulator, token, queueDir);
-    stops.push(() => proxy.ctx.es.close(), () => proxy.ingest.stop(), () => proxy.app.close());
+    stops.push(
+      () => proxy.ctx.es.close(),
+      () => proxy.ingest.stop(),
+      () => proxy.app.close()
+    );
     await sendTraffic(proxy.ctx, proxy.ingest, simulator);
     const shim: RunningShim = await startShim({
       distDir: DIST_DIR,

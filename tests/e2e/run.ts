@@ -18,14 +18,18 @@ async function grafanaAnswers(url: string): Promise<boolean> {
 async function main(): Promise<number> {
   const url = process.env.GRAFANA_URL;
   if (!url) {
-    process.stdout.write('e2e skipped: GRAFANA_URL is not set (start Grafana with `npm run server`, then GRAFANA_URL=http://localhost:3000 npm run e2e)\n');
+    process.stdout.write(
+      'e2e skipped: GRAFANA_URL is not set (start Grafana with `npm run server`, then GRAFANA_URL=http://localhost:3000 npm run e2e)\n'
+    );
     return 0;
   }
   if (!(await grafanaAnswers(url))) {
     process.stdout.write(`e2e skipped: no Grafana answers at ${url}/api/health\n`);
     return 0;
   }
-  const result = spawnSync('npx', ['playwright', 'test', '-c', 'playwright.config.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const result = spawnSync('npx', ['playwright', 'test', '-c', 'playwright.config.ts', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   return result.status ?? 1;
 }
 

@@ -3,8 +3,7 @@
  * from the cached directory and say so; a first-ever directory fetch that fails is a clear notice or error; limit
  * edits answer DreamFactory's status (or 502) with a clear message and change nothing.
  */
-import { dimension } from '../../src/shared/query';
-import type { ActivityQuery, FrameJSON } from '../../src/shared/query';
+import { dimension, type ActivityQuery, type FrameJSON } from '../../src/shared/query';
 import type { LimitInput, RelayError } from '../../src/shared/limits-api';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { startSimulator, Simulator } from '../dreamfactory-sim/server';
@@ -14,8 +13,18 @@ import { ACTIVITY_DATASET, activityEvents, indexEvents, installTemplate } from '
 import { QueryProxy, rowsOf, startQueryProxy, TOKEN } from './query-harness';
 
 const { RANGE } = ACTIVITY_DATASET;
-const byUser: ActivityQuery = { refId: 'A', queryType: 'activity', groupBy: [dimension('user', 100)], showOther: true, shareOfTotal: false };
-const dfError = (status: number, message: string): FaultAction => ({ kind: 'respond', status, body: { error: { code: status, message, context: null } } });
+const byUser: ActivityQuery = {
+  refId: 'A',
+  queryType: 'activity',
+  groupBy: [dimension('user', 100)],
+  showOther: true,
+  shareOfTotal: false,
+};
+const dfError = (status: number, message: string): FaultAction => ({
+  kind: 'respond',
+  status,
+  body: { error: { code: status, message, context: null } },
+});
 const FAILURES: Array<[string, FaultAction]> = [
   ['500', dfError(500, 'Injected internal error')],
   ['429', dfError(429, 'Injected: too many requests')],
@@ -77,25 +86,28 @@ describe('DreamFactory faults', () => {
     return frame;
   }
 
-  it.each(FAILURES)('keeps labelling users from the cached directory while DreamFactory answers %s, and says so', async (_name, failure) => {
-    faults.rule = () => ({ kind: 'pass' });
-    const proxy = await proxyVia(faults.url, 1000);
-    const email3 = sim.store.users.find((u) => u.id === 3)!.email;
-    const healthy = await activityFrame(proxy);
-    expect(labelOf(healthy, '3')).toBe(email3);
-    expect(notices(healthy)).toEqual([]);
+  it.each(FAILURES)(
+    'keeps labelling users from the cached directory while DreamFactory answers %s, and says so',
+    async (_name, failure) => {
+      faults.rule = () => ({ kind: 'pass' });
+      const proxy = await proxyVia(faults.url, 1000);
+      const email3 = sim.store.users.find((u) => u.id === 3)!.email;
+      const healthy = await activityFrame(proxy);
+      expect(labelOf(healthy, '3')).toBe(email3);
+      expect(notices(healthy)).toEqual([]);
 
-    faults.rule = (r) => (isDirectory(r) ? failure : { kind: 'pass' });
-    await sleep(1100); // past the 1 s TTL: the next read serves the cache and refreshes in the background
-    const degraded = await untilNotices(proxy, (texts) => texts.length > 0);
-    expect(notices(degraded)).toEqual([expect.stringMatching(/DreamFactory.*User names are as of \d{4}-\d\d-\d\dT/)]);
-    expect(labelOf(degraded, '3')).toBe(email3);
+      faults.rule = (r) => (isDirectory(r) ? failure : { kind: 'pass' });
+      await sleep(1100); // past the 1 s TTL: the next read serves the cache and refreshes in the background
+      const degraded = await untilNotices(proxy, (texts) => texts.length > 0);
+      expect(notices(degraded)).toEqual([expect.stringMatching(/DreamFactory.*User names are as of \d{4}-\d\d-\d\dT/)]);
+      expect(labelOf(degraded, '3')).toBe(email3);
 
-    faults.rule = () => ({ kind: 'pass' });
-    await sleep(1100);
-    const recovered = await untilNotices(proxy, (texts) => texts.length === 0);
-    expect(notices(recovered)).toEqual([]);
-  });
+      faults.rule = () => ({ kind: 'pass' });
+      await sleep(1100);
+      const recovered = await untilNotices(proxy, (texts) => texts.length === 0);
+      expect(notices(recovered)).toEqual([]);
+    }
+  );
 
   it('says users are shown by id when the very first directory fetch fails, and fails the users table on its own', async () => {
     const down = await startFaultProxy(sim.url, () => ({ kind: 'unreachable' }));
@@ -126,28 +138,45 @@ describe('DreamFactory faults', () => {
       service_id: null,
       endpoint: null,
     };
+    const PERIODS: Record<string, LimitInput['period']> = { '500': 'day', '429': '7-day', unreachable: '30-day' };
     const relay = async (proxy: QueryProxy, method: 'POST' | 'PATCH', url: string, payload: object) => {
-      const response = await proxy.app.inject({ method, url: `/api${url}`, payload, headers: { 'x-insights-token': TOKEN } });
+      const response = await proxy.app.inject({
+        method,
+        url: `/api${url}`,
+        payload,
+        headers: { 'x-insights-token': TOKEN },
+      });
       return { status: response.statusCode, body: response.json() as RelayError & { id?: number } };
     };
 
     it.each(FAILURES)('answer a clear error and change nothing when DreamFactory answers %s', async (name, failure) => {
       faults.rule = () => ({ kind: 'pass' });
       const proxy = await proxyVia(faults.url);
-      const created = await relay(proxy, 'POST', '/limits', { ...input, name: `${input.name} ${name}` });
-      expect(created).toMatchObject({ status: 201 });
+      // DreamFactory allows one limit per type/period/target: one period per case.
+      const mine = { ...input, name: `${input.name} ${name}`, period: PERIODS[name] };
+      const created = await relay(proxy, 'POST', '/limits', mine);
+      expect({ status: created.status, error: created.body.error }).toEqual({ status: 201, error: undefined });
       const id = created.body.id!;
       const before = JSON.stringify(sim.store.limits);
 
       faults.rule = (r) => (isLimitWrite(r) ? failure : { kind: 'pass' });
-      const post = await relay(proxy, 'POST', '/limits', { ...input, name: `${input.name} ${name} 2` });
+      const post = await relay(proxy, 'POST', '/limits', { ...mine, name: `${mine.name} 2`, verb: 'GET' });
       const patch = await relay(proxy, 'PATCH', `/limits/${id}`, { rate: 50 });
       for (const answer of [post, patch]) {
         if (failure.kind === 'unreachable') {
-          expect(answer).toEqual({ status: 502, body: expect.objectContaining({ source: 'unreachable', error: expect.stringMatching(/^DreamFactory could not be reached, nothing was changed\./) }) });
+          expect(answer).toEqual({
+            status: 502,
+            body: expect.objectContaining({
+              source: 'unreachable',
+              error: expect.stringMatching(/^DreamFactory could not be reached, nothing was changed\./),
+            }),
+          });
         } else {
           const status = (failure as { status: number }).status;
-          expect(answer).toEqual({ status, body: expect.objectContaining({ source: 'dreamfactory', error: expect.stringContaining('Injected') }) });
+          expect(answer).toEqual({
+            status,
+            body: expect.objectContaining({ source: 'dreamfactory', error: expect.stringContaining('Injected') }),
+          });
         }
       }
       expect(JSON.stringify(sim.store.limits)).toBe(before);

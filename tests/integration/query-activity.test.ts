@@ -2,8 +2,15 @@
  * Activity and timeseries numbers on real Elasticsearch equal an independent count over the raw events; user
  * enrichment equals the DreamFactory directory (> 1000 users, paged); truncation notices appear exactly when cut.
  */
-import { ACTIVITY_PRESETS, dimension } from '../../src/shared/query';
-import type { ActivityQuery, DimensionSpec, FrameJSON, QueryFilters, TimeseriesQuery } from '../../src/shared/query';
+import {
+  ACTIVITY_PRESETS,
+  dimension,
+  type ActivityQuery,
+  type DimensionSpec,
+  type FrameJSON,
+  type QueryFilters,
+  type TimeseriesQuery,
+} from '../../src/shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { ANONYMOUS_LABEL } from '../../proxy/src/query/enrich';
 import { startSimulator, Simulator } from '../dreamfactory-sim/server';

@@ -3,8 +3,7 @@
  */
 import type { LimitCounter, LimitView } from '../../../src/shared/limits-api';
 import type { FrameField, FrameJSON } from '../../../src/shared/query';
-import type { DirectorySnapshot } from './enrich';
-import { displayName } from './enrich';
+import { displayName, type DirectorySnapshot } from './enrich';
 
 const table = (refId: string, fields: FrameField[]): FrameJSON => ({ refId, name: refId, fields, meta: { preferredVisualisationType: 'table' } });
 

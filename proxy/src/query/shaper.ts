@@ -3,8 +3,16 @@
  * column or label); enrich.ts turns them into names and emails.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import { DIMENSION_LABELS } from '../../../src/shared/query';
-import type { ActivityQuery, Dimension, FrameField, FrameJSON, FrameNotice, LogsQuery, TimeseriesQuery } from '../../../src/shared/query';
+import {
+  DIMENSION_LABELS,
+  type ActivityQuery,
+  type Dimension,
+  type FrameField,
+  type FrameJSON,
+  type FrameNotice,
+  type LogsQuery,
+  type TimeseriesQuery,
+} from '../../../src/shared/query';
 import { groupAggName } from './builder';
 import { EVENT_FIELDS, LEVEL_NAMES, MISSING_KEYWORD, MISSING_NUMBER } from './fields';
 

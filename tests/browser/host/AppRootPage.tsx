@@ -31,7 +31,13 @@ export function AppRootPage() {
   }
   return (
     <PluginContextProvider meta={app.meta}>
-      <Root meta={app.meta} basename={`/a/${APP_ID}`} onNavChanged={() => undefined} query={{}} path={location.pathname} />
+      <Root
+        meta={app.meta}
+        basename={`/a/${APP_ID}`}
+        onNavChanged={() => undefined}
+        query={{}}
+        path={location.pathname}
+      />
     </PluginContextProvider>
   );
 }

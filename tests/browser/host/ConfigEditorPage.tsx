@@ -40,7 +40,11 @@ export function ConfigEditorPage() {
   };
 
   if (plugin instanceof Error) {
-    return <Alert title="The datasource plugin failed to load" data-testid={selectors.harness.pluginError}>{plugin.message}</Alert>;
+    return (
+      <Alert title="The datasource plugin failed to load" data-testid={selectors.harness.pluginError}>
+        {plugin.message}
+      </Alert>
+    );
   }
   const Editor = plugin?.components.ConfigEditor;
   if (!Editor) {

@@ -11,7 +11,8 @@ export function HarnessNav() {
   const [pages, setPages] = useState<PluginInclude[]>([]);
   useEffect(() => {
     loadApp().then(
-      ({ meta }) => setPages((meta.includes ?? []).filter((include) => include.addToNav && include.path?.startsWith('/a/'))),
+      ({ meta }) =>
+        setPages((meta.includes ?? []).filter((include) => include.addToNav && include.path?.startsWith('/a/'))),
       () => setPages([])
     );
   }, []);

@@ -9,7 +9,13 @@ import { locationService } from '@grafana/runtime';
 export function HistoryRouter({ children }: { children: React.ReactNode }) {
   const history = locationService.getHistory();
   const [state, setState] = useState({ location: history.location, action: history.action });
-  useLayoutEffect(() => history.listen((location: typeof history.location, action: typeof history.action) => setState({ location, action })), [history]);
+  useLayoutEffect(
+    () =>
+      history.listen((location: typeof history.location, action: typeof history.action) =>
+        setState({ location, action })
+      ),
+    [history]
+  );
   return (
     <Router location={state.location} navigationType={state.action as never} navigator={history}>
       {children}

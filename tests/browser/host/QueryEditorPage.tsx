@@ -40,12 +40,15 @@ export function QueryEditorPage() {
   useEffect(() => {
     getDataSourceSrv()
       .get(bootDatasource().uid)
-      .then((ds) => {
-        const initial = { ...ds.getDefaultQuery?.(app), refId: 'A' } as DataQuery;
-        latest.current = initial;
-        setQuery(initial);
-        setDatasource(ds);
-      }, (err: Error) => setDatasource(err));
+      .then(
+        (ds) => {
+          const initial = { ...ds.getDefaultQuery?.(app), refId: 'A' } as DataQuery;
+          latest.current = initial;
+          setQuery(initial);
+          setDatasource(ds);
+        },
+        (err: Error) => setDatasource(err)
+      );
   }, [app]);
 
   const onChange = (next: DataQuery) => {
@@ -86,7 +89,11 @@ export function QueryEditorPage() {
   };
 
   if (datasource instanceof Error) {
-    return <Alert title="The datasource failed to load" data-testid={selectors.harness.pluginError}>{datasource.message}</Alert>;
+    return (
+      <Alert title="The datasource failed to load" data-testid={selectors.harness.pluginError}>
+        {datasource.message}
+      </Alert>
+    );
   }
   const Editor = datasource?.components?.QueryEditor;
   if (!datasource || !Editor) {
@@ -104,7 +111,9 @@ export function QueryEditorPage() {
       </div>
       {error && <Alert title={error} data-testid={selectors.harness.previewError} />}
       <div data-testid={selectors.harness.preview} data-state={running ? 'running' : frames || error ? 'done' : 'idle'}>
-        {frames?.map((frame, index) => <FrameTable key={index} frame={frame} />)}
+        {frames?.map((frame, index) => (
+          <FrameTable key={index} frame={frame} />
+        ))}
       </div>
     </Stack>
   );

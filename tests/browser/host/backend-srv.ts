@@ -45,7 +45,8 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
     const headers = new Headers(options.headers ?? {});
     let body: BodyInit | undefined;
     if (options.data !== undefined && options.data !== null) {
-      const isRaw = typeof options.data === 'string' || options.data instanceof FormData || options.data instanceof Blob;
+      const isRaw =
+        typeof options.data === 'string' || options.data instanceof FormData || options.data instanceof Blob;
       body = isRaw ? (options.data as BodyInit) : JSON.stringify(options.data);
       if (!isRaw && !headers.has('content-type')) {
         headers.set('content-type', 'application/json');
@@ -53,7 +54,13 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
     }
     const method = (options.method ?? 'GET').toUpperCase();
     window
-      .fetch(withParams(options.url, options.params), { method, headers, body, signal: abort.signal, credentials: 'same-origin' })
+      .fetch(withParams(options.url, options.params), {
+        method,
+        headers,
+        body,
+        signal: abort.signal,
+        credentials: 'same-origin',
+      })
       .then(async (response) => {
         const data = (await parseBody(response, options.responseType)) as T;
         const result: FetchResponse<T> = {
@@ -78,7 +85,12 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
       .catch((err: unknown) => {
         if (!abort.signal.aborted) {
           // Network failures reach callers as Grafana's do: a FetchError without an HTTP status.
-          subscriber.error({ status: 0, statusText: (err as Error).message, data: { message: (err as Error).message }, config: options });
+          subscriber.error({
+            status: 0,
+            statusText: (err as Error).message,
+            data: { message: (err as Error).message },
+            config: options,
+          });
         }
       });
     return () => abort.abort();
@@ -94,12 +106,20 @@ export function createBackendSrv(): BackendSrv {
     fetch: fetchObservable,
     request: <T>(options: BackendSrvRequest) => request<T>(options.method ?? 'GET', options.url, options.data, options),
     datasourceRequest: <T>(options: BackendSrvRequest) => lastValueFrom(fetchObservable<T>(options)),
-    get: <T>(url: string, params?: BackendSrvRequest['params'], _requestId?: string, options?: Partial<BackendSrvRequest>) =>
-      request<T>('GET', url, undefined, { ...options, params }),
-    delete: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) => request<T>('DELETE', url, data, options),
-    post: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) => request<T>('POST', url, data, options),
-    put: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) => request<T>('PUT', url, data, options),
-    patch: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) => request<T>('PATCH', url, data, options),
+    get: <T>(
+      url: string,
+      params?: BackendSrvRequest['params'],
+      _requestId?: string,
+      options?: Partial<BackendSrvRequest>
+    ) => request<T>('GET', url, undefined, { ...options, params }),
+    delete: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) =>
+      request<T>('DELETE', url, data, options),
+    post: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) =>
+      request<T>('POST', url, data, options),
+    put: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) =>
+      request<T>('PUT', url, data, options),
+    patch: <T>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>) =>
+      request<T>('PATCH', url, data, options),
   };
   // The rest of BackendSrv (websocket streams, chunked fetch) is not something our plugin uses.
   return srv as BackendSrv;

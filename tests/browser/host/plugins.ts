@@ -2,9 +2,15 @@
  * Loads the built plugins the way Grafana does: the app from its settings' `module`, the nested datasource from its
  * instance settings' `meta.module`; instances get `meta` and `components` as Grafana's DatasourceSrv sets them.
  */
-import type { AppPlugin, AppPluginMeta, DataSourceApi, DataSourceInstanceSettings, DataSourcePlugin, DataSourceSettings } from '@grafana/data';
-import { config, getBackendSrv } from '@grafana/runtime';
-import type { DataSourceSrv } from '@grafana/runtime';
+import type {
+  AppPlugin,
+  AppPluginMeta,
+  DataSourceApi,
+  DataSourceInstanceSettings,
+  DataSourcePlugin,
+  DataSourceSettings,
+} from '@grafana/data';
+import { config, getBackendSrv, type DataSourceSrv } from '@grafana/runtime';
 import { importPluginModule } from './amd-loader';
 
 export const APP_ID = 'dreamfactory-insights-app';
@@ -13,14 +19,18 @@ type AnyDataSourcePlugin = DataSourcePlugin<DataSourceApi>;
 
 /** The datasource settings object from boot data (what Grafana gives the browser: no secrets). */
 export function bootDatasource(): DataSourceSettings & { meta: DataSourceInstanceSettings['meta'] } {
-  const list = Object.values(config.datasources) as unknown as Array<DataSourceSettings & { meta: DataSourceInstanceSettings['meta'] }>;
+  const list = Object.values(config.datasources) as unknown as Array<
+    DataSourceSettings & { meta: DataSourceInstanceSettings['meta'] }
+  >;
   if (!list[0]) {
     throw new Error('The harness page has no datasource in its boot data');
   }
   return list[0];
 }
 
-export function toInstanceSettings(settings: DataSourceSettings & { meta: DataSourceInstanceSettings['meta'] }): DataSourceInstanceSettings {
+export function toInstanceSettings(
+  settings: DataSourceSettings & { meta: DataSourceInstanceSettings['meta'] }
+): DataSourceInstanceSettings {
   return {
     id: settings.id,
     uid: settings.uid,
@@ -72,7 +82,11 @@ export function createDataSourceSrv(): DataSourceSrv {
   const settings = toInstanceSettings(bootDatasource());
   let instance: Promise<DataSourceApi> | undefined;
   const matches = (ref: unknown) =>
-    ref === undefined || ref === null || ref === settings.uid || ref === settings.name || (typeof ref === 'object' && (ref as { uid?: string }).uid === settings.uid);
+    ref === undefined ||
+    ref === null ||
+    ref === settings.uid ||
+    ref === settings.name ||
+    (typeof ref === 'object' && (ref as { uid?: string }).uid === settings.uid);
   const srv: Partial<DataSourceSrv> = {
     get: (ref) => {
       if (!matches(ref)) {

@@ -1,7 +1,6 @@
 /** Installs the Grafana runtime services a plugin reaches for: backend, datasources, templates, app events. */
 import { EventBusSrv } from '@grafana/data';
-import { setAppEvents, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
-import type { TemplateSrv } from '@grafana/runtime';
+import { setAppEvents, setBackendSrv, setDataSourceSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { createBackendSrv } from './backend-srv';
 import { createDataSourceSrv } from './plugins';
 

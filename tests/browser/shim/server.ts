@@ -52,7 +52,10 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
   const datasourceMeta = readJson(join(options.distDir, 'datasource', 'plugin.json'));
   const appMeta = readJson(join(options.distDir, 'plugin.json'));
   const routes = (datasourceMeta.routes ?? []) as PluginRoute[];
-  const secrets: DatasourceSecrets = { jsonData: { ...options.datasource.jsonData }, secureJsonData: { ...options.datasource.secureJsonData } };
+  const secrets: DatasourceSecrets = {
+    jsonData: { ...options.datasource.jsonData },
+    secureJsonData: { ...options.datasource.secureJsonData },
+  };
   const appSettings: AppSettings = { enabled: true, pinned: true, jsonData: {}, secureJsonFields: {} };
   const { uid, name } = options.datasource;
 
@@ -70,13 +73,21 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
 
   const app: FastifyInstance = Fastify({ logger: false });
 
-  app.get(`${PLUGIN_BASE}/*`, (request, reply) => sendFile(reply, options.distDir, (request.params as { '*': string })['*']));
-  app.get('/public/harness/*', (request, reply) => sendFile(reply, options.hostDir, (request.params as { '*': string })['*']));
+  app.get(`${PLUGIN_BASE}/*`, (request, reply) =>
+    sendFile(reply, options.distDir, (request.params as { '*': string })['*'])
+  );
+  app.get('/public/harness/*', (request, reply) =>
+    sendFile(reply, options.hostDir, (request.params as { '*': string })['*'])
+  );
   // @grafana/ui's <Icon> fetches its SVGs from Grafana's public path.
-  app.get('/public/build/img/icons/*', (request, reply) => sendFile(reply, ICONS_DIR, (request.params as { '*': string })['*']));
+  app.get('/public/build/img/icons/*', (request, reply) =>
+    sendFile(reply, ICONS_DIR, (request.params as { '*': string })['*'])
+  );
   // A missing asset is a 404, never the host page.
   app.get('/public/*', async (request, reply) => reply.code(404).send({ message: `Not found: ${request.url}` }));
-  app.all('/api/*', async (request, reply) => reply.code(404).send({ message: `Not found: ${request.method} ${request.url}` }));
+  app.all('/api/*', async (request, reply) =>
+    reply.code(404).send({ message: `Not found: ${request.method} ${request.url}` })
+  );
 
   app.get(`/api/plugins/${APP_ID}/settings`, async () => ({
     ...appMeta,
@@ -104,7 +115,10 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     if (sessionRole(request) !== 'Admin') {
       return reply.code(403).send({ message: 'Permission denied' });
     }
-    const body = (request.body ?? {}) as { jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> };
+    const body = (request.body ?? {}) as {
+      jsonData?: Record<string, unknown>;
+      secureJsonData?: Record<string, string>;
+    };
     secrets.jsonData = body.jsonData ?? secrets.jsonData;
     Object.assign(secrets.secureJsonData, body.secureJsonData ?? {});
     return { message: 'Datasource updated', datasource: browserDatasource() };
