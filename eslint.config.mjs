@@ -41,6 +41,6 @@ export default defineConfig([
   ...baseConfig,
   {
     // The scaffold lints only src/; the proxy, the tests, benchmarks and scripts are held to the same rules.
-    files: ['proxy/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', '*.ts'],
+    files: ['proxy/**/*.ts', 'tests/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.ts', '*.ts'],
   },
 ]);
