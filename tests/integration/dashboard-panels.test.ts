@@ -3,14 +3,11 @@
  * simulator: every panel's query (variables on "All", as the dashboard opens) is answered without error, and every
  * field the panel's options name (hidden columns, reduced fields, display names) is in the frames it gets.
  */
-import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import dashboard from '../../src/dashboards/user-activity.json';
 import { interpolateQuery, ReplaceFn } from '../../src/datasource/interpolate';
 import type { FrameJSON, InsightsQuery } from '../../src/shared/query';
-import { startSimulator, Simulator } from '../dreamfactory-sim/server';
-import { plainEs, uniquePrefix } from './env';
-import { ACTIVITY_DATASET, activityEvents, indexEvents, installTemplate } from './query-data';
-import { QueryProxy, startQueryProxy } from './query-harness';
+import { ACTIVITY_DATASET, activityEvents } from './query-data';
+import { QueryProxy, QueryStack, startQueryStack } from './query-harness';
 
 // The dashboard opens with every variable on "All", whose value is `*`.
 const allSelected: ReplaceFn = (target) => target.replace(/\$(user|service|method)\b/g, '*');
@@ -35,25 +32,16 @@ function fieldsNamedBy(panel: PanelOptions): { names: string[]; patterns: RegExp
 }
 
 describe('the user-activity dashboard on the real stack', () => {
-  let es: ElasticsearchClient;
-  let sim: Simulator;
+  let stack: QueryStack;
   let proxy: QueryProxy;
-  const prefix = uniquePrefix('dashboard');
 
   beforeAll(async () => {
-    es = new ElasticsearchClient(plainEs());
-    await installTemplate(es, prefix);
-    await indexEvents(es, prefix, activityEvents());
-    sim = await startSimulator({ admins: 1, users: 50, seed: 3 });
-    proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey });
+    stack = await startQueryStack('dashboard', activityEvents(), { admins: 1, users: 50, seed: 3 });
+    proxy = stack.proxy;
   });
 
   afterAll(async () => {
-    await proxy?.close();
-    await sim?.close();
-    await es?.raw.indices.delete({ index: `${prefix}*` });
-    await es?.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
-    await es?.close();
+    await stack?.close();
   });
 
   it.each(dashboard.panels.map((panel) => [panel.title, panel]))(

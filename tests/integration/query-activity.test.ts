@@ -11,40 +11,28 @@ import {
   type QueryFilters,
   type TimeseriesQuery,
 } from '../../src/shared/query';
-import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { ANONYMOUS_LABEL } from '../../proxy/src/query/enrich';
-import { startSimulator, Simulator } from '../dreamfactory-sim/server';
-import { plainEs, uniquePrefix } from './env';
-import { ACTIVITY_DATASET, activityEvents, countBy, GeneratedEvent, indexEvents, installTemplate, KEYS, NO_USER } from './query-data';
-import { QueryProxy, rowsOf, startQueryProxy } from './query-harness';
+import { ACTIVITY_DATASET, activityEvents, countBy, GeneratedEvent, KEYS, NO_USER } from './query-data';
+import { QueryProxy, QueryStack, rowsOf, startQueryStack } from './query-harness';
 
 const { START, SPAN, RANGE, DELETED_USER } = ACTIVITY_DATASET;
 /** On the wire, null asks for one total series (an absent splitBy takes migrateQuery's default split). */
-const NO_SPLIT = null as unknown as undefined;
+const NO_SPLIT = null;
 
 describe('activity and timeseries queries on real Elasticsearch', () => {
-  let es: ElasticsearchClient;
-  let sim: Simulator;
-  let proxy: QueryProxy;
   let events: GeneratedEvent[];
-  const prefix = uniquePrefix('query-activity');
+  let stack: QueryStack;
+  let proxy: QueryProxy;
 
   beforeAll(async () => {
-    es = new ElasticsearchClient(plainEs());
     events = activityEvents();
-    await installTemplate(es, prefix);
-    await indexEvents(es, prefix, events);
     // Admins 1-2 and users 3-1202, as the data set assumes: more than one DreamFactory page of 1000.
-    sim = await startSimulator({ admins: 2, users: 1200, seed: 5, limits: false });
-    proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey });
+    stack = await startQueryStack('query-activity', events, { admins: 2, users: 1200, seed: 5, limits: false });
+    proxy = stack.proxy;
   });
 
   afterAll(async () => {
-    await proxy?.close();
-    await sim?.close();
-    await es?.raw.indices.delete({ index: `${prefix}*` });
-    await es?.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
-    await es?.close();
+    await stack?.close();
   });
 
   const activity = (groupBy: DimensionSpec[], extra: Partial<ActivityQuery> = {}): ActivityQuery => ({
@@ -85,7 +73,7 @@ describe('activity and timeseries queries on real Elasticsearch', () => {
 
   it('labels every user from the directory: admins by real email, deleted ids as unknown, no user as anonymous', async () => {
     const frame = await one(activity([dimension('user', 100)]));
-    const directory = new Map(sim.store.users.map((u) => [String(u.id), u]));
+    const directory = new Map(stack.sim.store.users.map((u) => [String(u.id), u]));
     expect(directory.size).toBe(1202);
     const rows = rowsOf(frame);
     expect(rows).toHaveLength(new Set(events.map(KEYS.user)).size);

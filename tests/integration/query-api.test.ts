@@ -2,36 +2,24 @@
  * The datasource's endpoints end to end: token, validation, template variables, Save & test health, users and limit
  * tables from the DreamFactory simulator, and clear errors when an upstream is down.
  */
-import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
-import { startSimulator, Simulator } from '../dreamfactory-sim/server';
-import { plainEs, uniquePrefix } from './env';
-import { ACTIVITY_DATASET, activityEvents, indexEvents, installTemplate, KEYS } from './query-data';
-import { QueryProxy, rowsOf, startQueryProxy, TOKEN } from './query-harness';
+import { ACTIVITY_DATASET, activityEvents, KEYS } from './query-data';
+import { QueryProxy, QueryStack, rowsOf, startQueryProxy, startQueryStack, TOKEN } from './query-harness';
 
 const { RANGE } = ACTIVITY_DATASET;
 const auth = { 'x-insights-token': TOKEN };
 
 describe('query API on real Elasticsearch and the DreamFactory simulator', () => {
-  let es: ElasticsearchClient;
-  let sim: Simulator;
-  let proxy: QueryProxy;
   const events = activityEvents();
-  const prefix = uniquePrefix('query-api');
+  let stack: QueryStack;
+  let proxy: QueryProxy;
 
   beforeAll(async () => {
-    es = new ElasticsearchClient(plainEs());
-    await installTemplate(es, prefix);
-    await indexEvents(es, prefix, events);
-    sim = await startSimulator({ admins: 2, users: 1200, seed: 9 });
-    proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey });
+    stack = await startQueryStack('query-api', events, { admins: 2, users: 1200, seed: 9 });
+    proxy = stack.proxy;
   });
 
   afterAll(async () => {
-    await proxy?.close();
-    await sim?.close();
-    await es?.raw.indices.delete({ index: `${prefix}*` });
-    await es?.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
-    await es?.close();
+    await stack?.close();
   });
 
   it.each(['POST /api/query', 'GET /api/variables/users', 'GET /api/datasource-health'])('%s needs the proxy token', async (route) => {
@@ -66,7 +54,7 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
     const users = (await get('users', `?from=${Date.parse(RANGE.from)}&to=${Date.parse(RANGE.to)}`)).json().values as Array<{ text: string; value: string }>;
     expect(users).toHaveLength(new Set(events.map(KEYS.user)).size);
     expect(users).toContainEqual({ text: 'anonymous (API key only)', value: 'anonymous' });
-    expect(users).toContainEqual({ text: sim.store.users.find((u) => u.id === 3)!.email, value: '3' });
+    expect(users).toContainEqual({ text: stack.sim.store.users.find((u) => u.id === 3)!.email, value: '3' });
     expect(users).toContainEqual({ text: `unknown user ${ACTIVITY_DATASET.DELETED_USER}`, value: ACTIVITY_DATASET.DELETED_USER });
 
     expect((await get('endpoints', '?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z')).json()).toEqual({ values: [] });
@@ -78,8 +66,8 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
     const frame = (await proxy.query({ range: RANGE, queries: [{ refId: 'U', queryType: 'users' }] })).results.U.frames[0];
     const rows = rowsOf(frame);
     expect(rows).toHaveLength(1202);
-    for (const user of sim.store.users) {
-      expect(rows[user.id - 1]).toMatchObject({ ID: user.id, Email: user.email, Admin: sim.store.isAdmin(user.id), Active: user.is_active });
+    for (const user of stack.sim.store.users) {
+      expect(rows[user.id - 1]).toMatchObject({ ID: user.id, Email: user.email, Admin: stack.sim.store.isAdmin(user.id), Active: user.is_active });
     }
   });
 
@@ -92,9 +80,9 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
       ],
     });
     const limits = rowsOf(response.results.L.frames[0]);
-    expect(limits.map((l) => l.Name)).toEqual(sim.store.limits.map((l) => l.name));
+    expect(limits.map((l) => l.Name)).toEqual(stack.sim.store.limits.map((l) => l.name));
     expect(limits[0]).toMatchObject({ Rate: 10000, Period: 'hour', Active: true, Attempts: expect.any(Number), Max: 10000 });
-    const cache = (await fetch(`${sim.url}/api/v2/system/limit_cache`, { headers: { 'x-dreamfactory-api-key': sim.apiKey } }).then((r) => r.json())) as {
+    const cache = (await fetch(`${stack.sim.url}/api/v2/system/limit_cache`, { headers: { 'x-dreamfactory-api-key': stack.sim.apiKey } }).then((r) => r.json())) as {
       resource: unknown[];
     };
     expect(rowsOf(response.results.C.frames[0])).toHaveLength(cache.resource.length);
@@ -105,13 +93,13 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({
       proxy: { ok: true, version: proxy.ctx.version },
-      elasticsearch: { ok: true, version: expect.stringMatching(/^8\./), message: expect.stringContaining(`${events.length.toLocaleString('en-US')} events in ${prefix}*`) },
+      elasticsearch: { ok: true, version: expect.stringMatching(/^8\./), message: expect.stringContaining(`${events.length.toLocaleString('en-US')} events in ${stack.prefix}*`) },
       dreamfactory: { ok: true, message: 'DreamFactory answered: 1200 non-admin users.' },
     });
   });
 
   it('says which upstream is down, and still answers what it can', async () => {
-    const down = await startQueryProxy(prefix, { url: 'http://127.0.0.1:1', apiKey: 'nope-nope-nope' }, ['http://127.0.0.1:1']);
+    const down = await startQueryProxy(stack.prefix, { url: 'http://127.0.0.1:1', apiKey: 'nope-nope-nope' }, ['http://127.0.0.1:1']);
     try {
       const answer = await down.app.inject({ method: 'GET', url: '/api/datasource-health', headers: auth });
       expect(answer.statusCode).toBe(503);

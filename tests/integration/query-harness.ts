@@ -5,7 +5,10 @@ import { createContext, ProxyContext } from '../../proxy/src/context';
 import { createLogger } from '../../proxy/src/logger';
 import { buildServer } from '../../proxy/src/server';
 import type { FrameJSON, QueryRequest, QueryResponse } from '../../src/shared/query';
-import { plainEs } from './env';
+import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../dreamfactory-sim/server';
+import { plainEs, uniquePrefix } from './env';
+import { type GeneratedEvent, indexEvents, installTemplate } from './query-data';
 
 export const TOKEN = 'query-integration-token-0123';
 
@@ -41,4 +44,39 @@ export async function startQueryProxy(indexPrefix: string, df: { url?: string; a
 export function rowsOf(frame: FrameJSON): Array<Record<string, unknown>> {
   const length = frame.fields[0]?.values.length ?? 0;
   return Array.from({ length }, (_, i) => Object.fromEntries(frame.fields.map((f) => [f.name, f.values[i]])));
+}
+
+export interface QueryStack {
+  /** Index prefix of this suite's events. */
+  prefix: string;
+  es: ElasticsearchClient;
+  sim: Simulator;
+  proxy: QueryProxy;
+  close(): Promise<void>;
+}
+
+/**
+ * What the query suites share: a fresh index prefix with the product's template and these events, the DreamFactory
+ * simulator, and a proxy over both. `close` removes the indices and the template again.
+ */
+export async function startQueryStack(suite: string, events: GeneratedEvent[], simulator: SimulatorOptions): Promise<QueryStack> {
+  const prefix = uniquePrefix(suite);
+  const es = new ElasticsearchClient(plainEs());
+  await installTemplate(es, prefix);
+  await indexEvents(es, prefix, events);
+  const sim = await startSimulator(simulator);
+  const proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey });
+  return {
+    prefix,
+    es,
+    sim,
+    proxy,
+    async close() {
+      await proxy.close();
+      await sim.close();
+      await es.raw.indices.delete({ index: `${prefix}*` });
+      await es.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
+      await es.close();
+    },
+  };
 }
