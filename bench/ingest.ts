@@ -16,7 +16,7 @@ import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ElasticsearchClient } from '../proxy/src/clients/elasticsearch';
 import { loadConfig } from '../proxy/src/config';
@@ -340,7 +340,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'ingest',
       date,
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, shared: 'yes: ~8 engineers share these 2 cores; load is not controlled' },
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage1mAtEnd: loadavg()[0] },
       es_version: info.version,
       events_per_phase: EVENTS,
       direct_bulk_eps: direct.eps,
