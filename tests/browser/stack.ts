@@ -92,8 +92,9 @@ async function sendTraffic(ctx: ProxyContext, ingest: Ingest, sim: Simulator): P
   const deadline = Date.now() + INDEX_WAIT_MS;
   let indexed = 0;
   while (Date.now() < deadline) {
-    await ctx.es.refresh(pattern);
-    indexed = await ctx.es.count(pattern);
+    await ctx.es.refresh(pattern).catch(() => undefined);
+    // A daily index created a moment ago may not have its shard started yet (503): keep waiting.
+    indexed = await ctx.es.count(pattern).catch(() => indexed);
     if (indexed >= SEEDED_EVENTS) {
       return;
     }
