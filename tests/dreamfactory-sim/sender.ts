@@ -8,7 +8,7 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { DfLevel, DfLogEvent, gelfDatagrams, jsonModeBody } from './log-formats';
-import { prng } from '../integration/query-data';
+import { prng } from './prng';
 import { mintSessionToken } from './jwt';
 
 export type WireFormat = 'gelf-udp' | 'json-udp' | 'json-tcp' | 'json-http';

@@ -15,7 +15,7 @@ import {
   type LimitCandidate,
   type LimitLookups,
 } from '../../src/shared/limits';
-import { prng } from '../integration/query-data';
+import { prng } from './prng';
 import { DfError, notFound } from './errors';
 import type { Row } from './list-query';
 

@@ -4,6 +4,7 @@
  */
 import type { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { buildIndexTemplate } from '../../proxy/src/setup/index-template';
+import { prng } from '../dreamfactory-sim/prng';
 
 export interface GeneratedEvent {
   '@timestamp': string;
@@ -33,17 +34,6 @@ export interface GenerateOptions {
   distinctTimestamps?: number;
 }
 
-/** mulberry32: small, fast, reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVICES: Record<string, string[]> = {
   db: ['_table/contacts', '_table/orders', '_table/products', '_schema', '_proc/report'],
