@@ -7,16 +7,19 @@ const swc = base.transform['^.+\\.(t|j)sx?$'];
 // cookie@2 (used by fastify's inject) and jose 6 ship ESM only; jest's CommonJS runtime needs them transformed.
 const NODE_TRANSFORM_IGNORE = ['/node_modules/(?!(cookie|jose)/)'];
 const transform = { '^.+\\.(t|j)sx?$': swc, '^.+\\.(m|c)js$': swc };
+// The `@shared/*` alias of tsconfig.json / tsconfig.node.json.
+const moduleNameMapper = { ...base.moduleNameMapper, '^@shared/(.*)$': '<rootDir>/src/shared/$1' };
 
 /** Pure and component tests: fast, no external processes. */
 module.exports = {
   projects: [
-    { ...base, displayName: 'plugin', transform, rootDir: __dirname },
+    { ...base, displayName: 'plugin', transform, moduleNameMapper, rootDir: __dirname },
     {
       displayName: 'proxy',
       rootDir: __dirname,
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/proxy/**/*.test.ts', '<rootDir>/tests/dreamfactory-sim/**/*.test.ts', '<rootDir>/tests/reliability/**/*.test.ts'],
       transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
     },

@@ -13,6 +13,8 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.(m|c)js$': swc },
   testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
   transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
+  // The `@shared/*` alias of tsconfig.node.json.
+  moduleNameMapper: { '^@shared/(.*)$': '<rootDir>/src/shared/$1' },
   globalSetup: '<rootDir>/tests/integration/global-setup.ts',
   globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
   testTimeout: 120000,

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ACTIVITY_PRESETS, type ActivityQuery, type QueryRequest } from '../src/shared/query';
+import { ACTIVITY_PRESETS, type ActivityQuery, type QueryRequest } from '@shared/query';
 import { loadConfig } from '../proxy/src/config';
 import { createContext } from '../proxy/src/context';
 import { createLogger } from '../proxy/src/logger';

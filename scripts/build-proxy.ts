@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     target: 'node20',
     sourcemap: true,
     logLevel: 'warning',
+    // The node tsconfig declares the `@shared/*` alias (and is the one the Docker build copies).
+    tsconfig: 'tsconfig.node.json',
   });
   process.stdout.write(`bundled ${Object.keys(entries).join(', ')} into dist-proxy/\n`);
 }

@@ -10,7 +10,7 @@ import type {
   LimitsResponse,
   LimitView,
   RelayError,
-} from '../shared/limits-api';
+} from '@shared/limits-api';
 import { ProxyClient, ProxyError } from './proxyClient';
 
 export type DirectoryKind = 'users' | 'roles' | 'services';

@@ -6,7 +6,7 @@ import { CoreApp, DataQueryRequest } from '@grafana/data';
 import { relay } from '../components/limits/testing/relayMock';
 import { DataSource } from '../datasource/datasource';
 import { fakeTemplateSrv, instanceSettings, range } from '../datasource/testing/fakes';
-import type { InsightsQuery, QueryRequest } from '../shared/query';
+import type { InsightsQuery, QueryRequest } from '@shared/query';
 import dashboard from './user-activity.json';
 
 jest.mock('@grafana/runtime', () => require('../components/limits/testing/relayMock').runtimeMock());

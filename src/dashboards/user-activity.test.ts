@@ -1,6 +1,6 @@
 import dashboard from './user-activity.json';
 import appPlugin from '../plugin.json';
-import { ACTIVITY_PRESETS, InsightsQuery, migrateQuery } from '../shared/query';
+import { ACTIVITY_PRESETS, InsightsQuery, migrateQuery } from '@shared/query';
 import { ANY_VALUE } from '../datasource/types';
 
 type Panel = (typeof dashboard.panels)[number] & { transformations?: unknown };

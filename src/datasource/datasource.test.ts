@@ -1,6 +1,6 @@
 import { CoreApp, DataQueryRequest, Field, FieldType } from '@grafana/data';
 import { relay, RelayFailure } from '../components/limits/testing/relayMock';
-import { ACTIVITY_PRESETS, InsightsQuery, QueryRequest, QueryResponse } from '../shared/query';
+import { ACTIVITY_PRESETS, InsightsQuery, QueryRequest, QueryResponse } from '@shared/query';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
 import { InsightsVariableSupport } from './variables';

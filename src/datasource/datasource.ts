@@ -11,7 +11,7 @@ import {
   TimeRange,
 } from '@grafana/data';
 import { getTemplateSrv, TemplateSrv } from '@grafana/runtime';
-import { InsightsQuery, QueryRequest, QueryResponse, defaultQuery } from '../shared/query';
+import { InsightsQuery, QueryRequest, QueryResponse, defaultQuery } from '@shared/query';
 import { describeQuery } from './describe';
 import { migrate } from './migrate';
 import { toQueryResponse } from './frames';

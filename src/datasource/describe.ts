@@ -1,5 +1,5 @@
 /** One-line summaries of a query, for collapsed query rows and query history. Pure. */
-import { DIMENSION_LABELS, InsightsQuery, QUERY_TYPE_LABELS, QueryFilters } from '../shared/query';
+import { DIMENSION_LABELS, InsightsQuery, QUERY_TYPE_LABELS, QueryFilters } from '@shared/query';
 
 function describeFilters(filters: QueryFilters | undefined): string[] {
   if (!filters) {

@@ -3,7 +3,7 @@
  * user cells to that user's events. Pure.
  */
 import { DataFrame, DataLink, DataQueryError, DataQueryResponse, toDataFrame } from '@grafana/data';
-import { FrameJSON, LogsQuery, QueryResponse, defaultQuery } from '../shared/query';
+import { FrameJSON, LogsQuery, QueryResponse, defaultQuery } from '@shared/query';
 
 /** The proxy's user columns: the id the filters take (null for anonymous and "Other" rows) and what people read. */
 export const USER_ID_FIELD = 'User ID';

@@ -1,6 +1,6 @@
 import { interpolateFilters, interpolateList, interpolateQuery } from './interpolate';
 import { fakeTemplateSrv } from './testing/fakes';
-import { defaultQuery, TimeseriesQuery } from '../shared/query';
+import { defaultQuery, TimeseriesQuery } from '@shared/query';
 
 const srv = fakeTemplateSrv({
   users: ['7', '9'],

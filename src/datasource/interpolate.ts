@@ -3,7 +3,7 @@
  * argument so that the rules can be tested without Grafana.
  */
 import type { ScopedVars } from '@grafana/data';
-import { InsightsQuery, QueryFilters, STATUS_CLASSES, StatusClass } from '../shared/query';
+import { InsightsQuery, QueryFilters, STATUS_CLASSES, StatusClass } from '@shared/query';
 import { ANY_VALUE } from './types';
 
 export type ReplaceFn = (

@@ -2,7 +2,7 @@ import { DataSourcePlugin } from '@grafana/data';
 import { ConfigEditor } from './components/ConfigEditor';
 import { QueryEditor } from './components/QueryEditor/QueryEditor';
 import { DataSource } from './datasource';
-import type { InsightsQuery } from '../shared/query';
+import type { InsightsQuery } from '@shared/query';
 import type { InsightsOptions, InsightsSecureJsonData } from './types';
 
 // Template variables are declared by the datasource itself (`variables`, see variables.ts), as Grafana 12 expects.

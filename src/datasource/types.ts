@@ -1,5 +1,5 @@
 import { DataSourceJsonData } from '@grafana/data';
-import type { InsightsQuery } from '../shared/query';
+import type { InsightsQuery } from '@shared/query';
 
 export type { InsightsQuery };
 

@@ -2,7 +2,7 @@
  * The datasource's plugin.json routes, enforced by the shim exactly as Grafana's datasource proxy does, in front of
  * the real proxy: who may call what, and that the token is added server-side and never reaches the browser.
  */
-import { defaultQuery, QueryResponse } from '../../src/shared/query';
+import { defaultQuery, QueryResponse } from '@shared/query';
 import { DS_PROXY, expect, pageFetch, test } from './fixtures';
 
 const DENIED = { message: 'plugin proxy route access denied' };

@@ -1,6 +1,6 @@
 /** The datasource's own UI from the built bundle: ConfigEditor with "Save & test", and the QueryEditor against real data. */
 import type { Page } from '@playwright/test';
-import { ACTIVITY_PRESETS, ActivityPreset, QUERY_TYPE_LABELS, QueryType } from '../../src/shared/query';
+import { ACTIVITY_PRESETS, ActivityPreset, QUERY_TYPE_LABELS, QueryType } from '@shared/query';
 import { EXPECTED_COLUMNS } from '../e2e/expected-frames';
 import { selectors } from '../../src/selectors';
 import { DS_UID, expect, test } from './fixtures';

@@ -3,7 +3,7 @@
  * proxy: create one limit of every type, edit, reset a counter, delete; a Viewer gets disabled controls.
  */
 import type { Page } from '@playwright/test';
-import { LIMIT_TYPES } from '../../src/shared/limits';
+import { LIMIT_TYPES } from '@shared/limits';
 import { selectors } from '../../src/selectors';
 import { APP_PATH, expect, pageFetch, test } from './fixtures';
 

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { LimitCandidate } from '../../src/shared/limits';
+import type { LimitCandidate } from '@shared/limits';
 import { DfError, NO_RECORDS, notFound } from './errors';
 import { mintSessionToken, verifySessionToken } from './jwt';
 import { listResponse, rowsByIds, selectFields, type Query, type Row } from './list-query';

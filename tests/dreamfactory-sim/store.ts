@@ -2,7 +2,7 @@
  * The simulator's DreamFactory state: seeded users, admins, roles, services, limits and the limit counter store
  * (df-limits' limit_cache), with DreamFactory's write rules for limits (contract §2). Deterministic for a seed.
  */
-import type { LimitPeriod, LimitType, LimitVerb } from '../../src/shared/limits-api';
+import type { LimitPeriod, LimitType, LimitVerb } from '@shared/limits-api';
 import {
   LIMIT_PERIODS,
   computeKeyText,
@@ -14,7 +14,7 @@ import {
   validateLimit,
   type LimitCandidate,
   type LimitLookups,
-} from '../../src/shared/limits';
+} from '@shared/limits';
 import { prng } from './prng';
 import { DfError, notFound } from './errors';
 import type { Row } from './list-query';

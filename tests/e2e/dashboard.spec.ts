@@ -1,5 +1,5 @@
 import dashboard from '../../src/dashboards/user-activity.json';
-import { ACTIVITY_PRESETS } from '../../src/shared/query';
+import { ACTIVITY_PRESETS } from '@shared/query';
 import { expect, test } from './fixtures';
 
 /** The seed guide's three panels: the dashboard names them as the presets do. */

@@ -2,7 +2,7 @@
  * Columns a user sees for each query type (by display name), shared by the harness specs and the Grafana e2e specs.
  * Only the leading, always-present ones: enough to show the right frame came back.
  */
-import type { QueryType } from '../../src/shared/query';
+import type { QueryType } from '@shared/query';
 
 export const EXPECTED_COLUMNS: Record<QueryType, string[]> = {
   activity: ['User', 'Calls'],

@@ -1,4 +1,4 @@
-import { QUERY_TYPE_LABELS, QueryType } from '../../src/shared/query';
+import { QUERY_TYPE_LABELS, QueryType } from '@shared/query';
 import { EXPECTED_COLUMNS } from './expected-frames';
 import { expect, test } from './fixtures';
 

@@ -5,7 +5,7 @@
  */
 import dashboard from '../../src/dashboards/user-activity.json';
 import { interpolateQuery, ReplaceFn } from '../../src/datasource/interpolate';
-import type { FrameJSON, InsightsQuery } from '../../src/shared/query';
+import type { FrameJSON, InsightsQuery } from '@shared/query';
 import { ACTIVITY_DATASET, activityEvents } from './query-data';
 import { QueryProxy, QueryStack, startQueryStack } from './query-harness';
 

@@ -10,7 +10,7 @@ import { TOKEN_HEADER } from '../../proxy/src/api/auth';
 import { runDoctor } from '../../proxy/src/doctor/run-doctor';
 import { operationsFor } from '../../proxy/src/status/operations';
 import { templateNameFor } from '../../proxy/src/setup/index-template';
-import type { DoctorResult, SetupResult, StatusResponse } from '../../src/shared/status-api';
+import type { DoctorResult, SetupResult, StatusResponse } from '@shared/status-api';
 import { startTestProxy, type TestProxy } from './ingest-harness';
 import { plainEs, uniquePrefix } from './env';
 

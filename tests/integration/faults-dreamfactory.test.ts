@@ -3,8 +3,8 @@
  * from the cached directory and say so; a first-ever directory fetch that fails is a clear notice or error; limit
  * edits answer DreamFactory's status (or 502) with a clear message and change nothing.
  */
-import { dimension, type ActivityQuery, type FrameJSON } from '../../src/shared/query';
-import type { LimitInput, RelayError } from '../../src/shared/limits-api';
+import { dimension, type ActivityQuery, type FrameJSON } from '@shared/query';
+import type { LimitInput, RelayError } from '@shared/limits-api';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { startSimulator, Simulator } from '../dreamfactory-sim/server';
 import { plainEs, uniquePrefix } from './env';

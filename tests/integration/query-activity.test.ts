@@ -10,7 +10,7 @@ import {
   type FrameJSON,
   type QueryFilters,
   type TimeseriesQuery,
-} from '../../src/shared/query';
+} from '@shared/query';
 import { ANONYMOUS_LABEL } from '../../proxy/src/query/enrich';
 import { ACTIVITY_DATASET, activityEvents, countBy, GeneratedEvent, KEYS, NO_USER } from './query-data';
 import { QueryProxy, QueryStack, rowsOf, startQueryStack } from './query-harness';

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dimension, type InsightsQuery, type QueryRequest } from '../../src/shared/query';
+import { dimension, type InsightsQuery, type QueryRequest } from '@shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { PIT_KEEP_ALIVE } from '../../proxy/src/query/builder';
 import { buildCase, GOLDEN_DIR, goldenDirectory, readGolden, shapeCase } from '../../proxy/src/query/testing/golden';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../proxy/src/config';
 import { createContext, ProxyContext } from '../../proxy/src/context';
 import { createLogger } from '../../proxy/src/logger';
 import { buildServer } from '../../proxy/src/server';
-import type { FrameJSON, QueryRequest, QueryResponse } from '../../src/shared/query';
+import type { FrameJSON, QueryRequest, QueryResponse } from '@shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../dreamfactory-sim/server';
 import { plainEs, uniquePrefix } from './env';

@@ -2,7 +2,7 @@
  * Logs paging on real Elasticsearch: search_after cursors inside a point in time return every event exactly once,
  * newest first, well past the 10,000-hit window, even when many events share a timestamp.
  */
-import type { LogsQuery, QueryRequest } from '../../src/shared/query';
+import type { LogsQuery, QueryRequest } from '@shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { plainEs, uniquePrefix } from './env';
 import { generateEvents, indexEvents, installTemplate } from './query-data';

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { runSetup, type SetupOptions } from '../../proxy/src/setup/run-setup';
 import { buildIndexTemplate, templateNameFor } from '../../proxy/src/setup/index-template';
 import { templateDifferences } from '../../proxy/src/setup/template-diff';
-import type { SetupResult, SetupStep } from '../../src/shared/status-api';
+import type { SetupResult, SetupStep } from '@shared/status-api';
 import { plainEs, secureEs, uniquePrefix } from './env';
 
 type EsOverrides = Partial<Config['elasticsearch']>;

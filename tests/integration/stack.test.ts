@@ -3,7 +3,7 @@
  * GELF wire format, and every panel of the shipped dashboard answering with data and the columns it promises.
  */
 import dashboard from '../../src/dashboards/user-activity.json';
-import { migrateQuery, InsightsQuery, QueryResponse } from '../../src/shared/query';
+import { migrateQuery, InsightsQuery, QueryResponse } from '@shared/query';
 import { RunningStack, startStack } from '../../scripts/stack';
 
 const BACKLOG = 400;

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { LimitInput, RelayError } from '../../../src/shared/limits-api';
+import type { LimitInput, RelayError } from '@shared/limits-api';
 import { DreamFactoryError } from '../clients/dreamfactory';
 import type { ProxyContext } from '../context';
 import {

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { QueryResult } from '../../../src/shared/query';
+import type { QueryResult } from '@shared/query';
 import type { ProxyContext } from '../context';
 import { TimeRange, buildValuesSearch, parseRange, QueryInputError, ANONYMOUS_USER_VALUE } from '../query/builder';
 import { describeUser, ANONYMOUS_LABEL } from '../query/enrich';

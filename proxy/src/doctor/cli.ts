@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { TOKEN_HEADER } from '../api/auth';
-import type { DoctorResult } from '../../../src/shared/status-api';
+import type { DoctorResult } from '@shared/status-api';
 import { formatDoctorResult } from './report';
 
 export async function doctorCommand(args: string[]): Promise<void> {

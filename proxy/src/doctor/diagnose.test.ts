@@ -1,5 +1,5 @@
 import { diagnose, type PipelineState } from './diagnose';
-import type { ListenerStatus } from '../../../src/shared/status-api';
+import type { ListenerStatus } from '@shared/status-api';
 
 const udp: ListenerStatus = { source: 'gelf_udp', enabled: true, transport: 'udp', port: 12201, dreamFactoryProtocol: 'gelf' };
 const state: PipelineState = { waitedMs: 20_000, esReachable: true, deadLettered: false, deadLetterIndex: 'dl', sinkFailures: 0, queueDepth: 0 };

@@ -1,5 +1,5 @@
 /** What the doctor observed for one source, and the first failing stage's likely cause. Pure. */
-import type { DoctorSourceResult, DoctorStage, ListenerStatus } from '../../../src/shared/status-api';
+import type { DoctorSourceResult, DoctorStage, ListenerStatus } from '@shared/status-api';
 
 export interface Observation {
   sendError?: string;

@@ -1,5 +1,5 @@
 /** Plain-text rendering of a doctor run for the terminal. Pure. */
-import type { DoctorResult, DoctorStage } from '../../../src/shared/status-api';
+import type { DoctorResult, DoctorStage } from '@shared/status-api';
 
 export const DOCTOR_STAGES: DoctorStage[] = ['received', 'transformed', 'indexed', 'searchable'];
 

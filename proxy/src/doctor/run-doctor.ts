@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProxyContext } from '../context';
 import type { SourceName } from '../pipeline-types';
-import type { DoctorResult, DoctorSourceResult, ListenerStatus } from '../../../src/shared/status-api';
+import type { DoctorResult, DoctorSourceResult, ListenerStatus } from '@shared/status-api';
 import { explainEsError } from '../setup/es-problems';
 import { proxyPrivileges } from '../setup/privileges';
 import { countsBy } from '../status/metric-values';

@@ -12,7 +12,7 @@ import type {
   LimitType,
   LimitVerb,
   LimitView,
-} from '../../../src/shared/limits-api';
+} from '@shared/limits-api';
 import {
   limitTypeInfo,
   parsePeriod,
@@ -21,7 +21,7 @@ import {
   type LimitCandidate,
   type LimitLookups,
   type LimitValidationError,
-} from '../../../src/shared/limits';
+} from '@shared/limits';
 import { DreamFactoryError, type DreamFactoryClient } from '../clients/dreamfactory';
 import { toDirectoryUser, type DfUserRecord } from '../query/directory';
 import type { DfLimitCacheEntry } from '../query/dreamfactory-frames';

@@ -1,4 +1,4 @@
-import { dimension, type TimeseriesQuery } from '../../../src/shared/query';
+import { dimension, type TimeseriesQuery } from '@shared/query';
 import { buildTimeseriesSearch, decodeCursor, encodeCursor, eventQuery, parseRange, pickInterval, QueryInputError } from './builder';
 
 const range = parseRange({ from: '2026-11-20T00:00:00Z', to: '2026-11-21T00:00:00Z' });

@@ -3,7 +3,7 @@
  * exactly what we ask Elasticsearch.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import type { ActivityQuery, BucketOrder, DimensionSpec, LogsQuery, QueryFilters, TimeseriesQuery } from '../../../src/shared/query';
+import type { ActivityQuery, BucketOrder, DimensionSpec, LogsQuery, QueryFilters, TimeseriesQuery } from '@shared/query';
 import { DIMENSION_FIELDS, EVENT_FIELDS, MISSING_KEYWORD, MISSING_NUMBER, TIMESTAMP_FIELD } from './fields';
 
 export type SearchBody = Omit<estypes.SearchRequest, 'index'>;

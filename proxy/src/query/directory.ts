@@ -3,7 +3,7 @@
  * `dreamfactory.directoryTtlMs`. When stale it is served as is while one background refresh runs; concurrent callers
  * share one fetch; when DreamFactory is down the last good copy keeps serving and a notice says so.
  */
-import type { FrameNotice } from '../../../src/shared/query';
+import type { FrameNotice } from '@shared/query';
 import type { DreamFactoryClient } from '../clients/dreamfactory';
 import type { DirectorySnapshot, DirectoryUser } from './enrich';
 

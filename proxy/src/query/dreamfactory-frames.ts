@@ -1,8 +1,8 @@
 /**
  * Pure: DreamFactory's own lists (the user directory; limits and counters as the limit relay reads them) → table frames.
  */
-import type { LimitCounter, LimitView } from '../../../src/shared/limits-api';
-import type { FrameField, FrameJSON } from '../../../src/shared/query';
+import type { LimitCounter, LimitView } from '@shared/limits-api';
+import type { FrameField, FrameJSON } from '@shared/query';
 import { displayName, type DirectorySnapshot } from './enrich';
 
 const table = (refId: string, fields: FrameField[]): FrameJSON => ({ refId, name: refId, fields, meta: { preferredVisualisationType: 'table' } });

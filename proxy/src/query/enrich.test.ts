@@ -1,4 +1,4 @@
-import type { FrameJSON } from '../../../src/shared/query';
+import type { FrameJSON } from '@shared/query';
 import { toDirectoryUser } from './directory';
 import { ANONYMOUS_LABEL, describeUser, DirectorySnapshot, enrichFrames } from './enrich';
 import { ANONYMOUS_USER, OTHER_USER } from './shaper';

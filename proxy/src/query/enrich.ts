@@ -3,7 +3,7 @@
  * left join the seed guide did by hand in Grafana: every row is kept, ids DreamFactory no longer knows are said to be
  * unknown, and events without a user are counted as anonymous.
  */
-import type { FrameField, FrameJSON, UserLabelMode } from '../../../src/shared/query';
+import type { FrameField, FrameJSON, UserLabelMode } from '@shared/query';
 import { ANONYMOUS_USER, LOG_USER_ID_LABEL, OTHER_LABEL, OTHER_USER, USER_ID_FIELD } from './shaper';
 
 export interface DirectoryUser {

@@ -2,7 +2,7 @@
  * The one table from the query model's dimensions to the index's fields (the ingest pipeline writes them, the index
  * template maps them). Builder, shaper and the variables endpoint all read it from here.
  */
-import type { Dimension } from '../../../src/shared/query';
+import type { Dimension } from '@shared/query';
 
 export const TIMESTAMP_FIELD = '@timestamp';
 

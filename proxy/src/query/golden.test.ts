@@ -4,7 +4,7 @@
  * `RECORD_GOLDEN=1 npx jest -c jest.integration.config.js tests/integration/query-golden.test.ts`.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import type { FrameJSON } from '../../../src/shared/query';
+import type { FrameJSON } from '@shared/query';
 import { buildCase, goldenCases, goldenDirectory, GoldenQueryFile, readGolden, shapeCase } from './testing/golden';
 
 describe('golden query triples', () => {

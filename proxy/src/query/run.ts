@@ -2,7 +2,7 @@
  * Runs a `/api/query` request: each query independently (one failing query does not fail the others), through
  * builder → Elasticsearch → shaper → enrichment, or from DreamFactory for the users and limit tables.
  */
-import type { FrameJSON, FrameNotice, InsightsQuery, QueryRequest, QueryResponse, QueryResult, UserLabelMode } from '../../../src/shared/query';
+import type { FrameJSON, FrameNotice, InsightsQuery, QueryRequest, QueryResponse, QueryResult, UserLabelMode } from '@shared/query';
 import { DreamFactoryError } from '../clients/dreamfactory';
 import type { ProxyContext } from '../context';
 import {

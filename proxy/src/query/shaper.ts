@@ -12,7 +12,7 @@ import {
   type FrameNotice,
   type LogsQuery,
   type TimeseriesQuery,
-} from '../../../src/shared/query';
+} from '@shared/query';
 import { groupAggName } from './builder';
 import { EVENT_FIELDS, LEVEL_NAMES, MISSING_KEYWORD, MISSING_NUMBER } from './fields';
 

@@ -3,7 +3,7 @@
  * is then migrated (`migrateQuery`) and checked on its own, so one bad panel query cannot fail its neighbours.
  */
 import { z } from 'zod';
-import { DIMENSIONS, STATUS_CLASSES, migrateQuery, type InsightsQuery, type QueryRequest } from '../../../src/shared/query';
+import { DIMENSIONS, STATUS_CLASSES, migrateQuery, type InsightsQuery, type QueryRequest } from '@shared/query';
 
 /** Bounded so one request cannot ask for unbounded work. */
 const MAX_QUERIES = 50;

@@ -1,5 +1,5 @@
 /** Plain-text rendering of a setup run for the terminal. Pure. */
-import type { SetupResult, StepOutcome } from '../../../src/shared/status-api';
+import type { SetupResult, StepOutcome } from '@shared/status-api';
 import type { CreatedUser } from './users';
 
 const MARK: Record<StepOutcome, string> = {

@@ -4,7 +4,7 @@
  * cut ILM's `min_age` makes from the date in the name.
  */
 import type { ProxyContext } from '../context';
-import type { RetentionMode, RetentionRun } from '../../../src/shared/status-api';
+import type { RetentionMode, RetentionRun } from '@shared/status-api';
 
 const DAY_MS = 86_400_000;
 

@@ -4,7 +4,7 @@
  * Every failure carries what to do about it; nothing here ever logs or returns a password.
  */
 import type { ProxyContext } from '../context';
-import type { RetentionMode, SetupResult, SetupStep, StepOutcome } from '../../../src/shared/status-api';
+import type { RetentionMode, SetupResult, SetupStep, StepOutcome } from '@shared/status-api';
 import { checkVersion, displayUrls, explainEsError } from './es-problems';
 import { buildIndexTemplate, templateNameFor } from './index-template';
 import { findMappingConflicts, type IndexConflict } from './mapping-conflicts';

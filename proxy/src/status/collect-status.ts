@@ -10,7 +10,7 @@ import { templateNameFor, TEMPLATE_VERSION } from '../setup/index-template';
 import { proxyPrivileges } from '../setup/privileges';
 import { retentionPolicyNameFor } from '../setup/retention-policy';
 import { dailyIndexDay, resolveRetentionMode } from '../setup/retention';
-import type { DreamFactoryStatus, ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '../../../src/shared/status-api';
+import type { DreamFactoryStatus, ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '@shared/status-api';
 import type { RateWindow } from './rate-window';
 import { countsBy } from './metric-values';
 

@@ -1,7 +1,7 @@
 /** Where each ingest source listens, and what DreamFactory's Logstash service must be set to to reach it. */
 import type { Config } from '../config';
 import type { Source, SourceName } from '../pipeline-types';
-import type { ListenerStatus } from '../../../src/shared/status-api';
+import type { ListenerStatus } from '@shared/status-api';
 
 /** DreamFactory sends GELF over UDP only, and plain JSON over udp/tcp/http (contract §1.4, §1.6). */
 export function listenerStatuses(config: Config, bound: Source[] = [], httpPort: number = config.server.port): ListenerStatus[] {

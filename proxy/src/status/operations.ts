@@ -4,7 +4,7 @@
  */
 import type { ProxyContext } from '../context';
 import type { Source } from '../pipeline-types';
-import type { SetupResult, StatusResponse } from '../../../src/shared/status-api';
+import type { SetupResult, StatusResponse } from '@shared/status-api';
 import { RetentionScheduler } from '../setup/retention';
 import { runSetup, type SetupOptions } from '../setup/run-setup';
 import { collectStatus } from './collect-status';

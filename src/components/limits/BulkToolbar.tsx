@@ -1,6 +1,6 @@
 import React from 'react';
 import { Button, Stack, Text } from '@grafana/ui';
-import type { BulkAction } from '../../shared/limits-api';
+import type { BulkAction } from '@shared/limits-api';
 import { selectors } from '../../selectors';
 import { WriteGuard } from './WriteGuard';
 

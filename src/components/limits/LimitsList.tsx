@@ -1,6 +1,6 @@
 import React, { useCallback, useMemo, useState } from 'react';
 import { Alert, Button, EmptyState, FilterInput, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
-import type { BulkAction, BulkResponse } from '../../shared/limits-api';
+import type { BulkAction, BulkResponse } from '@shared/limits-api';
 import type { LimitsApi } from '../../api/limitsApi';
 import { limitCreateUrl } from '../../constants';
 import { selectors } from '../../selectors';

@@ -1,6 +1,6 @@
 import React from 'react';
 import { ConfirmModal } from '@grafana/ui';
-import type { BulkAction } from '../../shared/limits-api';
+import type { BulkAction } from '@shared/limits-api';
 
 /** What a confirmation needs to know about a limit. */
 export interface LimitRef {

@@ -1,4 +1,4 @@
-import type { LimitCounter, LimitView } from '../../shared/limits-api';
+import type { LimitCounter, LimitView } from '@shared/limits-api';
 
 export type CounterLevel = 'ok' | 'warning' | 'critical';
 

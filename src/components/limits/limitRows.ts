@@ -1,6 +1,6 @@
 /** The Limits table's rows: a limit plus everything shown or sorted on, computed once per load. Pure. */
-import type { LimitView } from '../../shared/limits-api';
-import { hierarchyWarnings, limitTypeInfo, parsePeriod, toLimitInput } from '../../shared/limits';
+import type { LimitView } from '@shared/limits-api';
+import { hierarchyWarnings, limitTypeInfo, parsePeriod, toLimitInput } from '@shared/limits';
 import { summarizeCounters, type CounterSummary } from './counterSummary';
 
 export interface LimitRow {

@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import { Alert, Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { DoctorResult, DoctorSourceResult, DoctorStage } from '../../shared/status-api';
+import type { DoctorResult, DoctorSourceResult, DoctorStage } from '@shared/status-api';
 
 const STAGES: DoctorStage[] = ['received', 'transformed', 'indexed', 'searchable'];
 

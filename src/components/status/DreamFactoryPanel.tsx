@@ -1,7 +1,7 @@
 import React from 'react';
 import { Alert, Stack, Text } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { DreamFactoryStatus } from '../../shared/status-api';
+import type { DreamFactoryStatus } from '@shared/status-api';
 
 /** DreamFactory as the proxy sees it: used for user names in activity queries and for the limit pages. */
 export function DreamFactoryPanel({ df }: { df: DreamFactoryStatus }) {

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Stack, Text, useStyles2 } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { ElasticsearchStatus } from '../../shared/status-api';
+import type { ElasticsearchStatus } from '@shared/status-api';
 import { formatBytes } from './format';
 
 const getStyles = (theme: GrafanaTheme2) => ({

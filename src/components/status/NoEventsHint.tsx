@@ -1,7 +1,7 @@
 import React from 'react';
 import { Alert } from '@grafana/ui';
 import { labels, selectors } from '../../selectors';
-import type { ListenerStatus } from '../../shared/status-api';
+import type { ListenerStatus } from '@shared/status-api';
 import { dreamFactoryTargets } from './format';
 
 /** The empty state: what DreamFactory's Logstash service must be set to, with this proxy's real ports. */

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Badge, Card, Stack } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { StatusResponse } from '../../shared/status-api';
+import type { StatusResponse } from '@shared/status-api';
 import { formatDuration, formatRate, noRecentEvents } from './format';
 
 type Health = { text: string; color: 'green' | 'orange' | 'red' | 'blue' };

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Badge, Stack, Text } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { SetupResult, StepOutcome } from '../../shared/status-api';
+import type { SetupResult, StepOutcome } from '@shared/status-api';
 
 const COLORS: Record<StepOutcome, 'green' | 'blue' | 'orange' | 'red' | 'purple'> = {
   ok: 'green',

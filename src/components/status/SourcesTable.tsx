@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import { Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { IngestStatus, SourceStatus } from '../../shared/status-api';
+import type { IngestStatus, SourceStatus } from '@shared/status-api';
 import { formatAge, formatRate } from './format';
 
 type DropRow = IngestStatus['drops'][number];

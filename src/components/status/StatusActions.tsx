@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Alert, Button, Stack, Tooltip } from '@grafana/ui';
 import { labels, selectors } from '../../selectors';
-import type { DoctorResult, SetupResult } from '../../shared/status-api';
+import type { DoctorResult, SetupResult } from '@shared/status-api';
 import { describeProxyError } from './describeProxyError';
 import { DoctorResultView } from './DoctorResultView';
 import { SetupResultView } from './SetupResultView';

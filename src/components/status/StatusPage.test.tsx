@@ -7,7 +7,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route } from 'react-router-dom';
 import StatusPage from '../../pages/StatusPage';
 import { labels, selectors } from '../../selectors';
-import type { DoctorResult, SetupResult, StatusResponse } from '../../shared/status-api';
+import type { DoctorResult, SetupResult, StatusResponse } from '@shared/status-api';
 import { allowSlowRendering, relay, RelayFailure, renderApp } from '../limits/testing/relayMock';
 import healthy from './__fixtures__/status.json';
 import esDown from './__fixtures__/status-es-down.json';

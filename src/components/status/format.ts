@@ -1,5 +1,5 @@
 /** Formatting and derived facts for the Status page. Pure. */
-import type { ListenerStatus, StatusResponse } from '../../shared/status-api';
+import type { ListenerStatus, StatusResponse } from '@shared/status-api';
 
 export const NO_EVENTS_WINDOW_MS = 15 * 60_000;
 

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { usePluginContext } from '@grafana/data';
 import { canWrite, findInsightsDatasource, ProxyClient } from '../../api/proxyClient';
-import type { DoctorResult, SetupResult, StatusResponse } from '../../shared/status-api';
+import type { DoctorResult, SetupResult, StatusResponse } from '@shared/status-api';
 import type { AppSettings } from '../../types';
 
 export class StatusApi {

@@ -2,7 +2,7 @@ import React, { useEffect } from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { InlineField, RadioButtonGroup } from '@grafana/ui';
 import { labels, selectors } from '../../selectors';
-import type { InsightsQuery } from '../../shared/query';
+import type { InsightsQuery } from '@shared/query';
 import type { DataSource } from '../datasource';
 import { InsightsOptions, InsightsVariableQuery, VARIABLE_KINDS, VariableKind } from '../types';
 

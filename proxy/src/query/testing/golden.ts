@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { estypes } from '@elastic/elasticsearch';
-import type { FrameJSON, InsightsQuery, QueryRequest } from '../../../../src/shared/query';
+import type { FrameJSON, InsightsQuery, QueryRequest } from '@shared/query';
 import { buildActivitySearch, buildLogsSearch, buildTimeseriesSearch, parseRange, RequestContext, SearchBody } from '../builder';
 import { toDirectoryUser } from '../directory';
 import { DirectorySnapshot, enrichFrames } from '../enrich';

@@ -1,6 +1,6 @@
 /** Rows of the Limit counters table: DreamFactory's cache entries with their limit's name and kind. Pure. */
-import type { LimitCounter, LimitView } from '../../../shared/limits-api';
-import { limitTypeInfo } from '../../../shared/limits';
+import type { LimitCounter, LimitView } from '@shared/limits-api';
+import { limitTypeInfo } from '@shared/limits';
 
 export interface CounterRow extends LimitCounter {
   limitName: string;

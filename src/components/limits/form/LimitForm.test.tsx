@@ -1,8 +1,8 @@
 import React from 'react';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import LimitsPage from '../../../pages/LimitsPage';
-import type { LimitType, LimitView } from '../../../shared/limits-api';
-import { LIMIT_TYPES } from '../../../shared/limits';
+import type { LimitType, LimitView } from '@shared/limits-api';
+import { LIMIT_TYPES } from '@shared/limits';
 import { selectors } from '../../../selectors';
 import {
   limitView,

@@ -1,7 +1,7 @@
 import React, { useMemo, useReducer, useState } from 'react';
 import { Alert, Button, FieldSet, Stack } from '@grafana/ui';
-import type { LimitInput, LimitView } from '../../../shared/limits-api';
-import { hierarchyWarnings, limitTypeInfo, parseRate, toLimitInput } from '../../../shared/limits';
+import type { LimitInput, LimitView } from '@shared/limits-api';
+import { hierarchyWarnings, limitTypeInfo, parseRate, toLimitInput } from '@shared/limits';
 import { describeFailure, type Failure, type LimitsApi } from '../../../api/limitsApi';
 import { selectors } from '../../../selectors';
 import { useWriteAccess } from '../../../hooks/useLimitsApi';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Field, Input, RadioButtonGroup, Switch } from '@grafana/ui';
-import type { LimitPeriod } from '../../../shared/limits-api';
-import { LIMIT_PERIODS } from '../../../shared/limits';
+import type { LimitPeriod } from '@shared/limits-api';
+import { LIMIT_PERIODS } from '@shared/limits';
 import { labels, selectors } from '../../../selectors';
 import type { FieldErrors, LimitFormValues } from './limitFormState';
 

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Combobox, Field, Input, RadioButtonGroup } from '@grafana/ui';
-import type { LimitType, LimitVerb } from '../../../shared/limits-api';
-import { LIMIT_TYPES, LIMIT_VERBS, limitTypeInfo } from '../../../shared/limits';
+import type { LimitType, LimitVerb } from '@shared/limits-api';
+import { LIMIT_TYPES, LIMIT_VERBS, limitTypeInfo } from '@shared/limits';
 import type { LimitsApi } from '../../../api/limitsApi';
 import { labels, selectors } from '../../../selectors';
 import { DirectoryPicker } from './DirectoryPicker';

@@ -2,8 +2,8 @@
  * The limit form's state as a pure reducer: values as the inputs hold them, the message shown next to each field, and
  * the conversion to what the relay receives (only the fields the chosen type needs).
  */
-import type { LimitInput, LimitPeriod, LimitType, LimitVerb, LimitView } from '../../../shared/limits-api';
-import { limitTypeInfo, toLimitInput, validateLimit, type LimitCandidate } from '../../../shared/limits';
+import type { LimitInput, LimitPeriod, LimitType, LimitVerb, LimitView } from '@shared/limits-api';
+import { limitTypeInfo, toLimitInput, validateLimit, type LimitCandidate } from '@shared/limits';
 
 export interface LimitFormValues {
   name: string;

@@ -8,7 +8,7 @@ import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { configure, render } from '@testing-library/react';
 import { of, throwError } from 'rxjs';
 import { PluginContextProvider, PluginType, type PluginMeta } from '@grafana/data';
-import type { LimitCounter, LimitView } from '../../../shared/limits-api';
+import type { LimitCounter, LimitView } from '@shared/limits-api';
 import type { AppSettings } from '../../../types';
 
 export interface RelayCall {

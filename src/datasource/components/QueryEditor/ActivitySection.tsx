@@ -1,7 +1,7 @@
 import React from 'react';
 import { InlineField, InlineFieldRow, InlineSwitch } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { ActivityQuery } from '../../../shared/query';
+import { ActivityQuery } from '@shared/query';
 import { DimensionList } from './DimensionList';
 import { presetGroupBy } from './editorState';
 import { PresetButtons } from './PresetButtons';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Button, Combobox, IconButton, InlineField, InlineFieldRow, Input, Stack } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { DimensionSpec } from '../../../shared/query';
+import { DimensionSpec } from '@shared/query';
 import {
   addDimension,
   availableDimensions,

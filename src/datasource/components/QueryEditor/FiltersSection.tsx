@@ -2,7 +2,7 @@ import React from 'react';
 import { TimeRange } from '@grafana/data';
 import { ComboboxOption, InlineField, Input, MultiCombobox } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { QueryFilters, StatusClass } from '../../../shared/query';
+import { QueryFilters, StatusClass } from '@shared/query';
 import type { DataSource } from '../../datasource';
 import type { VariableKind } from '../../types';
 import { STATUS_CLASS_OPTIONS } from './options';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { InlineField, InlineSwitch, Input } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { LimitCountersQuery, LimitsQuery } from '../../../shared/query';
+import { LimitCountersQuery, LimitsQuery } from '@shared/query';
 
 const text = labels.datasource.queryEditor;
 const ids = selectors.datasource.queryEditor;

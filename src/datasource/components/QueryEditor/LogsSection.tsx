@@ -1,7 +1,7 @@
 import React from 'react';
 import { InlineField, Input } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { LogsQuery } from '../../../shared/query';
+import { LogsQuery } from '@shared/query';
 import { parseSize } from './editorState';
 
 interface Props {

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Button, InlineField, Stack } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { ACTIVITY_PRESETS, ActivityPreset, DimensionSpec } from '../../../shared/query';
+import { ACTIVITY_PRESETS, ActivityPreset, DimensionSpec } from '@shared/query';
 import { matchingPreset } from './editorState';
 
 const PRESETS = Object.keys(ACTIVITY_PRESETS) as ActivityPreset[];

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { allowSlowRendering, relay, stubBrowserApis } from '../../../components/limits/testing/relayMock';
 import { selectors } from '../../../selectors';
-import { ActivityQuery, InsightsQuery, defaultQuery } from '../../../shared/query';
+import { ActivityQuery, InsightsQuery, defaultQuery } from '@shared/query';
 import { DataSource } from '../../datasource';
 import { fakeTemplateSrv, instanceSettings, range } from '../../testing/fakes';
 import { QueryEditor } from './QueryEditor';

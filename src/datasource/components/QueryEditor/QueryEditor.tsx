@@ -2,7 +2,7 @@ import React, { useMemo } from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { InlineField, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { InsightsQuery, QueryType } from '../../../shared/query';
+import { InsightsQuery, QueryType } from '@shared/query';
 import { migrate } from '../../migrate';
 import type { DataSource } from '../../datasource';
 import type { InsightsOptions } from '../../types';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Combobox, InlineField, InlineFieldRow, Input, RadioButtonGroup } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { DEFAULT_DIMENSION_SIZE, Dimension, TimeseriesQuery } from '../../../shared/query';
+import { DEFAULT_DIMENSION_SIZE, Dimension, TimeseriesQuery } from '@shared/query';
 import { parseSize, setSplit } from './editorState';
 import { EMPTY_BUCKET_OPTIONS, dimensionOptions } from './options';
 import { UserLabelField } from './UserLabelField';

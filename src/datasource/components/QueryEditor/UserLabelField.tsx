@@ -1,7 +1,7 @@
 import React from 'react';
 import { InlineField, RadioButtonGroup } from '@grafana/ui';
 import { labels, selectors } from '../../../selectors';
-import { UserLabelMode } from '../../../shared/query';
+import { UserLabelMode } from '@shared/query';
 import { USER_LABEL_OPTIONS } from './options';
 
 interface Props {

@@ -1,4 +1,4 @@
-import { ACTIVITY_PRESETS, DIMENSIONS, TimeseriesQuery, defaultQuery, dimension } from '../../../shared/query';
+import { ACTIVITY_PRESETS, DIMENSIONS, TimeseriesQuery, defaultQuery, dimension } from '@shared/query';
 import { migrate } from '../../migrate';
 import {
   addDimension,

@@ -10,7 +10,7 @@ import {
   TimeseriesQuery,
   defaultQuery,
   dimension,
-} from '../../../shared/query';
+} from '@shared/query';
 
 export const EVENT_QUERY_TYPES: QueryType[] = ['activity', 'timeseries', 'logs'];
 

@@ -10,7 +10,7 @@ import {
   STATUS_CLASSES,
   StatusClass,
   UserLabelMode,
-} from '../../../shared/query';
+} from '@shared/query';
 
 export const QUERY_TYPE_OPTIONS = (Object.keys(QUERY_TYPE_LABELS) as QueryType[]).map((value) => ({
   label: QUERY_TYPE_LABELS[value],
