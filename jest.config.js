@@ -20,7 +20,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/proxy/**/*.test.ts', '<rootDir>/tests/dreamfactory-sim/**/*.test.ts', '<rootDir>/tests/reliability/**/*.test.ts'],
+      testMatch: ['<rootDir>/proxy/**/*.test.ts', '<rootDir>/tests/proxy/**/*.test.ts', '<rootDir>/tests/dreamfactory-sim/**/*.test.ts', '<rootDir>/tests/reliability/**/*.test.ts'],
       transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
     },
   ],

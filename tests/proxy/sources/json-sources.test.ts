@@ -1,11 +1,11 @@
 /** DreamFactory's plain-JSON udp, tcp and http protocols, sent by the DreamFactory sender into the real listeners. */
-import { sendJsonHttp, sendJsonTcp, sendJsonUdp, sendTcpBytes, sendUdpDatagrams } from '../../../tests/dreamfactory-sim/sender';
-import type { DfLogEvent } from '../../../tests/dreamfactory-sim/log-formats';
-import type { Source } from '../pipeline-types';
-import { startJsonHttpSource } from './json-http';
-import { startJsonTcpSource } from './json-tcp';
-import { startJsonUdpSource } from './json-udp';
-import { createSourceHarness, SourceHarness, waitFor } from './test-harness';
+import { sendJsonHttp, sendJsonTcp, sendJsonUdp, sendTcpBytes, sendUdpDatagrams } from '../../dreamfactory-sim/sender';
+import type { DfLogEvent } from '../../dreamfactory-sim/log-formats';
+import type { Source } from '../../../proxy/src/pipeline-types';
+import { startJsonHttpSource } from '../../../proxy/src/sources/json-http';
+import { startJsonTcpSource } from '../../../proxy/src/sources/json-tcp';
+import { startJsonUdpSource } from '../../../proxy/src/sources/json-udp';
+import { createSourceHarness, SourceHarness, waitFor } from '../../../proxy/src/sources/test-harness';
 
 const HOST = '127.0.0.1';
 const MAX = 64 * 1024;

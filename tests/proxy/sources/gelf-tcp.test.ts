@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import gelfPro from 'gelf-pro';
-import { sendTcpBytes } from '../../../tests/dreamfactory-sim/sender';
-import type { Source } from '../pipeline-types';
-import { startGelfTcpSource } from './gelf-tcp';
-import { createSourceHarness, SourceHarness, waitFor } from './test-harness';
+import { sendTcpBytes } from '../../dreamfactory-sim/sender';
+import type { Source } from '../../../proxy/src/pipeline-types';
+import { startGelfTcpSource } from '../../../proxy/src/sources/gelf-tcp';
+import { createSourceHarness, SourceHarness, waitFor } from '../../../proxy/src/sources/test-harness';
 
 const HOST = '127.0.0.1';
 const MAX_FRAME = 64 * 1024;

@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import gelfPro from 'gelf-pro';
-import { sendGelfUdp, sendUdpDatagrams } from '../../../tests/dreamfactory-sim/sender';
-import type { Source } from '../pipeline-types';
-import { startGelfUdpSource } from './gelf-udp';
-import { createSourceHarness, SourceHarness, waitFor } from './test-harness';
+import { sendGelfUdp, sendUdpDatagrams } from '../../dreamfactory-sim/sender';
+import type { Source } from '../../../proxy/src/pipeline-types';
+import { startGelfUdpSource } from '../../../proxy/src/sources/gelf-udp';
+import { createSourceHarness, SourceHarness, waitFor } from '../../../proxy/src/sources/test-harness';
 
 const HOST = '127.0.0.1';
 const CHUNK_TIMEOUT_MS = 300;

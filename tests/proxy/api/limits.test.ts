@@ -2,12 +2,12 @@
  * The limit relay end to end: proxy (Fastify inject) → DreamFactory simulator (real HTTP on 127.0.0.1).
  */
 import type { FastifyInstance } from 'fastify';
-import type { LimitInput, LimitType, LimitView, RelayError } from '../../../src/shared/limits-api';
-import { startSimulator, type Simulator } from '../../../tests/dreamfactory-sim/server';
-import { loadConfig, type ConfigInput } from '../config';
-import { createContext, type ProxyContext } from '../context';
-import { createLogger } from '../logger';
-import { buildServer } from '../server';
+import type { LimitInput, LimitType, LimitView, RelayError } from '@shared/limits-api';
+import { startSimulator, type Simulator } from '../../dreamfactory-sim/server';
+import { loadConfig, type ConfigInput } from '../../../proxy/src/config';
+import { createContext, type ProxyContext } from '../../../proxy/src/context';
+import { createLogger } from '../../../proxy/src/logger';
+import { buildServer } from '../../../proxy/src/server';
 
 const TOKEN = 'limits-relay-test-token';
 

@@ -1,5 +1,5 @@
-import { gelfDatagrams } from '../../../tests/dreamfactory-sim/log-formats';
-import { parseChunk } from './chunk-header';
+import { gelfDatagrams } from '../../dreamfactory-sim/log-formats';
+import { parseChunk } from '../../../proxy/src/gelf/chunk-header';
 
 const standard = (seq: number, count: number, data = Buffer.from('data')) =>
   Buffer.concat([Buffer.from([0x1e, 0x0f, 1, 2, 3, 4, 5, 6, 7, 8, seq, count]), data]);
