@@ -1,6 +1,22 @@
 import { defineConfig } from 'eslint/config';
 import baseConfig from './.config/eslint.config.mjs';
 
+/** What crosses the wire is imported by name from src/shared, never by climbing to it. */
+const sharedByAlias = {
+  regex: '^(\\.\\./)+(.*/)?src/shared(/|$)',
+  message: 'Import src/shared through the alias: @shared/<module>.',
+};
+/** Inside the plugin, `../shared/…` is the same climb. */
+const sharedByAliasInPlugin = {
+  regex: '^(\\.\\./)+shared(/|$)',
+  message: 'Import src/shared through the alias: @shared/<module>.',
+};
+/** The proxy ships without the test tree: fixtures it needs live next to it, tests that need the simulator in tests/. */
+const proxyNotFromTests = {
+  regex: '^(\\.\\./)+(.*/)?tests(/|$)',
+  message: 'proxy/src must not import from tests/: move the test to tests/proxy/ or give it its own fixture.',
+};
+
 export default defineConfig([
   {
     ignores: [
@@ -41,5 +57,20 @@ export default defineConfig([
   {
     // The scaffold lints only src/; the proxy, the tests, benchmarks and scripts are held to the same rules.
     files: ['proxy/**/*.ts', 'tests/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.ts', '*.ts'],
+  },
+  // Seams. Flat config replaces a rule's options per file rather than merging them, so each block below repeats the
+  // base config's `moment` ban and the wider blocks' patterns.
+  {
+    files: ['src/**/*.{ts,tsx}', 'proxy/**/*.ts', 'tests/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.ts', '*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['moment'], patterns: [sharedByAlias] }] },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/shared/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['moment'], patterns: [sharedByAlias, sharedByAliasInPlugin] }] },
+  },
+  {
+    files: ['proxy/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['moment'], patterns: [sharedByAlias, proxyNotFromTests] }] },
   },
 ]);
