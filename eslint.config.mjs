@@ -11,6 +11,11 @@ const sharedByAliasInPlugin = {
   regex: '^(\\.\\./)+shared(/|$)',
   message: 'Import src/shared through the alias: @shared/<module>.',
 };
+/** Both the browser bundle and the proxy import src/shared, so it needs nothing but itself (no Node, React, HTTP). */
+const sharedIsPure = {
+  regex: '^(?!\\./)',
+  message: 'src/shared is pure: import only its own modules (./…).',
+};
 /** The proxy ships without the test tree: fixtures it needs live next to it, tests that need the simulator in tests/. */
 const proxyNotFromTests = {
   regex: '^(\\.\\./)+(.*/)?tests(/|$)',
@@ -68,6 +73,10 @@ export default defineConfig([
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/shared/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['moment'], patterns: [sharedByAlias, sharedByAliasInPlugin] }] },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['moment'], patterns: [sharedIsPure] }] },
   },
   {
     files: ['proxy/src/**/*.ts'],

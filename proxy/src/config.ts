@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER } from '@shared/headers';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
@@ -17,8 +18,8 @@ export const DEFAULT_REDACT_KEYS = [
   'authorization',
   'cookie',
   'set-cookie',
-  'x-dreamfactory-session-token',
-  'x-dreamfactory-api-key',
+  DREAMFACTORY_SESSION_TOKEN_HEADER,
+  DREAMFACTORY_API_KEY_HEADER,
   'x-mcp-internal-key',
   'session_token',
   'api_key',
@@ -36,7 +37,7 @@ export const DEFAULT_REDACT_KEYS = [
 export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   server: z.object({ host: z.string().default('0.0.0.0'), port: port.default(3100) }).prefault({}),
-  /** Shared secret every `/api/*` call must present in `X-Insights-Token` (Grafana's datasource route injects it). */
+  /** Shared secret every `/api/*` call must present in PROXY_TOKEN_HEADER (Grafana's datasource route injects it). */
   apiToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Minimum Grafana role allowed to change limits; checked against the role of the route Grafana matched. */
   limitWriteRole: z.enum(['Admin', 'Editor']).default('Admin'),

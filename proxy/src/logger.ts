@@ -1,4 +1,7 @@
 import pino, { Logger } from 'pino';
+import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
+
+const SECRET_HEADERS = ['authorization', PROXY_TOKEN_HEADER, DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER];
 
 /**
  * Structured JSON logs. Secrets are redacted by path as a second line of defence: code never logs config or
@@ -12,14 +15,7 @@ export const REDACT_PATHS = [
   'config.elasticsearch.password',
   'config.elasticsearch.apiKey',
   'config.dreamfactory.apiKey',
-  'req.headers.authorization',
-  'req.headers["x-insights-token"]',
-  'req.headers["x-dreamfactory-api-key"]',
-  'req.headers["x-dreamfactory-session-token"]',
-  'headers.authorization',
-  'headers["x-insights-token"]',
-  'headers["x-dreamfactory-api-key"]',
-  'headers["x-dreamfactory-session-token"]',
+  ...SECRET_HEADERS.flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]),
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -4,6 +4,7 @@
 import type {
   BulkAction,
   BulkResponse,
+  DirectoryKind,
   DirectoryResponse,
   LimitCountersResponse,
   LimitInput,
@@ -12,8 +13,6 @@ import type {
   RelayError,
 } from '@shared/limits-api';
 import { ProxyClient, ProxyError } from './proxyClient';
-
-export type DirectoryKind = 'users' | 'roles' | 'services';
 
 export class LimitsApi {
   constructor(private readonly client: ProxyClient) {}

@@ -6,7 +6,7 @@ import { CoreApp, DataQueryRequest } from '@grafana/data';
 import { relay } from '../components/limits/testing/relayMock';
 import { DataSource } from '../datasource/datasource';
 import { fakeTemplateSrv, instanceSettings, range } from '../datasource/testing/fakes';
-import type { InsightsQuery, QueryRequest } from '@shared/query';
+import { ANY_VALUE, type InsightsQuery, type QueryRequest } from '@shared/query';
 import dashboard from './user-activity.json';
 
 jest.mock('@grafana/runtime', () => require('../components/limits/testing/relayMock').runtimeMock());
@@ -20,7 +20,7 @@ const { parseQuery, requestEnvelopeSchema } = jest.requireActual('../../proxy/sr
 // user: two picked; service: "All" (the dashboard's allValue); method: one picked.
 const datasource = new DataSource(
   instanceSettings(),
-  fakeTemplateSrv({ user: ['7', '9'], service: '*', method: ['GET'] })
+  fakeTemplateSrv({ user: ['7', '9'], service: ANY_VALUE, method: ['GET'] })
 );
 
 async function requestFor(target: InsightsQuery): Promise<QueryRequest> {

@@ -1,7 +1,6 @@
+import { ACTIVITY_PRESETS, ANY_VALUE, InsightsQuery, migrateQuery } from '@shared/query';
 import dashboard from './user-activity.json';
 import appPlugin from '../plugin.json';
-import { ACTIVITY_PRESETS, InsightsQuery, migrateQuery } from '@shared/query';
-import { ANY_VALUE } from '../datasource/types';
 
 type Panel = (typeof dashboard.panels)[number] & { transformations?: unknown };
 type Target = InsightsQuery & { datasource?: { type: string; uid: string } };

@@ -11,6 +11,14 @@ import {
   TimeRange,
 } from '@grafana/data';
 import { getTemplateSrv, TemplateSrv } from '@grafana/runtime';
+import {
+  HEALTH_UPSTREAMS,
+  VARIABLE_KINDS,
+  type DatasourceHealthResponse,
+  type VariableKind,
+  type VariableValue,
+  type VariableValuesResponse,
+} from '@shared/datasource-api';
 import { InsightsQuery, QueryRequest, QueryResponse, defaultQuery } from '@shared/query';
 import { describeQuery } from './describe';
 import { migrate } from './migrate';
@@ -18,14 +26,7 @@ import { toQueryResponse } from './frames';
 import { healthVerdict, unreachableVerdict } from './health';
 import { interpolateQuery, ReplaceFn } from './interpolate';
 import { InsightsFetchError, proxyFetch } from './proxyFetch';
-import {
-  DatasourceHealthResponse,
-  InsightsOptions,
-  InsightsVariableQuery,
-  VARIABLE_KINDS,
-  VariableKind,
-  VariableValuesResponse,
-} from './types';
+import { InsightsOptions, InsightsVariableQuery } from './types';
 import { InsightsVariableSupport } from './variables';
 
 export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
@@ -103,15 +104,16 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
     query: InsightsVariableQuery | string,
     options?: LegacyMetricFindQueryOptions
   ): Promise<MetricFindValue[]> {
-    const kind = typeof query === 'string' ? query.trim() : query?.kind;
-    if (!VARIABLE_KINDS.includes(kind as VariableKind)) {
-      throw new Error(`Unknown variable query "${kind}": use one of ${VARIABLE_KINDS.join(', ')}`);
+    const asked = typeof query === 'string' ? query.trim() : query?.kind;
+    const kind = VARIABLE_KINDS.find((known) => known === asked);
+    if (!kind) {
+      throw new Error(`Unknown variable query "${asked}": use one of ${VARIABLE_KINDS.join(', ')}`);
     }
-    const values = await this.variableValues(kind as VariableKind, options?.range);
+    const values = await this.variableValues(kind, options?.range);
     return values.map(({ text, value }) => ({ text, value }));
   }
 
-  async variableValues(kind: VariableKind, range?: TimeRange): Promise<VariableValuesResponse['values']> {
+  async variableValues(kind: VariableKind, range?: TimeRange): Promise<VariableValue[]> {
     // Without a range the proxy uses its default window.
     const params = range ? { from: range.from.toISOString(), to: range.to.toISOString() } : undefined;
     const response = await proxyFetch<VariableValuesResponse>(this.baseUrl, `api/variables/${kind}`, { params });
@@ -132,7 +134,5 @@ function toWire(query: InsightsQuery): InsightsQuery {
 }
 
 function isHealthReport(body: unknown): body is DatasourceHealthResponse {
-  return (
-    typeof body === 'object' && body !== null && 'proxy' in body && 'elasticsearch' in body && 'dreamfactory' in body
-  );
+  return typeof body === 'object' && body !== null && HEALTH_UPSTREAMS.every((upstream) => upstream in body);
 }

@@ -3,11 +3,10 @@
  * user cells to that user's events. Pure.
  */
 import { DataFrame, DataLink, DataQueryError, DataQueryResponse, toDataFrame } from '@grafana/data';
-import { FrameJSON, LogsQuery, QueryResponse, defaultQuery } from '@shared/query';
+import { FRAME_COLUMNS, FrameJSON, LogsQuery, QueryResponse, defaultQuery } from '@shared/query';
 
-/** The proxy's user columns: the id the filters take (null for anonymous and "Other" rows) and what people read. */
-export const USER_ID_FIELD = 'User ID';
-export const USER_FIELDS = ['User', 'User Email', 'Name'];
+/** The proxy's user columns people read; FRAME_COLUMNS.userId is the id the filters take (null for anonymous and "Other" rows). */
+const USER_FIELDS: string[] = [FRAME_COLUMNS.user, FRAME_COLUMNS.userEmail, FRAME_COLUMNS.name];
 
 export interface LinkTarget {
   uid: string;
@@ -23,13 +22,13 @@ export function userEventsLink(target: LinkTarget): DataLink<LogsQuery> {
       datasourceUid: target.uid,
       datasourceName: target.name,
       // Grafana interpolates the field reference with the clicked row's value.
-      query: { ...logs, filters: { users: [`\${__data.fields["${USER_ID_FIELD}"]}`] } },
+      query: { ...logs, filters: { users: [`\${__data.fields["${FRAME_COLUMNS.userId}"]}`] } },
     },
   };
 }
 
 function withUserLinks(frame: FrameJSON, target: LinkTarget): FrameJSON {
-  const hasUserId = frame.fields.some((field) => field.name === USER_ID_FIELD);
+  const hasUserId = frame.fields.some((field) => field.name === FRAME_COLUMNS.userId);
   if (!hasUserId || frame.meta?.preferredVisualisationType === 'logs') {
     return frame;
   }

@@ -1,12 +1,12 @@
 /** The datasource's "Save & test" verdict from the proxy's per-upstream health report. Pure. */
 import type { TestDataSourceResponse } from '@grafana/data';
-import type { DatasourceHealthResponse, UpstreamHealth } from './types';
+import { HEALTH_UPSTREAMS, type DatasourceHealthResponse, type HealthUpstream, type UpstreamHealth } from '@shared/datasource-api';
 
-const UPSTREAMS: Array<{ key: keyof DatasourceHealthResponse; label: string }> = [
-  { key: 'proxy', label: 'Insights proxy' },
-  { key: 'elasticsearch', label: 'Elasticsearch' },
-  { key: 'dreamfactory', label: 'DreamFactory' },
-];
+const UPSTREAM_LABELS: Record<HealthUpstream, string> = {
+  proxy: 'Insights proxy',
+  elasticsearch: 'Elasticsearch',
+  dreamfactory: 'DreamFactory',
+};
 
 function describe(label: string, health: UpstreamHealth | undefined): string {
   if (!health) {
@@ -19,9 +19,9 @@ function describe(label: string, health: UpstreamHealth | undefined): string {
 }
 
 export function healthVerdict(report: DatasourceHealthResponse): TestDataSourceResponse {
-  const entries = UPSTREAMS.map(({ key, label }) => ({
-    ok: report[key]?.ok === true,
-    line: describe(label, report[key]),
+  const entries = HEALTH_UPSTREAMS.map((upstream) => ({
+    ok: report[upstream]?.ok === true,
+    line: describe(UPSTREAM_LABELS[upstream], report[upstream]),
   }));
   const failed = entries.filter((entry) => !entry.ok);
   if (failed.length) {

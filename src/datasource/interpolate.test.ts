@@ -1,12 +1,12 @@
 import { interpolateFilters, interpolateList, interpolateQuery } from './interpolate';
 import { fakeTemplateSrv } from './testing/fakes';
-import { defaultQuery, TimeseriesQuery } from '@shared/query';
+import { ANY_VALUE, defaultQuery, TimeseriesQuery } from '@shared/query';
 
 const srv = fakeTemplateSrv({
   users: ['7', '9'],
   one: '7',
   none: [],
-  all: '*',
+  all: ANY_VALUE,
   methods: ['get', 'post'],
   step: '5m',
   classes: ['5xx', 'bogus'],

@@ -3,8 +3,7 @@
  * argument so that the rules can be tested without Grafana.
  */
 import type { ScopedVars } from '@grafana/data';
-import { InsightsQuery, QueryFilters, STATUS_CLASSES, StatusClass } from '@shared/query';
-import { ANY_VALUE } from './types';
+import { ANY_VALUE, InsightsQuery, QueryFilters, STATUS_CLASSES, StatusClass } from '@shared/query';
 
 export type ReplaceFn = (
   target: string,

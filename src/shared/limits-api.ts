@@ -80,7 +80,9 @@ export interface LimitCountersResponse {
   counters: LimitCounter[];
 }
 
-export type BulkAction = 'activate' | 'deactivate' | 'delete' | 'resetCounters';
+export const BULK_ACTIONS = ['activate', 'deactivate', 'delete', 'resetCounters'] as const;
+
+export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 export interface BulkRequest {
   action: BulkAction;
@@ -93,6 +95,11 @@ export interface BulkResponse {
   /** Ids DreamFactory refused, with its message. */
   failed: Array<{ id: number; error: string }>;
 }
+
+/** What `/api/directory/:kind` lists for the form's pickers. */
+export const DIRECTORY_KINDS = ['users', 'roles', 'services'] as const;
+
+export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
 
 /** A picker option fed from DreamFactory (users, roles, services). */
 export interface DirectoryEntry {

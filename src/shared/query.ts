@@ -7,12 +7,14 @@
 
 export const QUERY_MODEL_VERSION = 1;
 
-export type QueryType = 'activity' | 'timeseries' | 'logs' | 'users' | 'limits' | 'limitCounters';
+export const QUERY_TYPES = ['activity', 'timeseries', 'logs', 'users', 'limits', 'limitCounters'] as const;
+
+export type QueryType = (typeof QUERY_TYPES)[number];
 
 /** What a call can be grouped by. Each maps to one keyword field in the index (see the proxy's query builder). */
-export type Dimension = 'user' | 'method' | 'endpoint' | 'service' | 'resource' | 'statusCode' | 'statusClass' | 'level';
+export const DIMENSIONS = ['user', 'method', 'endpoint', 'service', 'resource', 'statusCode', 'statusClass', 'level'] as const;
 
-export const DIMENSIONS: Dimension[] = ['user', 'method', 'endpoint', 'service', 'resource', 'statusCode', 'statusClass', 'level'];
+export type Dimension = (typeof DIMENSIONS)[number];
 
 export const DIMENSION_LABELS: Record<Dimension, string> = {
   user: 'User',
@@ -25,7 +27,9 @@ export const DIMENSION_LABELS: Record<Dimension, string> = {
   level: 'Level',
 };
 
-export type BucketOrder = 'count_desc' | 'count_asc' | 'key_asc' | 'key_desc';
+export const BUCKET_ORDERS = ['count_desc', 'count_asc', 'key_asc', 'key_desc'] as const;
+
+export type BucketOrder = (typeof BUCKET_ORDERS)[number];
 
 export interface DimensionSpec {
   dimension: Dimension;
@@ -34,13 +38,22 @@ export interface DimensionSpec {
   order: BucketOrder;
 }
 
-export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
-export const STATUS_CLASSES: StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+/**
+ * A filter entry holding this value means no filter on that dimension. The provisioned dashboard sets it as the "All"
+ * value of its variables, so "All" does not send every user id to the proxy.
+ */
+export const ANY_VALUE = '*';
+
+/** A `users` filter entry selecting the calls made without a user (API key only). */
+export const ANONYMOUS_USER_VALUE = 'anonymous';
 
 /** Filters every query type understands (users/limit queries ignore the event filters). */
 export interface QueryFilters {
-  /** User ids as strings (template variables interpolate to strings); `anonymous` selects events with no user. */
+  /** User ids as strings (template variables interpolate to strings); ANONYMOUS_USER_VALUE selects events with no user. */
   users?: string[];
   services?: string[];
   methods?: string[];
@@ -50,7 +63,14 @@ export interface QueryFilters {
 }
 
 /** How an event's user is labelled in frames. `seed` reproduces the seed guide ("Admin User" for admins). */
-export type UserLabelMode = 'email' | 'seed';
+export const USER_LABEL_MODES = ['email', 'seed'] as const;
+
+export type UserLabelMode = (typeof USER_LABEL_MODES)[number];
+
+/** What a time series' empty buckets hold: real nulls (the panel's "No value" decides) or explicit zeros. */
+export const EMPTY_BUCKETS = ['null', 'zero'] as const;
+
+export type EmptyBuckets = (typeof EMPTY_BUCKETS)[number];
 
 interface QueryBase {
   refId: string;
@@ -77,8 +97,8 @@ export interface TimeseriesQuery extends QueryBase {
   splitBy?: DimensionSpec | null;
   /** `auto` derives the interval from the panel; otherwise an ES fixed interval like `1m`, `1h`. */
   interval: string;
-  /** What empty buckets hold: real nulls (the default; the panel's "No value" decides) or explicit zeros. */
-  emptyBuckets: 'null' | 'zero';
+  /** Real nulls by default. */
+  emptyBuckets: EmptyBuckets;
   userLabel?: UserLabelMode;
 }
 
@@ -147,8 +167,6 @@ export function defaultQuery(queryType: QueryType = 'activity', refId = 'A'): In
   }
 }
 
-const QUERY_TYPES: QueryType[] = ['activity', 'timeseries', 'logs', 'users', 'limits', 'limitCounters'];
-
 /**
  * Brings any saved query (older versions, partial objects from dashboards or the API) to the current model: unknown
  * query types fall back to activity, missing fields take their defaults, and sizes are clamped to sane bounds.
@@ -191,6 +209,27 @@ export interface QueryRequest {
   /** Logs paging: the cursor returned as `meta.custom.nextCursor` by the previous page. */
   cursor?: unknown[];
 }
+
+/**
+ * Column names of the activity and time-series frames (tables) and the label names of their series, as the datasource
+ * and the dashboard read them. Until enrichment a user is only a DreamFactory id in `userId`; enrichment adds
+ * `user` (what people read: the email by default), `userEmail` and `name`.
+ */
+export const FRAME_COLUMNS = {
+  userId: 'User ID',
+  user: DIMENSION_LABELS.user,
+  userEmail: 'User Email',
+  name: 'Name',
+  calls: 'Calls',
+  share: 'Share',
+  time: 'Time',
+} as const;
+
+/** The row or series that sums the buckets a dimension's size cut off. */
+export const OTHER_LABEL = 'Other';
+
+/** How calls without a user read in the `user` column (their `userId` is null). */
+export const ANONYMOUS_USER_LABEL = 'anonymous (API key only)';
 
 export type FieldTypeName = 'string' | 'number' | 'time' | 'boolean' | 'other';
 

@@ -97,7 +97,10 @@ export interface StatusResponse {
   lastSetup?: SetupResult;
 }
 
-export type DoctorStage = 'received' | 'transformed' | 'indexed' | 'searchable';
+/** Where a doctor test message was seen, in pipeline order. */
+export const DOCTOR_STAGES = ['received', 'transformed', 'indexed', 'searchable'] as const;
+
+export type DoctorStage = (typeof DOCTOR_STAGES)[number];
 
 export interface DoctorSourceResult {
   source: SourceId;

@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { TOKEN_HEADER } from '../../proxy/src/api/auth';
+import { PROXY_TOKEN_HEADER, WRITE_GRANTS, WRITE_GRANT_HEADER } from '@shared/headers';
 import { runDoctor } from '../../proxy/src/doctor/run-doctor';
 import { operationsFor } from '../../proxy/src/status/operations';
 import { templateNameFor } from '../../proxy/src/setup/index-template';
-import type { DoctorResult, SetupResult, StatusResponse } from '@shared/status-api';
+import { DOCTOR_STAGES, type DoctorResult, type SetupResult, type StatusResponse } from '@shared/status-api';
 import { startTestProxy, type TestProxy } from './ingest-harness';
 import { plainEs, uniquePrefix } from './env';
 
@@ -27,7 +27,7 @@ function saveFixture(name: string, value: unknown): void {
 async function call<T>(proxy: TestProxy, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<{ status: number; body: T }> {
   const response = await fetch(`${proxy.httpUrl}/api${path}`, {
     method,
-    headers: { [TOKEN_HEADER]: TOKEN, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { [PROXY_TOKEN_HEADER]: TOKEN, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   return { status: response.status, body: (await response.json()) as T };
@@ -62,12 +62,12 @@ describe('doctor and status on a healthy pipeline', () => {
   });
 
   it('refuses setup and the doctor to Editor grants', async () => {
-    expect((await call(proxy, 'POST', '/setup', { 'x-insights-write-grant': 'editor' }, {})).status).toBe(403);
-    expect((await call(proxy, 'POST', '/doctor', { 'x-insights-write-grant': 'editor' }, {})).status).toBe(403);
+    expect((await call(proxy, 'POST', '/setup', { [WRITE_GRANT_HEADER]: WRITE_GRANTS.editor }, {})).status).toBe(403);
+    expect((await call(proxy, 'POST', '/doctor', { [WRITE_GRANT_HEADER]: WRITE_GRANTS.editor }, {})).status).toBe(403);
   });
 
   it('applies setup through POST /api/setup', async () => {
-    const { status, body } = await call<SetupResult>(proxy, 'POST', '/setup', { 'x-insights-write-grant': 'admin' }, {});
+    const { status, body } = await call<SetupResult>(proxy, 'POST', '/setup', { [WRITE_GRANT_HEADER]: WRITE_GRANTS.admin }, {});
     expect(status).toBe(200);
     expect(body.ok).toBe(true);
     expect(body.steps.find((s) => s.id === 'template')?.outcome).toBe('created');
@@ -75,13 +75,13 @@ describe('doctor and status on a healthy pipeline', () => {
   });
 
   it('passes every stage for every enabled source', async () => {
-    const { status, body } = await call<DoctorResult>(proxy, 'POST', '/doctor', { 'x-insights-write-grant': 'admin' }, {});
+    const { status, body } = await call<DoctorResult>(proxy, 'POST', '/doctor', { [WRITE_GRANT_HEADER]: WRITE_GRANTS.admin }, {});
     expect(status).toBe(200);
     expect(body.problems).toEqual([]);
     expect(body.sources.map((s) => s.source).sort()).toEqual([...ALL_SOURCES].sort());
     for (const source of body.sources) {
       expect({ source: source.source, ok: source.ok, cause: source.cause }).toEqual({ source: source.source, ok: true, cause: undefined });
-      expect(Object.keys(source.stages).sort()).toEqual(['indexed', 'received', 'searchable', 'transformed']);
+      expect(Object.keys(source.stages).sort()).toEqual([...DOCTOR_STAGES].sort());
       expect(source.stages.received!).toBeLessThanOrEqual(source.stages.searchable!);
     }
     expect(body.ok).toBe(true);

@@ -5,6 +5,7 @@
  */
 import { dimension, type ActivityQuery, type FrameJSON } from '@shared/query';
 import type { LimitInput, RelayError } from '@shared/limits-api';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { startSimulator, Simulator } from '../dreamfactory-sim/server';
 import { plainEs, uniquePrefix } from './env';
@@ -144,7 +145,7 @@ describe('DreamFactory faults', () => {
         method,
         url: `/api${url}`,
         payload,
-        headers: { 'x-insights-token': TOKEN },
+        headers: { [PROXY_TOKEN_HEADER]: TOKEN },
       });
       return { status: response.statusCode, body: response.json() as RelayError & { id?: number } };
     };

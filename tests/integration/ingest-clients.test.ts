@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER } from '@shared/headers';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { REDACTED } from '../../proxy/src/transforms/redact';
 import { DF_LEVELS, DfLogEvent } from '../dreamfactory-sim/log-formats';
@@ -91,10 +92,10 @@ function expectDfDocument(found: IndexedDoc<Doc>, event: DfLogEvent, format: Wir
   // Secrets: the key stays visible as present, the value never reaches Elasticsearch.
   const headers = headersOf(event);
   const stored = JSON.stringify(doc);
-  for (const secret of [headers['x-dreamfactory-api-key'], headers['x-dreamfactory-session-token'], headers.authorization].filter(Boolean)) {
+  for (const secret of [headers[DREAMFACTORY_API_KEY_HEADER], headers[DREAMFACTORY_SESSION_TOKEN_HEADER], headers.authorization].filter(Boolean)) {
     expect(stored).not.toContain(secret.replace(/^Bearer /, ''));
   }
-  expect(doc.event.request.headers['x-dreamfactory-api-key']).toBe(REDACTED);
+  expect(doc.event.request.headers[DREAMFACTORY_API_KEY_HEADER]).toBe(REDACTED);
   expect(doc.event.request.method).toBe((event.event!.request as { method: string }).method);
   expect(doc.event.response.status_code).toBe((event.event!.response as { status_code: number }).status_code);
 }

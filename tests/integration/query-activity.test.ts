@@ -4,6 +4,7 @@
  */
 import {
   ACTIVITY_PRESETS,
+  ANONYMOUS_USER_LABEL,
   dimension,
   type ActivityQuery,
   type DimensionSpec,
@@ -11,7 +12,6 @@ import {
   type QueryFilters,
   type TimeseriesQuery,
 } from '@shared/query';
-import { ANONYMOUS_LABEL } from '../../proxy/src/query/enrich';
 import { ACTIVITY_DATASET, activityEvents, countBy, GeneratedEvent, KEYS, NO_USER } from './query-data';
 import { QueryProxy, QueryStack, rowsOf, startQueryStack } from './query-harness';
 
@@ -80,7 +80,7 @@ describe('activity and timeseries queries on real Elasticsearch', () => {
     for (const row of rows) {
       const id = row['User ID'] as string | null;
       if (id === null) {
-        expect(row).toMatchObject({ User: ANONYMOUS_LABEL, 'User Email': null, Name: null });
+        expect(row).toMatchObject({ User: ANONYMOUS_USER_LABEL, 'User Email': null, Name: null });
       } else if (id === DELETED_USER) {
         expect(row).toMatchObject({ User: `unknown user ${DELETED_USER}`, 'User Email': null });
       } else {

@@ -2,11 +2,13 @@
  * The datasource's endpoints end to end: token, validation, template variables, Save & test health, users and limit
  * tables from the DreamFactory simulator, and clear errors when an upstream is down.
  */
+import { DREAMFACTORY_API_KEY_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
+import { ANONYMOUS_USER_LABEL, ANONYMOUS_USER_VALUE } from '@shared/query';
 import { ACTIVITY_DATASET, activityEvents, KEYS } from './query-data';
 import { QueryProxy, QueryStack, rowsOf, startQueryProxy, startQueryStack, TOKEN } from './query-harness';
 
 const { RANGE } = ACTIVITY_DATASET;
-const auth = { 'x-insights-token': TOKEN };
+const auth = { [PROXY_TOKEN_HEADER]: TOKEN };
 
 describe('query API on real Elasticsearch and the DreamFactory simulator', () => {
   const events = activityEvents();
@@ -53,7 +55,7 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
 
     const users = (await get('users', `?from=${Date.parse(RANGE.from)}&to=${Date.parse(RANGE.to)}`)).json().values as Array<{ text: string; value: string }>;
     expect(users).toHaveLength(new Set(events.map(KEYS.user)).size);
-    expect(users).toContainEqual({ text: 'anonymous (API key only)', value: 'anonymous' });
+    expect(users).toContainEqual({ text: ANONYMOUS_USER_LABEL, value: ANONYMOUS_USER_VALUE });
     expect(users).toContainEqual({ text: stack.sim.store.users.find((u) => u.id === 3)!.email, value: '3' });
     expect(users).toContainEqual({ text: `unknown user ${ACTIVITY_DATASET.DELETED_USER}`, value: ACTIVITY_DATASET.DELETED_USER });
 
@@ -82,7 +84,7 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
     const limits = rowsOf(response.results.L.frames[0]);
     expect(limits.map((l) => l.Name)).toEqual(stack.sim.store.limits.map((l) => l.name));
     expect(limits[0]).toMatchObject({ Rate: 10000, Period: 'hour', Active: true, Attempts: expect.any(Number), Max: 10000 });
-    const cache = (await fetch(`${stack.sim.url}/api/v2/system/limit_cache`, { headers: { 'x-dreamfactory-api-key': stack.sim.apiKey } }).then((r) => r.json())) as {
+    const cache = (await fetch(`${stack.sim.url}/api/v2/system/limit_cache`, { headers: { [DREAMFACTORY_API_KEY_HEADER]: stack.sim.apiKey } }).then((r) => r.json())) as {
       resource: unknown[];
     };
     expect(rowsOf(response.results.C.frames[0])).toHaveLength(cache.resource.length);

@@ -1,10 +1,11 @@
 /** A proxy wired to a real Elasticsearch index prefix and a DreamFactory directory, for the query suites. */
 import type { FastifyInstance } from 'fastify';
+import type { FrameJSON, QueryRequest, QueryResponse } from '@shared/query';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { loadConfig } from '../../proxy/src/config';
 import { createContext, ProxyContext } from '../../proxy/src/context';
 import { createLogger } from '../../proxy/src/logger';
 import { buildServer } from '../../proxy/src/server';
-import type { FrameJSON, QueryRequest, QueryResponse } from '@shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../dreamfactory-sim/server';
 import { plainEs, uniquePrefix } from './env';
@@ -27,7 +28,7 @@ export async function startQueryProxy(indexPrefix: string, df: { url?: string; a
     app,
     ctx,
     async query(request) {
-      const response = await app.inject({ method: 'POST', url: '/api/query', headers: { 'x-insights-token': TOKEN }, payload: request });
+      const response = await app.inject({ method: 'POST', url: '/api/query', headers: { [PROXY_TOKEN_HEADER]: TOKEN }, payload: request });
       if (response.statusCode !== 200) {
         throw new Error(`POST /api/query answered ${response.statusCode}: ${response.body}`);
       }

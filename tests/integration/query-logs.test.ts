@@ -3,6 +3,7 @@
  * newest first, well past the 10,000-hit window, even when many events share a timestamp.
  */
 import type { LogsQuery, QueryRequest } from '@shared/query';
+import { DREAMFACTORY_SESSION_TOKEN_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { plainEs, uniquePrefix } from './env';
 import { generateEvents, indexEvents, installTemplate } from './query-data';
@@ -90,7 +91,7 @@ describe('logs paging on real Elasticsearch', () => {
     await installTemplate(es, secretPrefix);
     const [event] = generateEvents({ count: 1, seed: 3, startMs: START, spanMs: 1000, userIds: ['3'], anonymousShare: 0 });
     const secret = 'eyJhbGciOiJIUzI1NiJ9.secret-session-token';
-    const withSecrets = { ...event, event: { ...event.event, request: { ...event.event.request, headers: { 'x-dreamfactory-session-token': secret, authorization: `Bearer ${secret}` } } }, platform: { session: { api_key: secret } } };
+    const withSecrets = { ...event, event: { ...event.event, request: { ...event.event.request, headers: { [DREAMFACTORY_SESSION_TOKEN_HEADER]: secret, authorization: `Bearer ${secret}` } } }, platform: { session: { api_key: secret } } };
     await es.bulk([{ create: { _index: `${secretPrefix}2026.11.21` } }, withSecrets], true);
     const leaky = await startQueryProxy(secretPrefix);
     try {
@@ -108,7 +109,7 @@ describe('logs paging on real Elasticsearch', () => {
     const response = await proxy.app.inject({
       method: 'POST',
       url: '/api/query',
-      headers: { 'x-insights-token': TOKEN },
+      headers: { [PROXY_TOKEN_HEADER]: TOKEN },
       payload: { range: RANGE, queries: [logs], cursor: ['not-a-pit', 'x'] },
     });
     expect(response.json().results.L.error).toMatch(/^Invalid logs cursor/);

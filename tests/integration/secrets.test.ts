@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
 import { loadConfig } from '../../proxy/src/config';
 import { createContext, ProxyContext } from '../../proxy/src/context';
 import { createLogger } from '../../proxy/src/logger';
@@ -37,7 +38,7 @@ function secretsIn(events: DfLogEvent[]): string[] {
   for (const event of events) {
     const headers = (event.event?.request as { headers?: Record<string, string> } | undefined)?.headers ?? {};
     for (const [name, value] of Object.entries(headers)) {
-      if (['x-dreamfactory-session-token', 'x-dreamfactory-api-key'].includes(name)) {
+      if ([DREAMFACTORY_SESSION_TOKEN_HEADER, DREAMFACTORY_API_KEY_HEADER].includes(name)) {
         found.add(value);
       }
       if (name === 'authorization') {
@@ -94,7 +95,7 @@ describe('secrets never leave the proxy', () => {
       await sendEvent(format, '127.0.0.1', source!.address().port, event);
     }
     // Every endpoint a browser or an operator can reach, with and without the token.
-    const auth = { 'x-insights-token': PROXY_TOKEN };
+    const auth = { [PROXY_TOKEN_HEADER]: PROXY_TOKEN };
     const now = new Date();
     const range = { from: new Date(now.getTime() - 86400000).toISOString(), to: new Date(now.getTime() + 60000).toISOString() };
     const calls: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: unknown; headers?: Record<string, string> }> = [
@@ -102,7 +103,7 @@ describe('secrets never leave the proxy', () => {
       { method: 'GET', url: '/metrics' },
       { method: 'GET', url: '/api/status', headers: auth },
       { method: 'GET', url: '/api/status' },
-      { method: 'GET', url: '/api/status', headers: { 'x-insights-token': 'wrong-token-wrong-token' } },
+      { method: 'GET', url: '/api/status', headers: { [PROXY_TOKEN_HEADER]: 'wrong-token-wrong-token' } },
       { method: 'GET', url: '/api/datasource-health', headers: auth },
       { method: 'GET', url: '/api/limits', headers: auth },
       { method: 'GET', url: '/api/limit-counters', headers: auth },

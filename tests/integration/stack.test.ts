@@ -2,8 +2,9 @@
  * The no-Docker stack (`npm run stack`) as users run it: the proxy started by its CLI, DreamFactory traffic in its
  * GELF wire format, and every panel of the shipped dashboard answering with data and the columns it promises.
  */
+import { FRAME_COLUMNS, migrateQuery, InsightsQuery, QueryResponse } from '@shared/query';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import dashboard from '../../src/dashboards/user-activity.json';
-import { migrateQuery, InsightsQuery, QueryResponse } from '@shared/query';
 import { RunningStack, startStack } from '../../scripts/stack';
 
 const BACKLOG = 400;
@@ -27,7 +28,7 @@ describe('the no-Docker stack serves the dashboard', () => {
     const from = new Date(to.getTime() - 25 * 3600 * 1000);
     const response = await fetch(`${stack.proxyUrl}/api/query`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-insights-token': stack.proxyToken },
+      headers: { 'content-type': 'application/json', [PROXY_TOKEN_HEADER]: stack.proxyToken },
       body: JSON.stringify({ range: { from: from.toISOString(), to: to.toISOString() }, queries, intervalMs: 60000, maxDataPoints: 500 }),
     });
     expect(response.status).toBe(200);
@@ -40,7 +41,7 @@ describe('the no-Docker stack serves the dashboard', () => {
     // Wait until the history is searchable (UDP from a same-host sender at this pace loses nothing in practice).
     for (let i = 0; i < 120; i++) {
       const total = await query([migrateQuery({ refId: 'T', queryType: 'activity', groupBy: [] })]);
-      const calls = total.results.T.frames[0]?.fields.find((f) => f.name === 'Calls')?.values[0];
+      const calls = total.results.T.frames[0]?.fields.find((f) => f.name === FRAME_COLUMNS.calls)?.values[0];
       if (Number(calls) >= BACKLOG) {
         break;
       }

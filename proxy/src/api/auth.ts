@@ -1,7 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-
-export const TOKEN_HEADER = 'x-insights-token';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 
 /** Constant-time comparison: hash both sides so length differences leak nothing either. */
 export function tokenMatches(presented: string | undefined, expected: string): boolean {
@@ -18,9 +17,9 @@ export function requireToken(expected: string | undefined) {
     if (!expected) {
       return reply.code(503).send({ error: 'The proxy has no API token configured (PROXY_TOKEN); /api is disabled.' });
     }
-    const presented = request.headers[TOKEN_HEADER];
+    const presented = request.headers[PROXY_TOKEN_HEADER];
     if (!tokenMatches(Array.isArray(presented) ? presented[0] : presented, expected)) {
-      return reply.code(401).send({ error: `Missing or wrong proxy token (header ${TOKEN_HEADER}).` });
+      return reply.code(401).send({ error: `Missing or wrong proxy token (header ${PROXY_TOKEN_HEADER}).` });
     }
     return undefined;
   };

@@ -4,7 +4,9 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { LimitInput, RelayError } from '@shared/limits-api';
+import { WRITE_GRANT_HEADER, WRITE_GRANTS } from '@shared/headers';
+import type { LimitCandidate } from '@shared/limits';
+import { BULK_ACTIONS, DIRECTORY_KINDS, type LimitInput, type RelayError } from '@shared/limits-api';
 import { DreamFactoryError } from '../clients/dreamfactory';
 import type { ProxyContext } from '../context';
 import {
@@ -19,11 +21,7 @@ import {
   listLimits,
   resetCounter,
   updateLimit,
-  type DirectoryKind,
 } from '../dreamfactory/limits';
-
-/** Set by the Grafana route a write came through (plugin.json): `admin` or `editor`. Absent on direct token calls. */
-export const WRITE_GRANT_HEADER = 'x-insights-write-grant';
 
 /** A relay answer other than 2xx. */
 class RelayFailure extends Error {
@@ -54,14 +52,12 @@ const limitFields = {
   endpoint: z.string().nullable(),
   verb: z.string().nullable(),
   is_active: z.boolean(),
-};
-const limitPatch = z.object(limitFields).partial().strict();
-const bulkBody = z
-  .object({ action: z.enum(['activate', 'deactivate', 'delete', 'resetCounters']), ids: z.array(id).min(1).max(1000) })
-  .strict();
+} satisfies Record<keyof LimitInput, z.ZodType>;
+const limitPatch = z.object(limitFields).partial().strict() satisfies z.ZodType<LimitCandidate>;
+const bulkBody = z.object({ action: z.enum(BULK_ACTIONS), ids: z.array(id).min(1).max(1000) }).strict();
 const countersQuery = z.object({ limitId: id.optional() });
 const flushQuery = z.object({ all: z.literal('true') });
-const directoryParams = z.object({ kind: z.enum(['users', 'roles', 'services']) });
+const directoryParams = z.object({ kind: z.enum(DIRECTORY_KINDS) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
@@ -141,10 +137,12 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
       }
       const grant = request.headers[WRITE_GRANT_HEADER];
       const allowed =
-        grant === undefined || grant === 'admin' || (grant === 'editor' && ctx.config.limitWriteRole === 'Editor');
+        grant === undefined ||
+        grant === WRITE_GRANTS.admin ||
+        (grant === WRITE_GRANTS.editor && ctx.config.limitWriteRole === 'Editor');
       if (!allowed) {
         const error =
-          grant === 'editor'
+          grant === WRITE_GRANTS.editor
             ? 'Changing limits needs the Grafana Admin role here (the proxy has LIMIT_WRITE_ROLE=Admin).'
             : `Unknown ${WRITE_GRANT_HEADER} "${String(grant)}".`;
         return reply.code(403).send({ error, source: 'permission' } satisfies RelayError);
@@ -155,13 +153,12 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
     app.get('/limits/:id', async (request) => getLimit(df, parse(idParams, request.params, 'limit id').id));
 
     app.post('/limits', async (request, reply) => {
-      const input = parse(limitPatch, request.body, 'limit') as LimitInput;
-      return reply.code(201).send(await createLimit(df, input));
+      return reply.code(201).send(await createLimit(df, parse(limitPatch, request.body, 'limit')));
     });
 
     app.patch('/limits/:id', async (request) => {
       const { id: limitId } = parse(idParams, request.params, 'limit id');
-      return updateLimit(df, limitId, parse(limitPatch, request.body, 'limit change') as Partial<LimitInput>);
+      return updateLimit(df, limitId, parse(limitPatch, request.body, 'limit change'));
     });
 
     app.delete('/limits/:id', async (request) => deleteLimit(df, parse(idParams, request.params, 'limit id').id));
@@ -190,7 +187,7 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
 
     app.get('/directory/:kind', async (request) => {
       const { kind } = parse(directoryParams, request.params, 'directory');
-      return { entries: await directory(df, kind as DirectoryKind) };
+      return { entries: await directory(df, kind) };
     });
   };
 }

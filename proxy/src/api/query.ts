@@ -4,29 +4,26 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { QueryResult } from '@shared/query';
+import {
+  VARIABLE_DIMENSIONS,
+  VARIABLE_KINDS,
+  type DatasourceHealthResponse,
+  type UpstreamHealth,
+  type VariableKind,
+  type VariableValue,
+  type VariableValuesResponse,
+} from '@shared/datasource-api';
+import { ANONYMOUS_USER_LABEL, ANONYMOUS_USER_VALUE, type QueryResult } from '@shared/query';
 import type { ProxyContext } from '../context';
-import { TimeRange, buildValuesSearch, parseRange, QueryInputError, ANONYMOUS_USER_VALUE } from '../query/builder';
-import { describeUser, ANONYMOUS_LABEL } from '../query/enrich';
+import { TimeRange, buildValuesSearch, parseRange, QueryInputError } from '../query/builder';
+import { describeUser } from '../query/enrich';
 import { describeError } from '../query/errors';
 import { DIMENSION_FIELDS, MISSING_KEYWORD, TIMESTAMP_FIELD } from '../query/fields';
 import { QueryEngine } from '../query/run';
 import { totalHits } from '../query/shaper';
 import { parseQuery, requestEnvelopeSchema, toQueryRequest } from '../query/validate';
 
-const VARIABLE_KINDS = { users: 'user', services: 'service', methods: 'method', endpoints: 'endpoint' } as const;
 const MAX_VARIABLE_VALUES = 10000;
-
-export interface VariableValue {
-  text: string;
-  value: string;
-}
-
-interface UpstreamHealth {
-  ok: boolean;
-  message: string;
-  version?: string;
-}
 
 export function queryApi(ctx: ProxyContext, engine = new QueryEngine(ctx)): FastifyPluginAsync {
   return async (api) => {
@@ -48,13 +45,13 @@ export function queryApi(ctx: ProxyContext, engine = new QueryEngine(ctx)): Fast
     });
 
     api.get<{ Params: { kind: string }; Querystring: { from?: string; to?: string } }>('/variables/:kind', async (request, reply) => {
-      const kind = request.params.kind as keyof typeof VARIABLE_KINDS;
-      if (!(kind in VARIABLE_KINDS)) {
-        return reply.code(404).send({ error: `Unknown variable kind "${request.params.kind}"; use ${Object.keys(VARIABLE_KINDS).join(', ')}.` });
+      const kind = VARIABLE_KINDS.find((known) => known === request.params.kind);
+      if (!kind) {
+        return reply.code(404).send({ error: `Unknown variable kind "${request.params.kind}"; use ${VARIABLE_KINDS.join(', ')}.` });
       }
       try {
         const range = variableRange(request.query.from, request.query.to);
-        return { values: await variableValues(ctx, engine, kind, range) };
+        return { values: await variableValues(ctx, engine, kind, range) } satisfies VariableValuesResponse;
       } catch (err) {
         const { message, expected } = describeError(err, ctx.config.elasticsearch.urls);
         return reply.code(expected && err instanceof QueryInputError ? 400 : 502).send({ error: message });
@@ -64,7 +61,8 @@ export function queryApi(ctx: ProxyContext, engine = new QueryEngine(ctx)): Fast
     api.get('/datasource-health', async (_request, reply) => {
       const [elasticsearch, dreamfactory] = await Promise.all([esHealth(ctx, engine), dfHealth(ctx)]);
       // 503 with the full report when an upstream is down, so monitors see it and the editor can still show each part.
-      return reply.code(elasticsearch.ok && dreamfactory.ok ? 200 : 503).send({ proxy: { ok: true, version: ctx.version }, elasticsearch, dreamfactory });
+      const report: DatasourceHealthResponse = { proxy: { ok: true, version: ctx.version }, elasticsearch, dreamfactory };
+      return reply.code(elasticsearch.ok && dreamfactory.ok ? 200 : 503).send(report);
     });
   };
 }
@@ -82,10 +80,10 @@ function variableRange(from: string | undefined, to: string | undefined): TimeRa
 async function variableValues(
   ctx: ProxyContext,
   engine: QueryEngine,
-  kind: keyof typeof VARIABLE_KINDS,
+  kind: VariableKind,
   range: TimeRange | undefined
 ): Promise<VariableValue[]> {
-  const dimension = VARIABLE_KINDS[kind];
+  const dimension = VARIABLE_DIMENSIONS[kind];
   const isUser = dimension === 'user';
   const body = buildValuesSearch(range, DIMENSION_FIELDS[dimension].field, MAX_VARIABLE_VALUES, isUser ? MISSING_KEYWORD : undefined);
   const response = await ctx.es.search(engine.indexPattern, body);
@@ -95,7 +93,7 @@ async function variableValues(
   }
   const { snapshot } = await engine.directory.read();
   return keys
-    .map((key) => (key === MISSING_KEYWORD ? { text: ANONYMOUS_LABEL, value: ANONYMOUS_USER_VALUE } : { text: describeUser(key, snapshot).label ?? key, value: key }))
+    .map((key) => (key === MISSING_KEYWORD ? { text: ANONYMOUS_USER_LABEL, value: ANONYMOUS_USER_VALUE } : { text: describeUser(key, snapshot).label ?? key, value: key }))
     .sort((a, b) => a.text.localeCompare(b.text));
 }
 

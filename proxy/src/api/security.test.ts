@@ -3,6 +3,7 @@
  * are size-limited and validated. Routes are read from the server itself, so a new route is covered automatically.
  */
 import type { FastifyInstance } from 'fastify';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { loadConfig } from '../config';
 import { createContext, ProxyContext } from '../context';
 import { createLogger } from '../logger';
@@ -52,7 +53,7 @@ describe('proxy API security', () => {
   it('refuses every /api route without the token or with a wrong one', async () => {
     const routes = apiRoutes(app);
     for (const route of routes) {
-      for (const headers of [{}, { 'x-insights-token': 'wrong-token-of-enough-length' }, { 'x-insights-token': `${TOKEN}x` }]) {
+      for (const headers of [{}, { [PROXY_TOKEN_HEADER]: 'wrong-token-of-enough-length' }, { [PROXY_TOKEN_HEADER]: `${TOKEN}x` }]) {
         const response = await app.inject({ method: route.method as 'GET', url: route.url, headers, payload: route.method === 'GET' ? undefined : {} });
         if (response.statusCode !== 401) {
           throw new Error(`${route.method} ${route.url} answered ${response.statusCode} without a valid token`);
@@ -74,7 +75,7 @@ describe('proxy API security', () => {
   });
 
   it('refuses oversized and malformed bodies with a clear status', async () => {
-    const headers = { 'x-insights-token': TOKEN, 'content-type': 'application/json' };
+    const headers = { [PROXY_TOKEN_HEADER]: TOKEN, 'content-type': 'application/json' };
     const huge = JSON.stringify({ range: { from: 'x', to: 'y' }, queries: [], padding: 'x'.repeat(2 * 1024 * 1024) });
     expect((await app.inject({ method: 'POST', url: '/api/query', headers, payload: huge })).statusCode).toBe(413);
     expect((await app.inject({ method: 'POST', url: '/api/query', headers, payload: '{"range":' })).statusCode).toBe(400);

@@ -4,10 +4,10 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { WRITE_GRANT_HEADER, WRITE_GRANTS } from '@shared/headers';
 import type { ProxyContext } from '../context';
 import { runDoctor } from '../doctor/run-doctor';
 import { operationsFor } from '../status/operations';
-import { WRITE_GRANT_HEADER } from './limits';
 
 const setupBody = z.object({ dryRun: z.boolean().default(false) }).strict().prefault({});
 const doctorBody = z.object({ timeoutMs: z.number().int().min(1000).max(60_000).optional() }).strict().prefault({});
@@ -22,7 +22,7 @@ export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
       }
       // No grant: a direct call with the proxy token (the CLI). Through Grafana, only the Admin routes qualify.
       const grant = request.headers[WRITE_GRANT_HEADER];
-      if (grant !== undefined && grant !== 'admin') {
+      if (grant !== undefined && grant !== WRITE_GRANTS.admin) {
         return reply.code(403).send({ error: 'Running setup or the doctor needs the Grafana Admin role.' });
       }
     });

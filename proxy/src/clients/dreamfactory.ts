@@ -3,6 +3,7 @@
  * DreamFactory wraps errors as {"error":{code,context,message,status_code}} (contract §3.3); they surface here as
  * DreamFactoryError with DreamFactory's own message so callers can show it unchanged.
  */
+import { DREAMFACTORY_API_KEY_HEADER } from '@shared/headers';
 import type { Config } from '../config';
 
 export type DfConfig = Config['dreamfactory'];
@@ -72,7 +73,7 @@ export class DreamFactoryClient {
         method,
         headers: {
           accept: 'application/json',
-          'x-dreamfactory-api-key': this.config.apiKey,
+          [DREAMFACTORY_API_KEY_HEADER]: this.config.apiKey,
           ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,

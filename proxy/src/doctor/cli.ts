@@ -3,8 +3,8 @@
  * counters are the ones that see the test messages) and prints the stages per source.
  */
 import { parseArgs } from 'node:util';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { ConfigError, loadConfig } from '../config';
-import { TOKEN_HEADER } from '../api/auth';
 import type { DoctorResult } from '@shared/status-api';
 import { formatDoctorResult } from './report';
 
@@ -20,7 +20,7 @@ export async function doctorCommand(args: string[]): Promise<void> {
   try {
     response = await fetch(`${base}/api/doctor`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: config.apiToken },
+      headers: { 'content-type': 'application/json', [PROXY_TOKEN_HEADER]: config.apiToken },
       body: JSON.stringify(timeoutMs ? { timeoutMs } : {}),
       signal: AbortSignal.timeout((timeoutMs ?? 20_000) + 15_000),
     });

@@ -1,7 +1,5 @@
 /** Plain-text rendering of a doctor run for the terminal. Pure. */
-import type { DoctorResult, DoctorStage } from '@shared/status-api';
-
-export const DOCTOR_STAGES: DoctorStage[] = ['received', 'transformed', 'indexed', 'searchable'];
+import { DOCTOR_STAGES, type DoctorResult } from '@shared/status-api';
 
 export function formatDoctorResult(result: DoctorResult): string {
   const lines = [`DreamFactory Insights doctor (tag ${result.tag})`];

@@ -7,6 +7,7 @@ import type {
   BulkRequest,
   BulkResponse,
   DirectoryEntry,
+  DirectoryKind,
   LimitCounter,
   LimitInput,
   LimitType,
@@ -177,7 +178,7 @@ async function validateAgainstDreamFactory(df: DreamFactoryClient, input: LimitC
 }
 
 /** Only the columns DreamFactory stores, so what we validated is what it saves. */
-function writable(input: LimitInput): LimitInput {
+function writable(input: LimitCandidate): LimitCandidate {
   const { name, description, type, rate, period, user_id, role_id, service_id, endpoint, verb, is_active } = input;
   return { name, description, type, rate, period, user_id, role_id, service_id, endpoint, verb, is_active };
 }
@@ -193,7 +194,7 @@ export async function getLimit(df: DreamFactoryClient, id: number): Promise<Limi
   return toLimitView(record, counters.resource);
 }
 
-export async function createLimit(df: DreamFactoryClient, input: LimitInput): Promise<LimitView> {
+export async function createLimit(df: DreamFactoryClient, input: LimitCandidate): Promise<LimitView> {
   await validateAgainstDreamFactory(df, input);
   // DreamFactory answers 200 with ids only; the full record (names, counters) is read back.
   const created = await df.request<{ resource: Array<{ id: number }> }>('POST', LIMIT_PATH, {
@@ -203,11 +204,11 @@ export async function createLimit(df: DreamFactoryClient, input: LimitInput): Pr
 }
 
 /** Merges the change into the stored record and validates the result, as DreamFactory does, before writing. */
-export async function updateLimit(df: DreamFactoryClient, id: number, patch: Partial<LimitInput>): Promise<LimitView> {
+export async function updateLimit(df: DreamFactoryClient, id: number, patch: LimitCandidate): Promise<LimitView> {
   const current = await df.get<DfLimitRecord>(`${LIMIT_PATH}/${id}`);
-  const merged = { ...recordToInput(current), ...patch };
+  const merged: LimitCandidate = { ...recordToInput(current), ...patch };
   await validateAgainstDreamFactory(df, merged);
-  await df.request('PATCH', `${LIMIT_PATH}/${id}`, { body: writable(merged as LimitInput) });
+  await df.request('PATCH', `${LIMIT_PATH}/${id}`, { body: writable(merged) });
   return getLimit(df, id);
 }
 
@@ -262,8 +263,6 @@ export async function bulk(df: DreamFactoryClient, request: BulkRequest): Promis
   }
   return result;
 }
-
-export type DirectoryKind = 'users' | 'roles' | 'services';
 
 /** Picker options: every user (admins too: DreamFactory accepts any user id), role and service, all pages. */
 export async function directory(df: DreamFactoryClient, kind: DirectoryKind): Promise<DirectoryEntry[]> {

@@ -3,7 +3,16 @@
  * exactly what we ask Elasticsearch.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import type { ActivityQuery, BucketOrder, DimensionSpec, LogsQuery, QueryFilters, TimeseriesQuery } from '@shared/query';
+import {
+  ANONYMOUS_USER_VALUE,
+  ANY_VALUE,
+  type ActivityQuery,
+  type BucketOrder,
+  type DimensionSpec,
+  type LogsQuery,
+  type QueryFilters,
+  type TimeseriesQuery,
+} from '@shared/query';
 import { DIMENSION_FIELDS, EVENT_FIELDS, MISSING_KEYWORD, MISSING_NUMBER, TIMESTAMP_FIELD } from './fields';
 
 export type SearchBody = Omit<estypes.SearchRequest, 'index'>;
@@ -33,9 +42,6 @@ export function parseRange(range: { from: string; to: string }): TimeRange {
   }
   return { fromMs, toMs };
 }
-
-/** `anonymous` in the users filter: events without a user id (API-key-only calls). */
-export const ANONYMOUS_USER_VALUE = 'anonymous';
 
 /** The range and every filter of the query model, as one bool query. */
 export function eventQuery(range: TimeRange, filters: QueryFilters = {}): estypes.QueryDslQueryContainer {
@@ -70,9 +76,6 @@ export function eventQuery(range: TimeRange, filters: QueryFilters = {}): estype
   }
   return { bool: must.length > 0 ? { filter, must } : { filter } };
 }
-
-/** The datasource's "All" value: no filter on that dimension. */
-export const ANY_VALUE = '*';
 
 function nonEmpty(values: string[] | undefined): string[] {
   const kept = (values ?? []).map((v) => String(v).trim()).filter((v) => v !== '');

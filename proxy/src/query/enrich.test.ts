@@ -1,6 +1,6 @@
-import type { FrameJSON } from '@shared/query';
+import { ANONYMOUS_USER_LABEL, type FrameJSON } from '@shared/query';
 import { toDirectoryUser } from './directory';
-import { ANONYMOUS_LABEL, describeUser, DirectorySnapshot, enrichFrames } from './enrich';
+import { describeUser, DirectorySnapshot, enrichFrames } from './enrich';
 import { ANONYMOUS_USER, OTHER_USER } from './shaper';
 
 const directory: DirectorySnapshot = {
@@ -17,7 +17,7 @@ describe('user enrichment', () => {
     expect(describeUser('1', directory)).toEqual({ label: 'root@example.com', email: 'root@example.com', name: 'Ada Root', id: '1' });
     expect(describeUser('1', directory, 'seed').label).toBe('Admin User');
     expect(describeUser('404', directory)).toEqual({ label: 'unknown user 404', email: null, name: null, id: '404' });
-    expect(describeUser(ANONYMOUS_USER, directory).label).toBe(ANONYMOUS_LABEL);
+    expect(describeUser(ANONYMOUS_USER, directory).label).toBe(ANONYMOUS_USER_LABEL);
     expect(describeUser(OTHER_USER, directory).label).toBe('Other');
     expect(describeUser('7', undefined).label).toBe('user 7');
   });
@@ -32,7 +32,7 @@ describe('user enrichment', () => {
     };
     const [enriched] = enrichFrames([frame], directory);
     expect(enriched.fields.map((f) => [f.name, f.values])).toEqual([
-      ['User', ['bob@example.com', 'bob@example.com', 'unknown user 404', ANONYMOUS_LABEL, null]],
+      ['User', ['bob@example.com', 'bob@example.com', 'unknown user 404', ANONYMOUS_USER_LABEL, null]],
       ['User Email', ['bob@example.com', 'bob@example.com', null, null, null]],
       ['Name', ['Bob', 'Bob', null, null, null]],
       ['User ID', ['7', '7', '404', null, null]],
@@ -50,7 +50,7 @@ describe('user enrichment', () => {
     const [logs] = enrichFrames([{ refId: 'C', fields: [{ name: 'labels', type: 'other', values: [{ user_id: '7' }, { method: 'GET' }, { user_id: '9', email: 'gone@example.com' }] }] }], directory);
     expect(logs.fields[0].values).toEqual([
       { user: 'bob@example.com', user_id: '7' },
-      { user: ANONYMOUS_LABEL, method: 'GET' },
+      { user: ANONYMOUS_USER_LABEL, method: 'GET' },
       { user: 'gone@example.com', user_id: '9', email: 'gone@example.com' },
     ]);
   });

@@ -3,8 +3,8 @@
  * left join the seed guide did by hand in Grafana: every row is kept, ids DreamFactory no longer knows are said to be
  * unknown, and events without a user are counted as anonymous.
  */
-import type { FrameField, FrameJSON, UserLabelMode } from '@shared/query';
-import { ANONYMOUS_USER, LOG_USER_ID_LABEL, OTHER_LABEL, OTHER_USER, USER_ID_FIELD } from './shaper';
+import { ANONYMOUS_USER_LABEL, FRAME_COLUMNS, OTHER_LABEL, type FrameField, type FrameJSON, type UserLabelMode } from '@shared/query';
+import { ANONYMOUS_USER, LOG_USER_ID_LABEL, OTHER_USER } from './shaper';
 
 export interface DirectoryUser {
   id: string;
@@ -23,7 +23,6 @@ export interface DirectorySnapshot {
   fetchedAt: number;
 }
 
-export const ANONYMOUS_LABEL = 'anonymous (API key only)';
 export const SEED_ADMIN_LABEL = 'Admin User';
 
 export interface UserCells {
@@ -50,7 +49,7 @@ export function describeUser(id: string | null, directory: DirectorySnapshot | u
     return { label: OTHER_LABEL, email: null, name: null, id: null };
   }
   if (id === ANONYMOUS_USER) {
-    return { label: ANONYMOUS_LABEL, email: null, name: null, id: null };
+    return { label: ANONYMOUS_USER_LABEL, email: null, name: null, id: null };
   }
   if (!directory) {
     return { label: `user ${id}`, email: null, name: null, id };
@@ -68,19 +67,19 @@ export function enrichFrames(frames: FrameJSON[], directory: DirectorySnapshot |
 }
 
 function enrichField(field: FrameField, directory: DirectorySnapshot | undefined, mode: UserLabelMode): FrameField[] {
-  if (field.name === USER_ID_FIELD) {
+  if (field.name === FRAME_COLUMNS.userId) {
     const cells = field.values.map((v) => describeUser(v === null || v === undefined ? null : String(v), directory, mode));
     return [
-      { name: 'User', type: 'string', values: cells.map((c) => c.label) },
-      { name: 'User Email', type: 'string', values: cells.map((c) => c.email) },
-      { name: 'Name', type: 'string', values: cells.map((c) => c.name) },
-      { name: USER_ID_FIELD, type: 'string', values: cells.map((c) => c.id) },
+      { name: FRAME_COLUMNS.user, type: 'string', values: cells.map((c) => c.label) },
+      { name: FRAME_COLUMNS.userEmail, type: 'string', values: cells.map((c) => c.email) },
+      { name: FRAME_COLUMNS.name, type: 'string', values: cells.map((c) => c.name) },
+      { name: FRAME_COLUMNS.userId, type: 'string', values: cells.map((c) => c.id) },
     ];
   }
-  if (field.labels && USER_ID_FIELD in field.labels) {
-    const { [USER_ID_FIELD]: id, ...rest } = field.labels;
+  if (field.labels && FRAME_COLUMNS.userId in field.labels) {
+    const { [FRAME_COLUMNS.userId]: id, ...rest } = field.labels;
     const cells = describeUser(id, directory, mode);
-    return [{ ...field, labels: { ...rest, User: cells.label ?? id }, config: { ...field.config, displayName: cells.label ?? id } }];
+    return [{ ...field, labels: { ...rest, [FRAME_COLUMNS.user]: cells.label ?? id }, config: { ...field.config, displayName: cells.label ?? id } }];
   }
   if (field.name === 'labels' && field.type === 'other') {
     return [{ ...field, values: field.values.map((labels) => enrichLogLabels(labels as Record<string, string>, directory, mode)) }];
@@ -92,5 +91,5 @@ function enrichLogLabels(labels: Record<string, string>, directory: DirectorySna
   const id = labels[LOG_USER_ID_LABEL];
   const cells = describeUser(id ?? ANONYMOUS_USER, directory, mode);
   // The event's own email (from its session) is the fallback when the directory does not know the id.
-  return { user: cells.email ?? labels.email ?? cells.label ?? ANONYMOUS_LABEL, ...labels };
+  return { user: cells.email ?? labels.email ?? cells.label ?? ANONYMOUS_USER_LABEL, ...labels };
 }

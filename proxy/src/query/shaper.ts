@@ -5,6 +5,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import {
   DIMENSION_LABELS,
+  FRAME_COLUMNS,
+  OTHER_LABEL,
   type ActivityQuery,
   type Dimension,
   type FrameField,
@@ -16,13 +18,10 @@ import {
 import { groupAggName } from './builder';
 import { EVENT_FIELDS, LEVEL_NAMES, MISSING_KEYWORD, MISSING_NUMBER } from './fields';
 
-/** Column (table) or label (series) that carries raw user ids until enrichment. */
-export const USER_ID_FIELD = 'User ID';
 /** User cell of an "Other" row or series; never a DreamFactory id (those are integers). */
 export const OTHER_USER = '__other__';
 /** User cell of events without a user (the terms `missing` bucket). */
 export const ANONYMOUS_USER = MISSING_KEYWORD;
-export const OTHER_LABEL = 'Other';
 export const NONE_LABEL = '(none)';
 
 interface TermsBucket {
@@ -59,7 +58,7 @@ export function keyCell(dimension: Dimension, key: string | number): string {
   return String(key);
 }
 
-const columnName = (dimension: Dimension) => (dimension === 'user' ? USER_ID_FIELD : DIMENSION_LABELS[dimension]);
+const columnName = (dimension: Dimension) => (dimension === 'user' ? FRAME_COLUMNS.userId : DIMENSION_LABELS[dimension]);
 const otherCell = (dimension: Dimension) => (dimension === 'user' ? OTHER_USER : OTHER_LABEL);
 
 interface Cut {
@@ -106,9 +105,9 @@ export function shapeActivity(query: ActivityQuery, response: estypes.SearchResp
     type: 'string',
     values: rows.map((row) => row.cells[i]),
   }));
-  fields.push({ name: 'Calls', type: 'number', values: rows.map((row) => row.calls) });
+  fields.push({ name: FRAME_COLUMNS.calls, type: 'number', values: rows.map((row) => row.calls) });
   if (query.shareOfTotal) {
-    fields.push({ name: 'Share', type: 'number', values: rows.map((row) => row.calls / total), config: { unit: 'percentunit' } });
+    fields.push({ name: FRAME_COLUMNS.share, type: 'number', values: rows.map((row) => row.calls / total), config: { unit: 'percentunit' } });
   }
   const notices = cuts.flatMap((cut, level) => (cut.calls > 0 ? [cutNotice(query, level, cut)] : []));
   return {
@@ -137,11 +136,11 @@ export function shapeTimeseries(query: TimeseriesQuery, response: estypes.Search
   const cell = (count: number) => (count > 0 ? count : empty);
   const total = (response.aggregations?.total as HistogramResult | undefined)?.buckets ?? [];
   const times = total.map((b) => b.key);
-  const fields: FrameField[] = [{ name: 'Time', type: 'time', values: times, config: { custom: { intervalMs } } }];
+  const fields: FrameField[] = [{ name: FRAME_COLUMNS.time, type: 'time', values: times, config: { custom: { intervalMs } } }];
   const notices: FrameNotice[] = [];
 
   if (!query.splitBy) {
-    fields.push({ name: 'Calls', type: 'number', values: total.map((b) => cell(b.doc_count)) });
+    fields.push({ name: FRAME_COLUMNS.calls, type: 'number', values: total.map((b) => cell(b.doc_count)) });
   } else {
     const dimension = query.splitBy.dimension;
     const labelName = columnName(dimension);
@@ -174,7 +173,7 @@ export function shapeTimeseries(query: TimeseriesQuery, response: estypes.Search
 
 function seriesField(labelName: string, key: string, values: Array<number | null>): FrameField {
   const display = key === OTHER_USER ? OTHER_LABEL : key;
-  return { name: 'Calls', type: 'number', values, labels: { [labelName]: key }, config: { displayName: display } };
+  return { name: FRAME_COLUMNS.calls, type: 'number', values, labels: { [labelName]: key }, config: { displayName: display } };
 }
 
 // --- logs ------------------------------------------------------------------------------------------------------

@@ -3,7 +3,24 @@
  * is then migrated (`migrateQuery`) and checked on its own, so one bad panel query cannot fail its neighbours.
  */
 import { z } from 'zod';
-import { DIMENSIONS, STATUS_CLASSES, migrateQuery, type InsightsQuery, type QueryRequest } from '@shared/query';
+import {
+  BUCKET_ORDERS,
+  DIMENSIONS,
+  EMPTY_BUCKETS,
+  STATUS_CLASSES,
+  USER_LABEL_MODES,
+  migrateQuery,
+  type ActivityQuery,
+  type DimensionSpec,
+  type InsightsQuery,
+  type LimitCountersQuery,
+  type LimitsQuery,
+  type LogsQuery,
+  type QueryFilters,
+  type QueryRequest,
+  type TimeseriesQuery,
+  type UsersQuery,
+} from '@shared/query';
 
 /** Bounded so one request cannot ask for unbounded work. */
 const MAX_QUERIES = 50;
@@ -27,46 +44,61 @@ const filtersSchema = z
     users: values,
     services: values,
     methods: values,
-    statusClasses: z.array(z.enum(STATUS_CLASSES as [string, ...string[]])).optional(),
+    statusClasses: z.array(z.enum(STATUS_CLASSES)).optional(),
     lucene: z.string().max(10000).optional(),
   })
-  .optional();
+  .optional() satisfies z.ZodType<QueryFilters | undefined>;
 
 const dimensionSpec = z.object({
-  dimension: z.enum(DIMENSIONS as [string, ...string[]]),
+  dimension: z.enum(DIMENSIONS),
   size: z.number().int().min(1),
-  order: z.enum(['count_desc', 'count_asc', 'key_asc', 'key_desc']),
-});
+  order: z.enum(BUCKET_ORDERS),
+}) satisfies z.ZodType<DimensionSpec>;
 
-const userLabel = z.enum(['email', 'seed']).optional();
+const userLabel = z.enum(USER_LABEL_MODES).optional();
 
-/** The migrated query, checked where migrateQuery leaves values as given. */
+/** What migrateQuery always sets; the envelope has checked refId already. */
+const common = { refId: z.string(), modelVersion: z.number().optional() };
+
+/**
+ * The migrated query, checked where migrateQuery leaves values as given. Loose objects: keys Grafana adds (datasource,
+ * hide, …) pass through. The users and limit queries ignore the event filters, so theirs are not checked.
+ */
 const migratedSchema = z.discriminatedUnion('queryType', [
-  z.looseObject({ queryType: z.literal('activity'), filters: filtersSchema, groupBy: z.array(dimensionSpec), userLabel }),
   z.looseObject({
+    ...common,
+    queryType: z.literal('activity'),
+    filters: filtersSchema,
+    groupBy: z.array(dimensionSpec),
+    showOther: z.boolean(),
+    shareOfTotal: z.boolean(),
+    userLabel,
+  }) satisfies z.ZodType<ActivityQuery>,
+  z.looseObject({
+    ...common,
     queryType: z.literal('timeseries'),
     filters: filtersSchema,
     // null = one total series (an absent splitBy takes the default split in migrateQuery).
     splitBy: dimensionSpec.nullable().optional(),
     interval: z.string().min(1),
-    emptyBuckets: z.enum(['null', 'zero']),
+    emptyBuckets: z.enum(EMPTY_BUCKETS),
     userLabel,
-  }),
-  z.looseObject({ queryType: z.literal('logs'), filters: filtersSchema, limit: z.number().int().min(1) }),
-  z.looseObject({ queryType: z.literal('users') }),
-  z.looseObject({ queryType: z.literal('limits'), activeOnly: z.boolean().optional() }),
-  z.looseObject({ queryType: z.literal('limitCounters'), limitIds: z.array(z.number().int()).optional() }),
+  }) satisfies z.ZodType<TimeseriesQuery>,
+  z.looseObject({ ...common, queryType: z.literal('logs'), filters: filtersSchema, limit: z.number().int().min(1) }) satisfies z.ZodType<LogsQuery>,
+  z.looseObject({ ...common, queryType: z.literal('users') }) satisfies z.ZodType<UsersQuery>,
+  z.looseObject({ ...common, queryType: z.literal('limits'), activeOnly: z.boolean().optional() }) satisfies z.ZodType<LimitsQuery>,
+  z.looseObject({ ...common, queryType: z.literal('limitCounters'), limitIds: z.array(z.number().int()).optional() }) satisfies z.ZodType<LimitCountersQuery>,
 ]);
 
 export type ParsedQuery = { ok: true; query: InsightsQuery } | { ok: false; refId: string; error: string };
 
 export function parseQuery(raw: { refId: string; [key: string]: unknown }): ParsedQuery {
-  const migrated = migrateQuery(raw as Parameters<typeof migrateQuery>[0]);
+  const migrated = migrateQuery(raw);
   const checked = migratedSchema.safeParse(migrated);
   if (!checked.success) {
     return { ok: false, refId: raw.refId, error: `Invalid query: ${z.prettifyError(checked.error).replace(/\n/g, '; ')}` };
   }
-  return { ok: true, query: { ...migrated, ...checked.data } as InsightsQuery };
+  return { ok: true, query: checked.data };
 }
 
 export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;

@@ -1,9 +1,7 @@
 import React, { useMemo } from 'react';
 import { Alert, Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { DoctorResult, DoctorSourceResult, DoctorStage } from '@shared/status-api';
-
-const STAGES: DoctorStage[] = ['received', 'transformed', 'indexed', 'searchable'];
+import { DOCTOR_STAGES, type DoctorResult, type DoctorSourceResult } from '@shared/status-api';
 
 /** Per source, the stage timings of the doctor's test message and, where it stopped, why. */
 export function DoctorResultView({ result }: { result: DoctorResult }) {
@@ -18,7 +16,7 @@ export function DoctorResultView({ result }: { result: DoctorResult }) {
           </span>
         ),
       },
-      ...STAGES.map(
+      ...DOCTOR_STAGES.map(
         (stage): Column<DoctorSourceResult> => ({
           id: stage,
           header: stage[0].toUpperCase() + stage.slice(1),

@@ -1,10 +1,11 @@
 import React, { useEffect } from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { InlineField, RadioButtonGroup } from '@grafana/ui';
-import { labels, selectors } from '../../selectors';
 import type { InsightsQuery } from '@shared/query';
+import { labels, selectors } from '../../selectors';
 import type { DataSource } from '../datasource';
-import { InsightsOptions, InsightsVariableQuery, VARIABLE_KINDS, VariableKind } from '../types';
+import { VARIABLE_KINDS, type VariableKind } from '@shared/datasource-api';
+import { InsightsOptions, InsightsVariableQuery } from '../types';
 
 const KIND_OPTIONS = VARIABLE_KINDS.map((kind) => ({ label: kind[0].toUpperCase() + kind.slice(1), value: kind }));
 

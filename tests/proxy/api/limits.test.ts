@@ -3,6 +3,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { LimitInput, LimitType, LimitView, RelayError } from '@shared/limits-api';
+import { PROXY_TOKEN_HEADER, WRITE_GRANTS, WRITE_GRANT_HEADER } from '@shared/headers';
 import { startSimulator, type Simulator } from '../../dreamfactory-sim/server';
 import { loadConfig, type ConfigInput } from '../../../proxy/src/config';
 import { createContext, type ProxyContext } from '../../../proxy/src/context';
@@ -50,7 +51,7 @@ async function relay<T = unknown>(
     method,
     url: `/api${url}`,
     payload: body as object,
-    headers: { 'x-insights-token': TOKEN, ...headers },
+    headers: { [PROXY_TOKEN_HEADER]: TOKEN, ...headers },
   });
   return { status: response.statusCode, body: response.json() as T };
 }
@@ -265,7 +266,7 @@ describe('validation against DreamFactory', () => {
       method: 'POST',
       url: '/api/limits',
       payload: '{"name":',
-      headers: { 'x-insights-token': TOKEN, 'content-type': 'application/json' },
+      headers: { [PROXY_TOKEN_HEADER]: TOKEN, 'content-type': 'application/json' },
     });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json()).toMatchObject({
@@ -328,25 +329,25 @@ describe('permissions and failures', () => {
   it('refuses writes granted to Editors unless the proxy allows Editors', async () => {
     const mark = sim.requests.length;
     const refused = await relay<RelayError>('POST', '/limits', validInput('instance', '7-day'), {
-      'x-insights-write-grant': 'editor',
+      [WRITE_GRANT_HEADER]: WRITE_GRANTS.editor,
     });
     expect(refused.status).toBe(403);
     expect(refused.body.source).toBe('permission');
     expect(sim.requests.length).toBe(mark);
     // Reading stays open to the Viewer route.
-    expect((await relay('GET', '/limits', undefined, { 'x-insights-write-grant': 'editor' })).status).toBe(200);
+    expect((await relay('GET', '/limits', undefined, { [WRITE_GRANT_HEADER]: WRITE_GRANTS.editor })).status).toBe(200);
 
     const editorProxy = await startProxy({ limitWriteRole: 'Editor' });
     const allowed = await relay<LimitView>(
       'POST',
       '/limits',
       validInput('instance', '7-day'),
-      { 'x-insights-write-grant': 'editor' },
+      { [WRITE_GRANT_HEADER]: WRITE_GRANTS.editor },
       editorProxy
     );
     expect(allowed.status).toBe(201);
     const viaAdmin = await relay('DELETE', `/limits/${allowed.body.id}`, undefined, {
-      'x-insights-write-grant': 'admin',
+      [WRITE_GRANT_HEADER]: WRITE_GRANTS.admin,
     });
     expect(viaAdmin.status).toBe(200);
   });
@@ -368,7 +369,7 @@ describe('permissions and failures', () => {
     const response = await proxy.inject({
       method: 'DELETE',
       url: `/api/limits/${limit.id}`,
-      headers: { 'x-insights-token': TOKEN, 'content-type': 'application/json' },
+      headers: { [PROXY_TOKEN_HEADER]: TOKEN, 'content-type': 'application/json' },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ id: limit.id });

@@ -4,6 +4,7 @@
  * Counts requests and can be switched off, so tests can see caching, single-flight and outage behaviour.
  */
 import Fastify, { FastifyInstance } from 'fastify';
+import { DREAMFACTORY_API_KEY_HEADER } from '@shared/headers';
 import type { DfUserRecord } from '../directory';
 
 export interface DirectoryStub {
@@ -57,7 +58,7 @@ export async function startDirectoryStub(users: DfUserRecord[], admins: DfUserRe
     if (stub.down) {
       return reply.code(503).send({ error: { code: 503, context: null, message: 'Service Unavailable', status_code: 503 } });
     }
-    if (request.headers['x-dreamfactory-api-key'] !== stub.apiKey) {
+    if (request.headers[DREAMFACTORY_API_KEY_HEADER] !== stub.apiKey) {
       return reply.code(401).send({ error: { code: 401, context: null, message: 'Unauthorized.', status_code: 401 } });
     }
     const rows = list === 'user' ? stub.users : list === 'admin' ? stub.admins : undefined;

@@ -1,6 +1,7 @@
 import React, { useMemo } from 'react';
 import { Combobox, Field, type ComboboxOption } from '@grafana/ui';
-import { describeFailure, type DirectoryKind, type LimitsApi } from '../../../api/limitsApi';
+import type { DirectoryKind } from '@shared/limits-api';
+import { describeFailure, type LimitsApi } from '../../../api/limitsApi';
 import { useRemote } from '../../../hooks/useRemote';
 
 interface Props {

@@ -1,10 +1,10 @@
 import React from 'react';
 import { TimeRange } from '@grafana/data';
 import { ComboboxOption, InlineField, Input, MultiCombobox } from '@grafana/ui';
-import { labels, selectors } from '../../../selectors';
 import { QueryFilters, StatusClass } from '@shared/query';
+import { labels, selectors } from '../../../selectors';
 import type { DataSource } from '../../datasource';
-import type { VariableKind } from '../../types';
+import type { VariableKind } from '@shared/datasource-api';
 import { STATUS_CLASS_OPTIONS } from './options';
 import { useFilterOptions } from './useFilterOptions';
 

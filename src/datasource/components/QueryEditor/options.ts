@@ -17,7 +17,7 @@ export const QUERY_TYPE_OPTIONS = (Object.keys(QUERY_TYPE_LABELS) as QueryType[]
   value,
 }));
 
-export function dimensionOptions(allowed: Dimension[] = DIMENSIONS): Array<ComboboxOption<Dimension>> {
+export function dimensionOptions(allowed: readonly Dimension[] = DIMENSIONS): Array<ComboboxOption<Dimension>> {
   return allowed.map((value) => ({ label: DIMENSION_LABELS[value], value }));
 }
 

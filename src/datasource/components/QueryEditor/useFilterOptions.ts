@@ -3,7 +3,7 @@ import { TimeRange } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import type { ComboboxOption } from '@grafana/ui';
 import type { DataSource } from '../../datasource';
-import type { VariableKind } from '../../types';
+import type { VariableKind } from '@shared/datasource-api';
 
 export interface FilterOptions {
   options: Array<ComboboxOption<string>>;
