@@ -20,7 +20,14 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/proxy/**/*.test.ts', '<rootDir>/tests/proxy/**/*.test.ts', '<rootDir>/tests/dreamfactory-sim/**/*.test.ts', '<rootDir>/tests/reliability/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/proxy/**/*.test.ts',
+        '<rootDir>/tests/proxy/**/*.test.ts',
+        '<rootDir>/tests/dreamfactory-sim/**/*.test.ts',
+        '<rootDir>/tests/reliability/**/*.test.ts',
+        // Grafana's rules as the harness plays them (datasource proxy, provisioning).
+        '<rootDir>/tests/browser/shim/**/*.test.ts',
+      ],
       transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
     },
   ],
