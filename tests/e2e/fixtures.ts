@@ -2,7 +2,7 @@
 import { AppPage, test as base } from '@grafana/plugin-e2e';
 import pluginJson from '../../src/plugin.json';
 
-/** The uid provisioning/datasources/datasources.yml gives the Insights datasource. */
+/** The uid provisioning/datasources/dreamfactory-insights.yaml gives the Insights datasource. */
 export const DATASOURCE_UID = 'dreamfactory-insights';
 
 type AppTestFixture = {

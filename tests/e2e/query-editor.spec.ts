@@ -9,7 +9,7 @@ test.describe('datasource QueryEditor in a panel editor', () => {
       readProvisionedDataSource,
       page,
     }) => {
-      const ds = await readProvisionedDataSource({ fileName: 'datasources.yml' });
+      const ds = await readProvisionedDataSource({ fileName: 'dreamfactory-insights.yaml' });
       await panelEditPage.datasource.set(ds.name);
       await panelEditPage.setVisualization('Table');
       await panelEditPage

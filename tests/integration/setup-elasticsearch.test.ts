@@ -4,12 +4,17 @@
  */
 import { loadConfig, type Config } from '../../proxy/src/config';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { runSetup, type SetupOptions } from '../../proxy/src/setup/run-setup';
 import { buildIndexTemplate, templateNameFor } from '../../proxy/src/setup/index-template';
 import { templateDifferences } from '../../proxy/src/setup/template-diff';
 import type { SetupResult, SetupStep } from '@shared/status-api';
+import { loadProvisioning } from '../browser/shim/provisioning';
 import { plainEs, secureEs, uniquePrefix } from './env';
+
+const SHIPPED_PROVISIONING = resolve(__dirname, '../../provisioning');
 
 type EsOverrides = Partial<Config['elasticsearch']>;
 
@@ -140,19 +145,28 @@ describe('proxy setup on plain Elasticsearch', () => {
     await closed.client.close();
   });
 
-  it('writes Grafana provisioning that references $PROXY_TOKEN, never the token', async () => {
-    const dir = `/tmp/${prefix}provisioning`;
+  it('writes one set of Grafana provisioning over ours, referencing $PROXY_TOKEN, never the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), `${prefix}provisioning-`));
+    cpSync(SHIPPED_PROVISIONING, dir, { recursive: true });
     const withToken = setupWith({ ...plainEs(), indexPrefix: prefix }, { apiToken: 'a-very-secret-proxy-token-1234' });
-    const result = await withToken.run({ provisioningDir: dir, proxyUrl: 'http://insights-proxy:3100' });
-    expect(step(result, 'provisioning').outcome).toBe('created');
-    const datasource = readFileSync(`${dir}/datasources/dreamfactory-insights.yaml`, 'utf8');
-    expect(datasource).toContain('uid: dreamfactory-insights');
-    expect(datasource).toContain('proxyUrl: "http://insights-proxy:3100"');
-    expect(datasource).toContain('proxyToken: ${PROXY_TOKEN}');
-    expect(datasource).not.toContain('a-very-secret-proxy-token-1234');
-    expect(readFileSync(`${dir}/plugins/dreamfactory-insights.yaml`, 'utf8')).toContain('type: dreamfactory-insights-app');
-    rmSync(dir, { recursive: true, force: true });
-    await withToken.client.close();
+    try {
+      const result = await withToken.run({ provisioningDir: dir, proxyUrl: 'http://insights-proxy:3100' });
+      expect(step(result, 'provisioning').outcome).toBe('updated');
+      const datasource = readFileSync(join(dir, 'datasources', 'dreamfactory-insights.yaml'), 'utf8');
+      expect(datasource).toContain('proxyToken: ${PROXY_TOKEN}');
+      expect(datasource).not.toContain('a-very-secret-proxy-token-1234');
+      // What a Grafana mounting this folder provisions: still one datasource and one app.
+      const provisioned = loadProvisioning(dir, { PROXY_TOKEN: 'from-grafanas-environment' });
+      expect(provisioned.datasources.map((ds) => [ds.uid, ds.jsonData.proxyUrl])).toEqual([
+        ['dreamfactory-insights', 'http://insights-proxy:3100'],
+      ]);
+      expect(provisioned.apps.map((app) => app.type)).toEqual(['dreamfactory-insights-app']);
+      const rerun = await withToken.run({ provisioningDir: dir, proxyUrl: 'http://insights-proxy:3100' });
+      expect(step(rerun, 'provisioning').outcome).toBe('unchanged');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await withToken.client.close();
+    }
   });
 });
 

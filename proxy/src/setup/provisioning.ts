@@ -1,22 +1,70 @@
 /**
- * `--write-provisioning DIR`: Grafana provisioning files for the app and its datasource. The proxy token is written
- * as the `$PROXY_TOKEN` reference Grafana expands at start, never as its value.
+ * Grafana provisioning for the app and its datasource: ONE set of two files, named after the plugin so they can go
+ * into any Grafana's provisioning folder without replacing that Grafana's own files. The repository's provisioning/
+ * is exactly this set with the defaults (a test keeps it so); `proxy setup --write-provisioning DIR` writes the same
+ * two files into DIR, replacing earlier copies of them. Values Grafana takes from its own environment are written as
+ * `${NAME}`, one of the two forms Grafana's provisioning expands (docs/grafana.md); the proxy token is never written.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 export const DATASOURCE_UID = 'dreamfactory-insights';
 const APP_ID = 'dreamfactory-insights-app';
 const DATASOURCE_TYPE = 'dreamfactory-insights-datasource';
+
+/** Where in a provisioning folder each file goes. */
+export const PROVISIONING_PATHS = {
+  datasource: join('datasources', 'dreamfactory-insights.yaml'),
+  app: join('plugins', 'dreamfactory-insights.yaml'),
+} as const;
+
+/** The variables of Grafana's environment the files refer to. */
+export const GRAFANA_ENV = { proxyUrl: 'INSIGHTS_PROXY_URL', proxyToken: 'PROXY_TOKEN' } as const;
+
+export interface ProvisioningOptions {
+  /** The proxy's URL as Grafana reaches it; without one, Grafana reads it from INSIGHTS_PROXY_URL. */
+  proxyUrl?: string;
+  /** Who may change limits from Grafana; must match the proxy's LIMIT_WRITE_ROLE. */
+  limitWriteRole?: 'Admin' | 'Editor';
+}
 
 export interface ProvisioningFile {
   path: string;
   content: string;
 }
 
-export function buildProvisioningFiles(dir: string, proxyUrl: string): ProvisioningFile[] {
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+/** A literal value as Grafana's provisioning reads it back: `$$` is its escape for `$`. JSON quoting is valid YAML. */
+function literal(value: string): string {
+  return JSON.stringify(value.replace(/\$/g, '$$$$'));
+}
+
+export function buildProvisioningFiles(dir: string, options: ProvisioningOptions = {}): ProvisioningFile[] {
+  const proxyUrl = options.proxyUrl === undefined ? `\${${GRAFANA_ENV.proxyUrl}}` : literal(options.proxyUrl);
+  const datasource = [
+    '# DreamFactory Insights: the datasource the app pages and the bundled dashboard use.',
+    '# Written by `proxy setup --write-provisioning`. Grafana reads ${NAME} values from its own environment.',
+    'apiVersion: 1',
+    'datasources:',
+    '  - name: DreamFactory Insights',
+    `    type: ${DATASOURCE_TYPE}`,
+    '    # Fixed: the app pages, the dashboard and the e2e tests refer to it.',
+    `    uid: ${DATASOURCE_UID}`,
+    '    access: proxy',
+    '    orgId: 1',
+    '    # Editable, so a rotated proxy token can be fixed in the UI (provisioning restores this file at restart).',
+    '    editable: true',
+    '    jsonData:',
+    `      proxyUrl: ${proxyUrl}`,
+    '    secureJsonData:',
+    "      # The proxy's PROXY_TOKEN; Grafana adds it to every call server-side.",
+    `      proxyToken: \${${GRAFANA_ENV.proxyToken}}`,
+    '',
+  ].join('\n');
   const app = [
-    '# Written by "proxy setup --write-provisioning". Enables the DreamFactory Insights app.',
+    '# DreamFactory Insights: enables the app, which imports its "DreamFactory user activity" dashboard.',
+    '# Written by `proxy setup --write-provisioning`.',
     'apiVersion: 1',
     'apps:',
     `  - type: ${APP_ID}`,
@@ -24,34 +72,41 @@ export function buildProvisioningFiles(dir: string, proxyUrl: string): Provision
     '    disabled: false',
     '    jsonData:',
     `      datasourceUid: ${DATASOURCE_UID}`,
-    '',
-  ].join('\n');
-  const datasource = [
-    '# Written by "proxy setup --write-provisioning". Grafana reads PROXY_TOKEN from its own environment.',
-    'apiVersion: 1',
-    'datasources:',
-    '  - name: DreamFactory Insights',
-    `    type: ${DATASOURCE_TYPE}`,
-    `    uid: ${DATASOURCE_UID}`,
-    '    access: proxy',
-    '    orgId: 1',
-    '    editable: false',
-    '    jsonData:',
-    `      proxyUrl: ${JSON.stringify(proxyUrl)}`,
-    '    secureJsonData:',
-    // Grafana's provisioning expands $NAME / ${NAME} from its environment.
-    '      proxyToken: ${PROXY_TOKEN}',
+    "      # Who may change DreamFactory limits from Grafana: Admin, or Editor (the proxy's LIMIT_WRITE_ROLE must agree).",
+    `      limitWriteRole: ${options.limitWriteRole ?? 'Admin'}`,
     '',
   ].join('\n');
   return [
-    { path: join(dir, 'plugins', 'dreamfactory-insights.yaml'), content: app },
-    { path: join(dir, 'datasources', 'dreamfactory-insights.yaml'), content: datasource },
+    { path: join(dir, PROVISIONING_PATHS.datasource), content: datasource },
+    { path: join(dir, PROVISIONING_PATHS.app), content: app },
   ];
 }
 
-export async function writeProvisioningFiles(files: ProvisioningFile[]): Promise<void> {
-  for (const file of files) {
-    await mkdir(join(file.path, '..'), { recursive: true });
-    await writeFile(file.path, file.content, 'utf8');
+async function currentContent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw err;
   }
+}
+
+/** Writes each file unless it already has this content; says what happened to each. */
+export async function writeProvisioningFiles(
+  files: ProvisioningFile[]
+): Promise<Array<{ path: string; outcome: WriteOutcome }>> {
+  const outcomes: Array<{ path: string; outcome: WriteOutcome }> = [];
+  for (const file of files) {
+    const before = await currentContent(file.path);
+    if (before === file.content) {
+      outcomes.push({ path: file.path, outcome: 'unchanged' });
+      continue;
+    }
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.content, 'utf8');
+    outcomes.push({ path: file.path, outcome: before === undefined ? 'created' : 'updated' });
+  }
+  return outcomes;
 }

@@ -224,14 +224,18 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
     }
   }
 
-  // 7. Grafana provisioning (only on request).
+  // 7. Grafana provisioning (only on request): our two files, replacing earlier copies of them, nothing else.
   if (options.provisioningDir) {
-    const files = buildProvisioningFiles(options.provisioningDir, options.proxyUrl ?? `http://127.0.0.1:${config.server.port}`);
+    const files = buildProvisioningFiles(options.provisioningDir, { proxyUrl: options.proxyUrl, limitWriteRole: config.limitWriteRole });
+    const where = options.proxyUrl ? `proxy URL ${options.proxyUrl}` : 'proxy URL from INSIGHTS_PROXY_URL in Grafana\'s environment';
     try {
-      if (!dry) {
-        await writeProvisioningFiles(files);
+      if (dry) {
+        steps.push({ id: 'provisioning', title: 'Grafana provisioning', outcome: 'would-create', detail: `${files.map((f) => f.path).join(', ')} (${where})` });
+      } else {
+        const written = await writeProvisioningFiles(files);
+        const outcome = written.some((w) => w.outcome === 'created') ? 'created' : written.some((w) => w.outcome === 'updated') ? 'updated' : 'unchanged';
+        steps.push({ id: 'provisioning', title: 'Grafana provisioning', outcome, detail: `${written.map((w) => `${w.path} ${w.outcome}`).join(', ')} (${where})` });
       }
-      steps.push({ id: 'provisioning', title: 'Grafana provisioning', outcome: dry ? 'would-create' : 'created', detail: files.map((f) => f.path).join(', ') });
     } catch (err) {
       steps.push({ id: 'provisioning', title: 'Grafana provisioning', outcome: 'failed', detail: (err as Error).message, hint: 'Check that the directory is writable.' });
     }
