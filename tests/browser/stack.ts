@@ -20,8 +20,9 @@ import { RunningElasticsearch, startElasticsearch } from '../elasticsearch/es-ru
 import { buildHost } from './build-host';
 import { RunningShim, startShim } from './shim/server';
 
-export const DATASOURCE = { uid: 'dreamfactory-insights', name: 'DreamFactory Insights' } as const;
 const DIST_DIR = resolve(__dirname, '../../dist');
+/** The shim provisions the app and the datasource from these files, as a Grafana mounting them would. */
+const PROVISIONING_DIR = resolve(__dirname, '../../provisioning');
 const LOOPBACK = { host: '127.0.0.1', port: 0 };
 /** DreamFactory API calls logged before the specs run, spread over the last hour. */
 export const SEEDED_EVENTS = 400;
@@ -138,7 +139,9 @@ export async function startHarnessStack(): Promise<HarnessStack> {
     const shim: RunningShim = await startShim({
       distDir: DIST_DIR,
       hostDir,
-      datasource: { ...DATASOURCE, jsonData: { proxyUrl: proxy.url }, secureJsonData: { proxyToken: token } },
+      provisioningDir: PROVISIONING_DIR,
+      // Grafana's environment, as `npm run stack` tells the user to set it.
+      env: { INSIGHTS_PROXY_URL: proxy.url, PROXY_TOKEN: token },
     });
     stops.push(() => shim.close());
     return { url: shim.url, proxyUrl: proxy.url, simulatorUrl: simulator.url, proxyToken: token, stop };

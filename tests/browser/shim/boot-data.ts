@@ -1,8 +1,14 @@
 /**
- * The page Grafana would serve: `window.grafanaBootData` (settings, the signed-in user with the session's role, the
- * datasource list as the browser sees it: no secrets) and the host bundle.
+ * The page Grafana would serve: `window.grafanaBootData` (settings, the signed-in user with the session's org role and
+ * server-admin flag, the datasource list as the browser sees it: no secrets) and the host bundle.
  */
 import type { OrgRole } from './routes';
+
+/** Who is signed in: an org role, and whether the user is also a Grafana server admin (a separate flag in Grafana). */
+export interface HarnessSession {
+  role: OrgRole;
+  isGrafanaAdmin: boolean;
+}
 
 export const APP_ID = 'dreamfactory-insights-app';
 export const PLUGIN_BASE = `/public/plugins/${APP_ID}`;
@@ -20,7 +26,7 @@ export interface BrowserDatasourceSettings {
   meta: Record<string, unknown>;
 }
 
-export function bootData(role: OrgRole, datasource: BrowserDatasourceSettings) {
+export function bootData({ role, isGrafanaAdmin }: HarnessSession, datasource: BrowserDatasourceSettings) {
   return {
     settings: {
       appSubUrl: '',
@@ -38,7 +44,7 @@ export function bootData(role: OrgRole, datasource: BrowserDatasourceSettings) {
       orgId: 1,
       orgName: 'Main Org.',
       orgRole: role,
-      isGrafanaAdmin: false,
+      isGrafanaAdmin,
       isSignedIn: true,
       theme: 'dark',
       timezone: 'utc',
@@ -52,9 +58,9 @@ export function bootData(role: OrgRole, datasource: BrowserDatasourceSettings) {
   };
 }
 
-export function hostPage(role: OrgRole, datasource: BrowserDatasourceSettings): string {
+export function hostPage(session: HarnessSession, datasource: BrowserDatasourceSettings): string {
   // `<` escaped so no JSON value can close the script element.
-  const json = JSON.stringify(bootData(role, datasource)).replace(/</g, '\\u003c');
+  const json = JSON.stringify(bootData(session, datasource)).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,17 +1,31 @@
 /**
  * A Grafana stand-in for the browser harness: serves the host page and the BUILT plugin (`dist/`) where Grafana
- * serves plugins, keeps the app's settings in memory, and plays Grafana's datasource proxy for our datasource using
- * the routes of `dist/datasource/plugin.json`, so the route definitions (roles, templates, paths) are what is tested.
- * The datasource's secrets live here only; the browser gets `secureJsonFields`.
+ * serves plugins, provisions the app and the datasource from the repository's provisioning/ folder the way Grafana
+ * reads it, and plays Grafana's datasource proxy (./routes.ts) with the routes of `dist/datasource/plugin.json`, so
+ * the route definitions and the provisioning files are what is tested. Secrets live here only; the browser gets
+ * `secureJsonFields`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { APP_ID, BrowserDatasourceSettings, PLUGIN_BASE, hostPage } from './boot-data';
-import { DatasourceSecrets, OrgRole, PluginRoute, decideRoute, isOrgRole } from './routes';
+import { APP_ID, BrowserDatasourceSettings, HarnessSession, PLUGIN_BASE, hostPage } from './boot-data';
+import { Environment, loadProvisioning } from './provisioning';
+import {
+  DEFAULT_DATAPROXY_TIMEOUT_SECONDS,
+  DatasourceInstance,
+  PluginRoute,
+  ProxyAnswer,
+  assertModelled,
+  dataproxyTimeoutMs,
+  decideRoute,
+  grafanaAnswer,
+  isOrgRole,
+  proxyFailure,
+} from './routes';
 import { sendFile } from './static-files';
 
 export const ROLE_COOKIE = 'harness_role';
+export const SERVER_ADMIN_COOKIE = 'harness_server_admin';
 const ICONS_DIR = join(__dirname, '../../../node_modules/@grafana/ui/dist/public/img/icons');
 
 export interface ShimOptions {
@@ -19,7 +33,11 @@ export interface ShimOptions {
   distDir: string;
   /** The built host bundle. */
   hostDir: string;
-  datasource: { uid: string; name: string } & DatasourceSecrets;
+  /** A Grafana provisioning folder (the repo's `provisioning/`), read with `env` as Grafana's environment. */
+  provisioningDir: string;
+  env: Environment;
+  /** Grafana's `[dataproxy] timeout` (seconds). */
+  dataproxyTimeoutSeconds?: number;
   port?: number;
 }
 
@@ -35,29 +53,54 @@ interface AppSettings {
   secureJsonFields: Record<string, boolean>;
 }
 
-function sessionRole(request: FastifyRequest): OrgRole {
-  const fromQuery = (request.query as Record<string, unknown> | undefined)?.role;
-  if (isOrgRole(fromQuery)) {
-    return fromQuery;
-  }
-  const cookie = /(?:^|;\s*)harness_role=(\w+)/.exec(request.headers.cookie ?? '')?.[1];
-  return isOrgRole(cookie) ? cookie : 'Admin';
+function cookie(request: FastifyRequest, name: string): string | undefined {
+  return new RegExp(`(?:^|;\\s*)${name}=(\\w+)`).exec(request.headers.cookie ?? '')?.[1];
+}
+
+/** `?role=` and `?serverAdmin=1` pick the session (and stick in cookies); default: an org Admin, not a server admin. */
+function sessionOf(request: FastifyRequest): HarnessSession {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const role = isOrgRole(query.role) ? query.role : cookie(request, ROLE_COOKIE);
+  const serverAdmin = typeof query.serverAdmin === 'string' ? query.serverAdmin : cookie(request, SERVER_ADMIN_COOKIE);
+  return { role: isOrgRole(role) ? role : 'Admin', isGrafanaAdmin: serverAdmin === '1' };
 }
 
 function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
+function plainHeaders(request: FastifyRequest): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(request.headers)
+      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value])
+  );
+}
+
 export async function startShim(options: ShimOptions): Promise<RunningShim> {
   const datasourceMeta = readJson(join(options.distDir, 'datasource', 'plugin.json'));
   const appMeta = readJson(join(options.distDir, 'plugin.json'));
   const routes = (datasourceMeta.routes ?? []) as PluginRoute[];
-  const secrets: DatasourceSecrets = {
-    jsonData: { ...options.datasource.jsonData },
-    secureJsonData: { ...options.datasource.secureJsonData },
+  assertModelled(routes);
+
+  const provisioned = loadProvisioning(options.provisioningDir, options.env);
+  const provisionedDatasource = provisioned.datasources.find((ds) => ds.type === datasourceMeta.id);
+  if (!provisionedDatasource) {
+    throw new Error(`${options.provisioningDir} provisions no ${String(datasourceMeta.id)} datasource`);
+  }
+  const { uid, name } = provisionedDatasource;
+  const datasource: DatasourceInstance = {
+    url: provisionedDatasource.url,
+    jsonData: provisionedDatasource.jsonData,
+    secureJsonData: provisionedDatasource.secureJsonData,
   };
-  const appSettings: AppSettings = { enabled: true, pinned: true, jsonData: {}, secureJsonFields: {} };
-  const { uid, name } = options.datasource;
+  const provisionedApp = provisioned.apps.find((app) => app.type === APP_ID);
+  const appSettings: AppSettings = {
+    enabled: provisionedApp?.enabled ?? false,
+    pinned: true,
+    jsonData: provisionedApp?.jsonData ?? {},
+    secureJsonFields: Object.fromEntries(Object.keys(provisionedApp?.secureJsonData ?? {}).map((key) => [key, true])),
+  };
 
   const browserDatasource = (): BrowserDatasourceSettings => ({
     id: 1,
@@ -66,8 +109,8 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     type: String(datasourceMeta.id),
     url: `/api/datasources/proxy/uid/${uid}`,
     access: 'proxy',
-    jsonData: secrets.jsonData,
-    secureJsonFields: Object.fromEntries(Object.keys(secrets.secureJsonData).map((key) => [key, true])),
+    jsonData: datasource.jsonData,
+    secureJsonFields: Object.fromEntries(Object.keys(datasource.secureJsonData).map((key) => [key, true])),
     meta: { ...datasourceMeta, module: `${PLUGIN_BASE}/datasource/module.js`, baseUrl: `${PLUGIN_BASE}/datasource` },
   });
 
@@ -96,7 +139,7 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     baseUrl: PLUGIN_BASE,
   }));
   app.post(`/api/plugins/${APP_ID}/settings`, async (request, reply) => {
-    if (sessionRole(request) !== 'Admin') {
+    if (sessionOf(request).role !== 'Admin') {
       return reply.code(403).send({ message: 'Permission denied' });
     }
     const body = (request.body ?? {}) as Partial<AppSettings> & { secureJsonData?: Record<string, string> };
@@ -112,15 +155,15 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
   app.get(`/api/datasources/uid/${uid}`, async () => browserDatasource());
   // The ConfigEditor's "Save": jsonData replaces, secureJsonData keys sent are (re)set; the reply carries no secrets.
   app.put(`/api/datasources/uid/${uid}`, async (request, reply) => {
-    if (sessionRole(request) !== 'Admin') {
+    if (sessionOf(request).role !== 'Admin') {
       return reply.code(403).send({ message: 'Permission denied' });
     }
     const body = (request.body ?? {}) as {
       jsonData?: Record<string, unknown>;
       secureJsonData?: Record<string, string>;
     };
-    secrets.jsonData = body.jsonData ?? secrets.jsonData;
-    Object.assign(secrets.secureJsonData, body.secureJsonData ?? {});
+    datasource.jsonData = body.jsonData ?? datasource.jsonData;
+    Object.assign(datasource.secureJsonData, body.secureJsonData ?? {});
     return { message: 'Datasource updated', datasource: browserDatasource() };
   });
 
@@ -131,45 +174,66 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     proxyScope.all(`/api/datasources/proxy/uid/${uid}/*`, (request, reply) => forward(request, reply));
   });
 
+  const send = (reply: FastifyReply, answer: ProxyAnswer) =>
+    reply.code(answer.status).headers(answer.headers).send(answer.body);
+
   async function forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const prefix = `/api/datasources/proxy/uid/${uid}/`;
-    const proxyPath = request.url.slice(request.url.indexOf(prefix) + prefix.length);
-    const decision = decideRoute(routes, request.method, proxyPath, sessionRole(request), secrets);
-    if (decision.kind !== 'forward') {
-      return reply.code(decision.status).send({ message: decision.message });
+    const decision = decideRoute(
+      routes,
+      {
+        method: request.method,
+        proxyPath: request.url.slice(request.url.indexOf(prefix) + prefix.length),
+        role: sessionOf(request).role,
+        headers: plainHeaders(request),
+        remoteAddress: request.ip,
+      },
+      datasource
+    );
+    if (decision.kind === 'denied') {
+      return reply.code(decision.status).send(decision.body);
     }
-    const headers: Record<string, string> = { ...decision.headers };
-    for (const name of ['content-type', 'accept']) {
-      const value = request.headers[name];
-      if (typeof value === 'string') {
-        headers[name] = value;
-      }
+    if (!decision.target) {
+      return send(reply, proxyFailure('unreachable'));
     }
+    // Grafana's timeout covers the wait for the response headers, not the body.
+    const waitForHeaders = new AbortController();
+    const timeoutMs = dataproxyTimeoutMs(
+      datasource.jsonData,
+      options.dataproxyTimeoutSeconds ?? DEFAULT_DATAPROXY_TIMEOUT_SECONDS
+    );
+    const timer = setTimeout(() => waitForHeaders.abort(), timeoutMs);
     let upstream: Response;
     try {
-      upstream = await fetch(decision.url, {
+      upstream = await fetch(decision.target, {
         method: request.method,
-        headers,
+        headers: decision.headers,
         body: request.body instanceof Buffer ? new Uint8Array(request.body) : undefined,
-        signal: AbortSignal.timeout(60_000),
+        signal: waitForHeaders.signal,
       });
     } catch {
-      return reply.code(502).send({ message: 'Bad Gateway' });
+      return send(reply, proxyFailure(waitForHeaders.signal.aborted ? 'timeout' : 'unreachable'));
+    } finally {
+      clearTimeout(timer);
     }
-    const contentType = upstream.headers.get('content-type');
-    if (contentType) {
-      reply.header('content-type', contentType);
-    }
-    return reply.code(upstream.status).send(Buffer.from(await upstream.arrayBuffer()));
+    const headers: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = new Uint8Array(await upstream.arrayBuffer());
+    return send(reply, grafanaAnswer({ status: upstream.status, headers, body }));
   }
 
-  // Every other GET is a page of the single-page host, as in Grafana; the role chosen by `?role=` sticks in a cookie.
+  // Every other GET is a page of the single-page host, as in Grafana; the session chosen by the query sticks.
   app.get('/*', async (request, reply) => {
-    const role = sessionRole(request);
+    const session = sessionOf(request);
     return reply
-      .header('set-cookie', `${ROLE_COOKIE}=${role}; Path=/; SameSite=Strict`)
+      .header('set-cookie', [
+        `${ROLE_COOKIE}=${session.role}; Path=/; SameSite=Strict`,
+        `${SERVER_ADMIN_COOKIE}=${session.isGrafanaAdmin ? 1 : 0}; Path=/; SameSite=Strict`,
+      ])
       .header('content-type', 'text/html; charset=utf-8')
-      .send(hostPage(role, browserDatasource()));
+      .send(hostPage(session, browserDatasource()));
   });
 
   const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
