@@ -7,11 +7,14 @@
 /** The proxy token every `/api` call carries; Grafana's routes add it server-side from the datasource's secure settings. */
 export const PROXY_TOKEN_HEADER = 'x-insights-token';
 
-/** Which Grafana route a write came through. Absent on direct calls with the proxy token (the CLI). */
+/**
+ * Which Grafana route a call came through. Every route sets it, because Grafana passes on any header a route does not
+ * name (docs/grafana.md). Absent on direct calls with the proxy token (the CLI).
+ */
 export const WRITE_GRANT_HEADER = 'x-insights-write-grant';
 
-/** The values of WRITE_GRANT_HEADER: the Admin routes send `admin`, the Editor routes `editor`. */
-export const WRITE_GRANTS = { admin: 'admin', editor: 'editor' } as const;
+/** The values of WRITE_GRANT_HEADER: the Admin routes send `admin`, the Editor routes `editor`, the read routes `viewer`. */
+export const WRITE_GRANTS = { admin: 'admin', editor: 'editor', viewer: 'viewer' } as const;
 
 export type WriteGrant = (typeof WRITE_GRANTS)[keyof typeof WRITE_GRANTS];
 
