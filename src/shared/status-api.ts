@@ -1,5 +1,6 @@
 /**
- * Wire types of the proxy's operations API: GET /api/status, POST /api/setup, POST /api/doctor. Shared by the proxy
+ * Wire types of the proxy's operations API: GET /api/status, POST /api/setup and POST /api/doctor (each starts a run,
+ * answered 202 with an OperationRun), GET /api/runs/:id (the run until it is done). Shared by the proxy
  * (which builds them) and the app's Status page (which shows them). Nothing here ever carries a secret.
  * Pure types with no imports, like the other wire files here.
  */
@@ -118,4 +119,27 @@ export interface DoctorResult {
   sources: DoctorSourceResult[];
   /** Problems not tied to one source (Elasticsearch down, nothing enabled). */
   problems: string[];
+}
+
+export type RunKind = 'setup' | 'doctor';
+
+export interface RunResults {
+  setup: SetupResult;
+  doctor: DoctorResult;
+}
+
+/**
+ * A setup or doctor run. They can outlast Grafana's datasource-proxy timeout (30 s), so POST answers at once with the
+ * run and the caller polls GET /api/runs/:id until `state` is no longer `running`.
+ */
+export interface OperationRun<K extends RunKind = RunKind> {
+  id: string;
+  kind: K;
+  state: 'running' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  /** When `done`. */
+  result?: RunResults[K];
+  /** When `failed`: what went wrong. */
+  error?: string;
 }

@@ -10,7 +10,7 @@ import { PROXY_TOKEN_HEADER, WRITE_GRANTS, WRITE_GRANT_HEADER } from '@shared/he
 import { runDoctor } from '../../proxy/src/doctor/run-doctor';
 import { operationsFor } from '../../proxy/src/status/operations';
 import { templateNameFor } from '../../proxy/src/setup/index-template';
-import { DOCTOR_STAGES, type DoctorResult, type SetupResult, type StatusResponse } from '@shared/status-api';
+import { DOCTOR_STAGES, type OperationRun, type RunKind, type StatusResponse } from '@shared/status-api';
 import { startTestProxy, type TestProxy } from './ingest-harness';
 import { plainEs, uniquePrefix } from './env';
 
@@ -31,6 +31,22 @@ async function call<T>(proxy: TestProxy, method: string, path: string, headers: 
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   return { status: response.status, body: (await response.json()) as T };
+}
+
+/** POST /api/setup or /api/doctor (by default as Grafana's Admin route would), then GET the run until it is done. */
+async function runToEnd<K extends RunKind>(
+  proxy: TestProxy,
+  kind: K,
+  body: object = {},
+  headers: Record<string, string> = { [WRITE_GRANT_HEADER]: WRITE_GRANTS.admin }
+): Promise<{ status: number; run: OperationRun<K> }> {
+  const started = await call<OperationRun<K>>(proxy, 'POST', `/${kind}`, headers, body);
+  let run = started.body;
+  while (run.state === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    run = (await call<OperationRun<K>>(proxy, 'GET', `/runs/${run.id}`)).body;
+  }
+  return { status: started.status, run };
 }
 
 /** A loopback port nothing listens on (bound, then released). */
@@ -66,17 +82,19 @@ describe('doctor and status on a healthy pipeline', () => {
     expect((await call(proxy, 'POST', '/doctor', { [WRITE_GRANT_HEADER]: WRITE_GRANTS.editor }, {})).status).toBe(403);
   });
 
-  it('applies setup through POST /api/setup', async () => {
-    const { status, body } = await call<SetupResult>(proxy, 'POST', '/setup', { [WRITE_GRANT_HEADER]: WRITE_GRANTS.admin }, {});
-    expect(status).toBe(200);
+  it('applies setup through POST /api/setup: a run, answered at once and polled until done', async () => {
+    const { status, run } = await runToEnd(proxy, 'setup');
+    expect([status, run.state]).toEqual([202, 'done']);
+    const body = run.result!;
     expect(body.ok).toBe(true);
     expect(body.steps.find((s) => s.id === 'template')?.outcome).toBe('created');
     saveFixture('setup.json', body);
   });
 
   it('passes every stage for every enabled source', async () => {
-    const { status, body } = await call<DoctorResult>(proxy, 'POST', '/doctor', { [WRITE_GRANT_HEADER]: WRITE_GRANTS.admin }, {});
-    expect(status).toBe(200);
+    const { status, run } = await runToEnd(proxy, 'doctor');
+    expect([status, run.state]).toEqual([202, 'done']);
+    const body = run.result!;
     expect(body.problems).toEqual([]);
     expect(body.sources.map((s) => s.source).sort()).toEqual([...ALL_SOURCES].sort());
     for (const source of body.sources) {
@@ -149,7 +167,8 @@ describe('doctor and status with Elasticsearch down', () => {
   });
 
   it('tests only the enabled sources and stops at "indexed", naming Elasticsearch', async () => {
-    const { body } = await call<DoctorResult>(proxy, 'POST', '/doctor', {}, { timeoutMs: 3000 });
+    const { run } = await runToEnd(proxy, 'doctor', { timeoutMs: 3000 }, {});
+    const body = run.result!;
     expect(body.ok).toBe(false);
     expect(body.problems.join()).toMatch(/Cannot reach Elasticsearch/);
     expect(body.sources.map((s) => s.source).sort()).toEqual(['gelf_udp', 'json_udp']);

@@ -1,12 +1,14 @@
 /**
  * Operations API: GET /api/status (Viewer), POST /api/setup and POST /api/doctor (Admin only: Grafana's `api` write
  * routes send `X-Insights-Write-Grant: admin`; the Editor routes' `editor` grant is refused whatever limitWriteRole is).
+ * Setup and the doctor start a run and answer 202 at once; GET /api/runs/:id reports it (see ../status/operation-runs).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { WRITE_GRANT_HEADER, WRITE_GRANTS } from '@shared/headers';
 import type { ProxyContext } from '../context';
 import { runDoctor } from '../doctor/run-doctor';
+import { OperationRuns } from '../status/operation-runs';
 import { operationsFor } from '../status/operations';
 
 const setupBody = z.object({ dryRun: z.boolean().default(false) }).strict().prefault({});
@@ -15,6 +17,7 @@ const doctorBody = z.object({ timeoutMs: z.number().int().min(1000).max(60_000).
 export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
   return async (app) => {
     const ops = operationsFor(ctx);
+    const runs = new OperationRuns();
 
     app.addHook('onRequest', async (request, reply) => {
       if (request.method === 'GET' || request.method === 'HEAD') {
@@ -34,7 +37,7 @@ export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
       if (!body.success) {
         return reply.code(400).send({ error: `Invalid setup request: ${body.error.issues.map((i) => i.message).join('; ')}` });
       }
-      return ops.applySetup({ dryRun: body.data.dryRun });
+      return reply.code(202).send(runs.start('setup', () => ops.applySetup({ dryRun: body.data.dryRun })));
     });
 
     app.post('/doctor', async (request, reply) => {
@@ -42,7 +45,12 @@ export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
       if (!body.success) {
         return reply.code(400).send({ error: `Invalid doctor request: ${body.error.issues.map((i) => i.message).join('; ')}` });
       }
-      return runDoctor(ctx, ops.listeners(), { timeoutMs: body.data.timeoutMs });
+      return reply.code(202).send(runs.start('doctor', () => runDoctor(ctx, ops.listeners(), { timeoutMs: body.data.timeoutMs })));
+    });
+
+    app.get<{ Params: { id: string } }>('/runs/:id', async (request, reply) => {
+      const { id } = request.params;
+      return runs.get(id) ?? reply.code(404).send({ error: `No setup or doctor run ${id} here (the proxy keeps recent runs in memory).` });
     });
   };
 }

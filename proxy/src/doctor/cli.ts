@@ -1,12 +1,14 @@
 /**
  * `proxy doctor [--url http://127.0.0.1:3100] [--timeout-ms N]`: asks the running proxy to run the doctor (its
- * counters are the ones that see the test messages) and prints the stages per source.
+ * counters are the ones that see the test messages), waits for the run to finish and prints the stages per source.
  */
 import { parseArgs } from 'node:util';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
+import type { OperationRun } from '@shared/status-api';
 import { ConfigError, loadConfig } from '../config';
-import type { DoctorResult } from '@shared/status-api';
 import { formatDoctorResult } from './report';
+
+const POLL_MS = 500;
 
 export async function doctorCommand(args: string[]): Promise<void> {
   const config = loadConfig();
@@ -16,21 +18,37 @@ export async function doctorCommand(args: string[]): Promise<void> {
   }
   const base = values.url ?? `http://127.0.0.1:${config.server.port}`;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
-  let response: Response;
-  try {
-    response = await fetch(`${base}/api/doctor`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [PROXY_TOKEN_HEADER]: config.apiToken },
-      body: JSON.stringify(timeoutMs ? { timeoutMs } : {}),
-      signal: AbortSignal.timeout((timeoutMs ?? 20_000) + 15_000),
-    });
-  } catch (err) {
-    throw new ConfigError(`The proxy is not answering at ${base} (${(err as Error).message}). Start it with "npm run proxy", or pass --url.`);
+  const deadline = Date.now() + (timeoutMs ?? 20_000) + 45_000;
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', [PROXY_TOKEN_HEADER]: config.apiToken! },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(Math.max(1000, deadline - Date.now())),
+      });
+    } catch (err) {
+      throw new ConfigError(`The proxy is not answering at ${base} (${(err as Error).message}). Start it with "npm run proxy", or pass --url.`);
+    }
+    const answer = (await response.json().catch(() => ({}))) as OperationRun<'doctor'> & { error?: string };
+    if (!response.ok) {
+      throw new ConfigError(`The proxy refused the doctor run (${response.status}): ${answer.error ?? 'no details'}`);
+    }
+    return answer;
+  };
+  // The proxy runs the doctor in the background; ask how it went until it is done.
+  let run = await call('POST', '/api/doctor', timeoutMs ? { timeoutMs } : {});
+  while (run.state === 'running') {
+    if (Date.now() > deadline) {
+      throw new ConfigError(`The doctor run ${run.id} did not finish in time; check the proxy's log.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    run = await call('GET', `/api/runs/${run.id}`);
   }
-  const body = (await response.json().catch(() => ({}))) as DoctorResult & { error?: string };
-  if (!response.ok) {
-    throw new ConfigError(`The proxy refused the doctor run (${response.status}): ${body.error ?? 'no details'}`);
+  if (run.state === 'failed' || !run.result) {
+    throw new ConfigError(`The doctor run failed in the proxy: ${run.error ?? 'no details'}`);
   }
-  process.stdout.write(formatDoctorResult(body));
-  process.exitCode = body.ok ? 0 : 1;
+  process.stdout.write(formatDoctorResult(run.result));
+  process.exitCode = run.result.ok ? 0 : 1;
 }

@@ -7,7 +7,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route } from 'react-router-dom';
 import StatusPage from '../../pages/StatusPage';
 import { labels, selectors } from '../../selectors';
-import type { DoctorResult, SetupResult, StatusResponse } from '@shared/status-api';
+import type { DoctorResult, OperationRun, RunKind, SetupResult, StatusResponse } from '@shared/status-api';
 import { allowSlowRendering, relay, RelayFailure, renderApp } from '../limits/testing/relayMock';
 import healthy from './__fixtures__/status.json';
 import esDown from './__fixtures__/status-es-down.json';
@@ -21,16 +21,27 @@ allowSlowRendering();
 const sel = selectors.status;
 const STATUS_PATH = '/a/dreamfactory-insights-app/status';
 
-function serve(status: StatusResponse, answers: { doctor?: DoctorResult; setup?: SetupResult } = {}) {
+/** The proxy's operations API: POST starts a run (202), GET runs/:id reports it done with `answers`' result. */
+function serve(status: StatusResponse, answers: { doctor?: DoctorResult; setup?: SetupResult; failure?: string } = {}) {
+  const runOf = (kind: RunKind, state: OperationRun['state']): OperationRun => ({
+    id: `${kind}-run`,
+    kind,
+    state,
+    startedAt: '2026-11-23T10:00:00.000Z',
+    ...(state === 'running' ? {} : { finishedAt: '2026-11-23T10:00:04.000Z' }),
+    ...(state === 'done' ? { result: answers[kind] } : {}),
+    ...(state === 'failed' ? { error: answers.failure } : {}),
+  });
   relay.reset((call) => {
     if (call.method === 'GET' && call.path === 'status') {
       return status;
     }
-    if (call.method === 'POST' && call.path === 'doctor') {
-      return answers.doctor;
+    if (call.method === 'POST' && (call.path === 'doctor' || call.path === 'setup')) {
+      return runOf(call.path, 'running');
     }
-    if (call.method === 'POST' && call.path === 'setup') {
-      return answers.setup;
+    const polled = /^runs\/(doctor|setup)-run$/.exec(call.path);
+    if (call.method === 'GET' && polled) {
+      return runOf(polled[1] as RunKind, answers.failure ? 'failed' : 'done');
     }
     throw new RelayFailure(404, { error: `no route ${call.path}` });
   });
@@ -58,13 +69,15 @@ describe('Status page', () => {
     const es = screen.getByTestId(sel.elasticsearch);
     expect(es).toHaveTextContent(`${healthy.elasticsearch.template.name}: installed, version 1`);
     expect(es).toHaveTextContent('Enforced by the proxy (no ILM on this cluster), 30 days');
-    expect(es).toHaveTextContent(`${healthy.elasticsearch.todayIndex.name}: ${healthy.elasticsearch.todayIndex.docsCount} events`);
+    expect(es).toHaveTextContent(
+      `${healthy.elasticsearch.todayIndex.name}: ${healthy.elasticsearch.todayIndex.docsCount} events`
+    );
     expect(screen.queryByTestId(sel.noEvents)).not.toBeInTheDocument();
     // The proxy's last setup run is listed step by step.
     expect(screen.getByTestId(sel.setupStep('template'))).toHaveTextContent('created');
   });
 
-  it('shows Elasticsearch down with the proxy\'s explanation, and the rest of the status', async () => {
+  it("shows Elasticsearch down with the proxy's explanation, and the rest of the status", async () => {
     serve(esDown as StatusResponse);
     renderPage();
     expect(await screen.findByTestId(sel.tile('elasticsearch'))).toHaveTextContent('Down');
@@ -85,7 +98,7 @@ describe('Status page', () => {
     expect(error).toHaveTextContent('cannot be reached through Grafana');
   });
 
-  it('explains an empty pipeline with the DreamFactory settings for this proxy\'s ports', async () => {
+  it("explains an empty pipeline with the DreamFactory settings for this proxy's ports", async () => {
     const base = healthy as StatusResponse;
     const quiet: StatusResponse = {
       ...base,
@@ -116,6 +129,22 @@ describe('Status page', () => {
     fireEvent.click(screen.getByTestId(sel.applySetup));
     await waitFor(() => expect(relay.writes().map((c) => c.path)).toEqual(['doctor', 'setup']));
     expect(relay.writes().every((c) => !c.editorRoute)).toBe(true);
+  });
+
+  it('starts the doctor as a run and shows how the run failed', async () => {
+    serve(healthy as StatusResponse, { failure: 'Elasticsearch at http://es:9200 did not answer within 30000 ms' });
+    renderPage();
+    fireEvent.click(await screen.findByTestId(sel.runDoctor));
+    expect(
+      await screen.findByText(
+        'The doctor failed in the proxy: Elasticsearch at http://es:9200 did not answer within 30000 ms'
+      )
+    ).toBeInTheDocument();
+    expect(relay.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET status',
+      'POST doctor',
+      'GET runs/doctor-run',
+    ]);
   });
 
   it('shows where the doctor stopped and why', async () => {

@@ -2,8 +2,19 @@
 import { useMemo } from 'react';
 import { usePluginContext } from '@grafana/data';
 import { canWrite, findInsightsDatasource, ProxyClient } from '../../api/proxyClient';
-import type { DoctorResult, SetupResult, StatusResponse } from '@shared/status-api';
+import type {
+  DoctorResult,
+  OperationRun,
+  RunKind,
+  RunResults,
+  SetupResult,
+  StatusResponse,
+} from '@shared/status-api';
 import type { AppSettings } from '../../types';
+
+/** Between two looks at a running setup or doctor. */
+const RUN_POLL_MS = 1000;
+const RUN_NAMES: Record<RunKind, string> = { setup: 'Setup', doctor: 'The doctor' };
 
 export class StatusApi {
   constructor(private readonly client: ProxyClient) {}
@@ -13,11 +24,26 @@ export class StatusApi {
   }
 
   applySetup(): Promise<SetupResult> {
-    return this.client.request<SetupResult>('POST', 'setup', {});
+    return this.runToEnd('setup');
   }
 
   runDoctor(): Promise<DoctorResult> {
-    return this.client.request<DoctorResult>('POST', 'doctor', {});
+    return this.runToEnd('doctor');
+  }
+
+  /** Starts a run and asks how it went until it is done: a run may outlast Grafana's 30 s datasource-proxy wait. */
+  private async runToEnd<K extends RunKind>(kind: K): Promise<RunResults[K]> {
+    let run = await this.client.request<OperationRun<K>>('POST', kind, {});
+    while (run.state === 'running') {
+      run = await this.client.get<OperationRun<K>>(`runs/${run.id}`);
+      if (run.state === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, RUN_POLL_MS));
+      }
+    }
+    if (run.state === 'failed' || !run.result) {
+      throw new Error(`${RUN_NAMES[kind]} failed in the proxy: ${run.error ?? 'no details'}`);
+    }
+    return run.result;
   }
 }
 
