@@ -31,12 +31,13 @@ export function findInsightsDatasource(preferredUid?: string): { uid: string; na
 
 export type WriteRole = 'Admin' | 'Editor';
 
+/**
+ * The signed-in user's role in this organization: what Grafana checks a route's `reqRole` against. Being a Grafana
+ * server admin grants nothing there, so it grants nothing here (docs/grafana.md).
+ */
 export function currentRole(): 'Admin' | 'Editor' | 'Viewer' {
-  const user = config.bootData.user;
-  if (user.isGrafanaAdmin || user.orgRole === 'Admin') {
-    return 'Admin';
-  }
-  return user.orgRole === 'Editor' ? 'Editor' : 'Viewer';
+  const { orgRole } = config.bootData.user;
+  return orgRole === 'Admin' || orgRole === 'Editor' ? orgRole : 'Viewer';
 }
 
 /** Whether the signed-in user may change limits, given the app's configured minimum role. */

@@ -142,6 +142,26 @@ test.describe('limits', () => {
     const write = await pageFetch(page, 'DELETE', `/api/datasources/proxy/uid/dreamfactory-insights/api/limits/${id}`);
     expect(write.status).toBe(403);
   });
+
+  test("a Grafana server admin whose org role is Viewer gets a Viewer's page: Grafana checks routes by org role", async ({
+    page,
+    gotoAs,
+  }) => {
+    await gotoAs(`${LIMITS}?serverAdmin=1`, 'Viewer');
+    await expect(page.getByTestId(ids.list.table)).toBeVisible();
+    expect(
+      await page.evaluate(
+        () =>
+          (window as unknown as { grafanaBootData: { user: { isGrafanaAdmin: boolean } } }).grafanaBootData.user
+            .isGrafanaAdmin
+      )
+    ).toBe(true);
+    await expect(page.getByTestId(ids.list.newButton)).toBeDisabled();
+    const write = await pageFetch(page, 'POST', '/api/datasources/proxy/uid/dreamfactory-insights/api/limits', {
+      name: 'x',
+    });
+    expect(write.status).toBe(403);
+  });
 });
 
 test.describe('limit counters', () => {

@@ -58,6 +58,15 @@ function serve(extra: (call: (typeof relay.calls)[number]) => unknown = () => ({
 
 const renderList = (settings = {}) => renderApp(LIMITS_BASE, limitsRoutes(<LimitsPage />), settings);
 
+/** Buttons are disabled; link buttons (New limit, Edit) are aria-disabled. */
+function expectDisabled(testId: string) {
+  const control = screen.getByTestId(testId);
+  expect([testId, control.hasAttribute('disabled') || control.getAttribute('aria-disabled') === 'true']).toEqual([
+    testId,
+    true,
+  ]);
+}
+
 describe('Limits list', () => {
   it('shows each limit with its type, rate, names and a counter bar coloured by use', async () => {
     serve();
@@ -175,13 +184,25 @@ describe('Limits list', () => {
       sel.bulk.delete,
       sel.bulk.resetCounters,
     ];
-    for (const id of writeControls) {
-      const control = screen.getByTestId(id);
-      expect(control.hasAttribute('disabled') || control.getAttribute('aria-disabled') === 'true').toBe(true);
-    }
+    writeControls.forEach(expectDisabled);
     expect(screen.getAllByTestId(sel.readOnlyNotice).length).toBeGreaterThanOrEqual(writeControls.length);
     fireEvent.mouseEnter(screen.getAllByTestId(sel.readOnlyNotice)[0]);
     expect(await screen.findByText(labels.limits.readOnly('Admin'))).toBeInTheDocument();
+  });
+
+  it("judges a Grafana server admin by their org role, as Grafana's routes do", async () => {
+    serve();
+    relay.user.orgRole = 'Viewer';
+    relay.user.isGrafanaAdmin = true;
+    const { unmount } = renderList();
+    await screen.findByTestId(sel.list.rowName(1));
+    [sel.list.newButton, sel.list.edit(1), sel.list.delete(1)].forEach(expectDisabled);
+    unmount();
+
+    relay.user.orgRole = 'Editor';
+    renderList({ limitWriteRole: 'Admin' });
+    await screen.findByTestId(sel.list.rowName(1));
+    [sel.list.newButton, sel.list.edit(1), sel.list.delete(1)].forEach(expectDisabled);
   });
 
   it('lets an Editor write when the app allows Editors, through the Editor routes', async () => {

@@ -157,9 +157,10 @@ describe('Status page', () => {
     expect(doctor).toHaveTextContent('indexed: Elasticsearch is unreachable');
   });
 
-  it('does not let Viewers or Editors run the doctor or setup', async () => {
+  it('does not let Viewers or Editors run the doctor or setup, server admins included', async () => {
     serve(healthy as StatusResponse);
     relay.user.orgRole = 'Editor';
+    relay.user.isGrafanaAdmin = true;
     renderPage();
     expect(await screen.findByTestId(sel.runDoctor)).toBeDisabled();
     expect(screen.getByTestId(sel.applySetup)).toBeDisabled();

@@ -39,6 +39,7 @@ export const relay = {
     this.calls = [];
     this.handler = handler;
     this.user.orgRole = 'Admin';
+    this.user.isGrafanaAdmin = false;
     this.datasources = [{ uid: 'insights', name: 'DreamFactory Insights' }];
   },
   /** Writes only (GETs are reads). */
