@@ -88,6 +88,16 @@ function toRelayFailure(err: unknown): RelayFailure | undefined {
       source: 'unreachable',
     });
   }
+  if (err instanceof DreamFactoryError && err.status === 401) {
+    // A 401 from here would mean "wrong proxy token" to Grafana, which replaces it with its own 400 and drops this
+    // body (docs/grafana.md): DreamFactory refusing the proxy's key is a bad gateway.
+    return new RelayFailure(502, {
+      error: `DreamFactory refused the proxy's credentials (DF_API_KEY): ${err.message}`,
+      source: 'dreamfactory',
+      dfCode: err.body.code,
+      dfContext: err.body.context,
+    });
+  }
   if (err instanceof DreamFactoryError) {
     return new RelayFailure(err.status, {
       error: err.message,
