@@ -1,7 +1,8 @@
 /**
  * Grafana's BackendSrv over window.fetch, keeping its contract: `fetch()` returns a cold Observable that emits one
- * FetchResponse and completes; a non-2xx status errors with a FetchError ({status, statusText, data, config});
- * object bodies go as JSON; `params` become the query string; unsubscribing aborts the request.
+ * FetchResponse and completes; a non-2xx status errors with a FetchError ({status, statusText, data, config}) whose
+ * `data` Grafana always makes an object with a `message`; object bodies go as JSON; `params` become the query
+ * string; unsubscribing aborts the request.
  */
 import type { BackendSrv, BackendSrvRequest, FetchError, FetchResponse } from '@grafana/runtime';
 import { Observable, lastValueFrom } from 'rxjs';
@@ -37,6 +38,20 @@ async function parseBody(response: Response, responseType: BackendSrvRequest['re
       }
     }
   }
+}
+
+/** Grafana's processRequestError: no body, a text body and a body with only `error` all get a `message`. */
+function errorData(data: unknown, statusText: string): unknown {
+  if (data === undefined || data === null || data === '') {
+    return { message: 'Unexpected error' };
+  }
+  if (typeof data === 'string') {
+    return { message: data, error: statusText, response: data };
+  }
+  const body = data as { message?: unknown; error?: unknown };
+  return typeof body === 'object' && !body.message && typeof body.error === 'string'
+    ? { ...body, message: body.error }
+    : data;
 }
 
 function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
@@ -75,7 +90,12 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
           config: options,
         };
         if (!response.ok) {
-          const error: FetchError = { status: response.status, statusText: response.statusText, data, config: options };
+          const error: FetchError = {
+            status: response.status,
+            statusText: response.statusText,
+            data: errorData(data, response.statusText),
+            config: options,
+          };
           subscriber.error(error);
           return;
         }
