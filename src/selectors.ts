@@ -144,6 +144,10 @@ export const selectors = {
 
 export const labels = {
   nav: { limits: 'Limits', limitCounters: 'Limit counters', status: 'Pipeline status' },
+  /** Any call through the datasource when the proxy refused its token (Grafana reports that as a 400). */
+  proxyTokenRejected: 'The proxy token is wrong or was rotated — update it in the datasource',
+  proxyTokenRejectedDetail:
+    'Grafana answered "Authentication to data source failed": the Insights proxy refused the token of the datasource. Set the datasource\'s Proxy token to the proxy\'s PROXY_TOKEN.',
   datasource: {
     config: {
       proxyUrl: 'Proxy URL',

@@ -1,5 +1,13 @@
+import { labels } from '../selectors';
 import { describeFailure, PERMISSION_DENIED } from './limitsApi';
 import { ProxyError } from './proxyClient';
+
+/** What a page sees when the proxy refused the token: Grafana's 400, its text wrapped by Grafana's frontend. */
+const GRAFANA_AUTH_FAILED = {
+  message: 'Authentication to data source failed',
+  error: 'Bad Request',
+  response: 'Authentication to data source failed',
+};
 
 describe('describeFailure', () => {
   it.each([
@@ -23,7 +31,6 @@ describe('describeFailure', () => {
       'DreamFactory is unreachable',
       undefined,
     ],
-    [401, { error: 'Missing or wrong proxy token' }, "The Insights proxy refused the datasource's token", undefined],
     [502, { message: 'Bad Gateway' }, 'The Insights proxy is unreachable', undefined],
     [0, undefined, 'The Insights proxy is unreachable', undefined],
   ])('HTTP %i %j reads as "%s"', (status, body, title, field) => {
@@ -32,5 +39,16 @@ describe('describeFailure', () => {
     expect(failure.title).toBe(title);
     expect(failure.field).toBe(field);
     expect(failure.message).toContain(message);
+  });
+
+  it("reads Grafana's 400 for the proxy's 401 as a wrong or rotated proxy token", () => {
+    const failure = describeFailure(new ProxyError(labels.proxyTokenRejected, 400, GRAFANA_AUTH_FAILED));
+    expect(failure).toEqual({ title: labels.proxyTokenRejected, message: labels.proxyTokenRejectedDetail });
+  });
+
+  it('keeps an ordinary 400 without a relay envelope an ordinary failure', () => {
+    expect(describeFailure(new ProxyError('Invalid JSON body', 400, { error: 'Invalid JSON body' })).title).toBe(
+      'The Insights proxy failed'
+    );
   });
 });

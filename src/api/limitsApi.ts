@@ -12,6 +12,8 @@ import type {
   LimitView,
   RelayError,
 } from '@shared/limits-api';
+import { isProxyTokenRejected } from '../grafanaProxy';
+import { labels } from '../selectors';
 import { ProxyClient, ProxyError } from './proxyClient';
 
 export class LimitsApi {
@@ -87,11 +89,12 @@ export function describeFailure(err: unknown): Failure {
     const title = body.source === 'validation' ? 'The limit is not valid' : 'DreamFactory refused the request';
     return { title, message: err.message, field: body.field };
   }
-  // No relay envelope: the proxy's auth (401 wrong token, 503 no token configured) or Grafana's datasource proxy.
-  const detail = `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}`;
-  if (err.status === 401) {
-    return { title: "The Insights proxy refused the datasource's token", message: detail };
+  // No relay envelope: the proxy's auth (a wrong token, which Grafana reports as a 400; 503 when no token is
+  // configured) or Grafana's datasource proxy itself.
+  if (isProxyTokenRejected(err.status, err.body)) {
+    return { title: labels.proxyTokenRejected, message: labels.proxyTokenRejectedDetail };
   }
+  const detail = `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}`;
   const unreachable = err.status === 0 || err.status >= 502;
   return { title: unreachable ? 'The Insights proxy is unreachable' : 'The Insights proxy failed', message: detail };
 }

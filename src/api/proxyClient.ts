@@ -5,6 +5,8 @@
 import { getBackendSrv, getDataSourceSrv, FetchError, config } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { DATASOURCE_TYPE } from '../constants';
+import { isProxyTokenRejected } from '../grafanaProxy';
+import { labels } from '../selectors';
 
 export class ProxyError extends Error {
   constructor(
@@ -65,6 +67,7 @@ export class ProxyClient {
       const fetchError = err as FetchError<{ error?: string; message?: string }>;
       const data = fetchError.data;
       const message =
+        (isProxyTokenRejected(fetchError.status, data) && labels.proxyTokenRejected) ||
         (typeof data === 'object' && data && (data.error || data.message)) ||
         fetchError.statusText ||
         (err as Error).message ||

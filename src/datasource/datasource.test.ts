@@ -5,6 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
 import { InsightsVariableSupport } from './variables';
 import { DS_UID, fakeTemplateSrv, instanceSettings, range } from './testing/fakes';
+import { labels } from '../selectors';
 
 jest.mock('@grafana/runtime', () => require('../components/limits/testing/relayMock').runtimeMock());
 
@@ -155,6 +156,15 @@ describe('DataSource.query', () => {
       { refId: 'B', message: 'Insights proxy: Elasticsearch is unreachable', status: 502 },
     ]);
   });
+  it('tells every panel query that the proxy token is wrong when the proxy refuses it', async () => {
+    relay.reset(() => {
+      throw new RelayFailure(401, { error: 'Missing or wrong proxy token (header x-insights-token).' });
+    });
+    const response = await datasource().query(request([{ refId: 'A', queryType: 'activity' }]));
+    expect(response.errors).toEqual([
+      { refId: 'A', message: `Insights proxy: ${labels.proxyTokenRejected}`, status: 400 },
+    ]);
+  });
 });
 
 describe('DataSource.testDatasource', () => {
@@ -196,13 +206,23 @@ describe('DataSource.testDatasource', () => {
     });
   });
 
-  it('says the token is wrong when the proxy refuses it', async () => {
+  it("says the proxy token is wrong when the proxy refuses it, whatever Grafana's 400 looks like", async () => {
     relay.reset(() => {
-      throw new RelayFailure(401, { error: 'invalid token' });
+      throw new RelayFailure(401, { error: 'Missing or wrong proxy token (header x-insights-token).' });
+    });
+    const result = await datasource().testDatasource();
+    expect(result).toMatchObject({ status: 'error', message: labels.proxyTokenRejected });
+    expect(result.details?.message).toContain('PROXY_TOKEN');
+  });
+
+  it('does not read an ordinary 400 from the proxy as a token problem', async () => {
+    relay.reset(() => {
+      throw new RelayFailure(400, { error: 'Invalid query request' });
     });
     const result = await datasource().testDatasource();
     expect(result.status).toBe('error');
-    expect(result.message).toContain('PROXY_TOKEN');
+    expect(result.message).not.toContain(labels.proxyTokenRejected);
+    expect(result.message).toContain('Invalid query request');
   });
 
   it('asks for the proxy URL before calling anything', async () => {

@@ -95,7 +95,7 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
     } catch (err) {
       const { message, status, body } = err as InsightsFetchError;
       // The proxy answers 503 with its full report when an upstream is down.
-      return isHealthReport(body) ? healthVerdict(body) : unreachableVerdict(status, message);
+      return isHealthReport(body) ? healthVerdict(body) : unreachableVerdict(status, message, body);
     }
   }
 

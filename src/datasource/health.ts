@@ -1,6 +1,8 @@
 /** The datasource's "Save & test" verdict from the proxy's per-upstream health report. Pure. */
 import type { TestDataSourceResponse } from '@grafana/data';
 import { HEALTH_UPSTREAMS, type DatasourceHealthResponse, type HealthUpstream, type UpstreamHealth } from '@shared/datasource-api';
+import { isProxyTokenRejected } from '../grafanaProxy';
+import { labels } from '../selectors';
 
 const UPSTREAM_LABELS: Record<HealthUpstream, string> = {
   proxy: 'Insights proxy',
@@ -34,13 +36,20 @@ export function healthVerdict(report: DatasourceHealthResponse): TestDataSourceR
   return { status: 'success', message: entries.map((entry) => entry.line).join('; ') };
 }
 
-/** When the proxy itself cannot be reached, Grafana's datasource proxy answers instead; say which hop failed. */
-export function unreachableVerdict(status: number | undefined, detail: string): TestDataSourceResponse {
-  if (status === 401 || status === 403) {
+/**
+ * When no health report came back: the proxy refused the token (which Grafana reports as a 400), Grafana refused the
+ * call, or the proxy could not be reached and Grafana's datasource proxy answered instead. Say which.
+ */
+export function unreachableVerdict(status: number | undefined, detail: string, body?: unknown): TestDataSourceResponse {
+  if (isProxyTokenRejected(status, body)) {
     return {
       status: 'error',
-      message: `The Insights proxy refused the token (${status}): check that "Proxy token" equals the proxy's PROXY_TOKEN`,
+      message: labels.proxyTokenRejected,
+      details: { message: labels.proxyTokenRejectedDetail },
     };
+  }
+  if (status === 403) {
+    return { status: 'error', message: `Grafana refused the call for your role (HTTP 403): ${detail}` };
   }
   const where = status ? `HTTP ${status}` : 'no response';
   return {

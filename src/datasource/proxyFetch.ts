@@ -4,6 +4,8 @@
  */
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
+import { isProxyTokenRejected } from '../grafanaProxy';
+import { labels } from '../selectors';
 
 export class InsightsFetchError extends Error {
   constructor(
@@ -19,6 +21,9 @@ export class InsightsFetchError extends Error {
 /** The most specific message available: the proxy's `error`/`message`, Grafana's proxy message, the status text. */
 function messageOf(err: unknown): string {
   if (isFetchError<{ error?: unknown; message?: unknown }>(err)) {
+    if (isProxyTokenRejected(err.status, err.data)) {
+      return labels.proxyTokenRejected;
+    }
     const data = err.data;
     const fromBody =
       typeof data === 'object' && data ? (data.error ?? data.message) : typeof data === 'string' ? data : undefined;

@@ -2,8 +2,8 @@
 import type { Page } from '@playwright/test';
 import { ACTIVITY_PRESETS, ActivityPreset, QUERY_TYPE_LABELS, QueryType } from '@shared/query';
 import { EXPECTED_COLUMNS } from '../e2e/expected-frames';
-import { selectors } from '../../src/selectors';
-import { DS_UID, expect, test } from './fixtures';
+import { labels, selectors } from '../../src/selectors';
+import { APP_PATH, DS_UID, expect, pageFetch, test } from './fixtures';
 
 const CONFIG_PAGE = `/datasources/edit/${DS_UID}`;
 const ids = selectors.datasource;
@@ -43,6 +43,37 @@ test.describe('datasource ConfigEditor', () => {
     await url.blur();
     await page.getByTestId(selectors.harness.saveAndTest).click();
     await expect(result).toHaveAttribute('data-status', 'success');
+  });
+
+  test('a wrong or rotated token: Save & test and the app pages say so, and the right token recovers', async ({
+    page,
+    gotoAs,
+    shot,
+  }) => {
+    await gotoAs(CONFIG_PAGE);
+    try {
+      await page.getByRole('button', { name: 'Reset' }).click();
+      await page.getByTestId(ids.config.proxyToken).fill('a-token-the-proxy-never-issued');
+      await page.getByTestId(selectors.harness.saveAndTest).click();
+      const result = page.getByTestId(selectors.harness.testResult);
+      await expect(result).toHaveAttribute('data-status', 'error');
+      await expect(result).toContainText(labels.proxyTokenRejected);
+      await shot('datasource-wrong-token');
+
+      await gotoAs(`${APP_PATH}/limits`);
+      await expect(page.getByTestId(selectors.proxyError)).toContainText(labels.proxyTokenRejected);
+      await gotoAs(`${APP_PATH}/status`);
+      await expect(page.getByTestId(selectors.status.error)).toContainText(labels.proxyTokenRejected);
+    } finally {
+      // The datasource's settings live in the shim for the whole suite: put the real token back.
+      const restored = await pageFetch(page, 'PUT', `/api/datasources/uid/${DS_UID}`, {
+        secureJsonData: { proxyToken: process.env.HARNESS_PROXY_TOKEN },
+      });
+      expect(restored.status).toBe(200);
+    }
+    await gotoAs(CONFIG_PAGE);
+    await page.getByTestId(selectors.harness.saveAndTest).click();
+    await expect(page.getByTestId(selectors.harness.testResult)).toHaveAttribute('data-status', 'success');
   });
 });
 

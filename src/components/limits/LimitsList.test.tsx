@@ -226,6 +226,16 @@ describe('Limits list', () => {
     expect(await screen.findByText("You don't have permission to change limits")).toBeInTheDocument();
   });
 
+  it('says the proxy token is wrong or was rotated when the proxy refuses it', async () => {
+    relay.reset(() => {
+      throw new RelayFailure(401, { error: 'Missing or wrong proxy token (header x-insights-token).' });
+    });
+    renderList();
+    const alert = await screen.findByTestId(selectors.proxyError);
+    expect(alert).toHaveTextContent(labels.proxyTokenRejected);
+    expect(alert).toHaveTextContent('PROXY_TOKEN');
+  });
+
   it('shows DreamFactory being unreachable with the proxy message', async () => {
     relay.reset(() => {
       throw new RelayFailure(502, { error: 'connect ECONNREFUSED 127.0.0.1:8080', source: 'unreachable' });

@@ -98,6 +98,14 @@ describe('Status page', () => {
     expect(error).toHaveTextContent('cannot be reached through Grafana');
   });
 
+  it('says the proxy token is wrong when the proxy refuses it', async () => {
+    relay.reset(() => {
+      throw new RelayFailure(401, { error: 'Missing or wrong proxy token (header x-insights-token).' });
+    });
+    renderPage();
+    expect(await screen.findByTestId(sel.error)).toHaveTextContent(labels.proxyTokenRejected);
+  });
+
   it("explains an empty pipeline with the DreamFactory settings for this proxy's ports", async () => {
     const base = healthy as StatusResponse;
     const quiet: StatusResponse = {

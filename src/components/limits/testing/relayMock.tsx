@@ -77,7 +77,18 @@ export function runtimeMock() {
         } catch (err) {
           if (err instanceof RelayFailure) {
             const failure = err;
-            return throwError(() => ({ status: failure.status, data: failure.data, statusText: 'Error' }));
+            // Grafana's datasource proxy never passes a 401 on: it answers 400 with a fixed text, which Grafana's
+            // frontend wraps as an object (docs/grafana.md).
+            const authFailed = 'Authentication to data source failed';
+            const error =
+              failure.status === 401
+                ? {
+                    status: 400,
+                    statusText: 'Bad Request',
+                    data: { message: authFailed, error: 'Bad Request', response: authFailed },
+                  }
+                : { status: failure.status, data: failure.data, statusText: 'Error' };
+            return throwError(() => error);
           }
           throw err;
         }
