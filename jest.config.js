@@ -24,6 +24,7 @@ module.exports = {
         '<rootDir>/proxy/**/*.test.ts',
         '<rootDir>/tests/proxy/**/*.test.ts',
         '<rootDir>/tests/dreamfactory-sim/**/*.test.ts',
+        '<rootDir>/tests/splunk-hec/**/*.test.ts',
         '<rootDir>/tests/reliability/**/*.test.ts',
         // Grafana's rules as the harness plays them (datasource proxy, provisioning).
         '<rootDir>/tests/browser/shim/**/*.test.ts',
