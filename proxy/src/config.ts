@@ -107,6 +107,32 @@ export const configSchema = z.object({
       checkIntervalMs: z.coerce.number().int().positive().default(3600000),
     })
     .prefault({}),
+  /** Splunk HTTP Event Collector, a second destination next to (or instead of) Elasticsearch; off without a URL. */
+  splunk: z
+    .object({
+      /** `https://splunk:8088` (events go to /services/collector/event) or a full collector URL. */
+      url: z.string().url().optional(),
+      token: z.string().optional(),
+      /** Omitted: the token's default index. */
+      index: z.string().optional(),
+      sourcetype: z.string().default('dreamfactory'),
+      source: z.string().default('dreamfactory-insights'),
+      /** `document`: the whole event as JSON; `message`: the message text only, as the reference Logstash output sent it. */
+      eventBody: z.enum(['document', 'message']).default('document'),
+      tlsVerify: bool.default(true),
+      caFile: z.string().optional(),
+      gzip: bool.default(true),
+      batchMaxEvents: z.coerce.number().int().positive().default(500),
+      batchMaxBytes: z.coerce.number().int().positive().default(1024 * 1024),
+      flushIntervalMs: z.coerce.number().int().positive().default(1000),
+      retryInitialMs: z.coerce.number().int().positive().default(250),
+      retryMaxMs: z.coerce.number().int().positive().default(30000),
+      requestTimeoutMs: z.coerce.number().int().positive().default(30000),
+      /** Events Splunk refused for good (bad data, bad token), one JSON line each with the reason. */
+      deadLetterFile: z.string().default('./data/splunk-dead-letter.jsonl'),
+    })
+    .prefault({})
+    .refine((s) => !s.url || Boolean(s.token), { message: 'required when a Splunk HEC URL (SPLUNK_HEC_URL) is set', path: ['token'] }),
   setupOnStart: bool.default(true),
 });
 
@@ -145,6 +171,14 @@ export const ENV_VARS: Record<string, string> = {
   RETENTION_DAYS: 'retention.days',
   RETENTION_MODE: 'retention.mode',
   SETUP_ON_START: 'setupOnStart',
+  SPLUNK_HEC_URL: 'splunk.url',
+  SPLUNK_HEC_TOKEN: 'splunk.token',
+  SPLUNK_INDEX: 'splunk.index',
+  SPLUNK_SOURCETYPE: 'splunk.sourcetype',
+  SPLUNK_EVENT_BODY: 'splunk.eventBody',
+  SPLUNK_TLS_VERIFY: 'splunk.tlsVerify',
+  SPLUNK_CA_FILE: 'splunk.caFile',
+  SPLUNK_DEAD_LETTER_FILE: 'splunk.deadLetterFile',
 };
 
 const LIST_PATHS = new Set(['elasticsearch.urls', 'ingest.redactKeys']);

@@ -1,0 +1,139 @@
+/**
+ * The Splunk sink against the test HEC (tests/splunk-hec, built from Splunk's published protocol) and a real disk
+ * queue: delivery, gzip, busy and outage retries, dead letters with HEC's reason, and the token kept out of logs.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
+import { HecServer } from '../../../tests/splunk-hec/hec-server';
+import { enabledSplunk, SplunkHecClient } from '../clients/splunk-hec';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { DiskQueue } from '../queue/disk-queue';
+import { encodeEvent } from '../queue/event-record';
+import { counterValue } from '../testing/metric-value';
+import { waitFor } from '../testing/wait';
+import { createSplunkMetrics, SplunkHecSink } from './splunk-hec';
+
+const TOKEN = '5b3c1f2e-7d4a-4c8e-9f00-112233445566';
+const event = (n: number) => ({ id: `ev-${n}`, doc: { '@timestamp': `2026-11-23T10:00:0${n % 10}.000Z`, message: `m${n}`, source_hostname: 'df-1' } });
+
+describe('SplunkHecSink', () => {
+  let dir: string;
+  let hec: HecServer;
+  let queue: DiskQueue;
+  let sink: SplunkHecSink | undefined;
+  let client: SplunkHecClient;
+  let metrics: ReturnType<typeof createSplunkMetrics>;
+  let logged: string;
+
+  const start = (overrides: Record<string, unknown> = {}) => {
+    const config = loadConfig(
+      {},
+      {
+        splunk: {
+          url: hec.url,
+          token: TOKEN,
+          index: 'dreamfactory',
+          batchMaxEvents: 4,
+          flushIntervalMs: 10,
+          retryInitialMs: 5,
+          retryMaxMs: 40,
+          deadLetterFile: join(dir, 'splunk-dead-letter.jsonl'),
+          ...overrides,
+        },
+      }
+    ).splunk;
+    const enabled = enabledSplunk(config)!;
+    client = new SplunkHecClient(enabled);
+    metrics = createSplunkMetrics(new Registry());
+    logged = '';
+    const logger = createLogger('debug', new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) }));
+    sink = new SplunkHecSink({ config, client, consumer: queue, metrics, logger });
+    sink.start();
+    return config;
+  };
+  const appendEvents = (from: number, to: number) => Promise.all(Array.from({ length: to - from + 1 }, (_, i) => queue.append(encodeEvent(event(from + i)))));
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dfi-splunk-'));
+    hec = await new HecServer({ tokens: { [TOKEN]: { allowedIndexes: ['dreamfactory'] } } }).start();
+    queue = await DiskQueue.open({ dir: join(dir, 'queue'), maxBytes: 1 << 20 });
+  });
+  afterEach(async () => {
+    await sink?.stop();
+    sink = undefined;
+    client.close();
+    await queue.close();
+    await hec.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('delivers every event once, gzipped, with time, host, sourcetype, index and the event id', async () => {
+    start();
+    await appendEvents(1, 10);
+    await waitFor(() => queue.depth.records === 0, 'acknowledged');
+    expect(hec.events.map((e) => e.fields?.event_id)).toEqual(Array.from({ length: 10 }, (_, i) => `ev-${i + 1}`));
+    expect(hec.events[0]).toMatchObject({ index: 'dreamfactory', sourcetype: 'dreamfactory', host: 'df-1', time: 1795428001, event: { message: 'm1' } });
+    expect(hec.requests.every((r) => r.gzip && r.path === '/services/collector/event')).toBe(true);
+    expect(await counterValue(metrics.sent, {})).toBe(10);
+  });
+
+  it('retries while HEC is busy, then delivers everything exactly once', async () => {
+    hec.busy(3);
+    start();
+    await appendEvents(1, 4);
+    await waitFor(() => queue.depth.records === 0, 'acknowledged');
+    expect(hec.requests.map((r) => r.reply.code)).toEqual([9, 9, 9, 0]);
+    expect(hec.events).toHaveLength(4);
+    expect(await counterValue(metrics.failed, { kind: 'busy' })).toBe(3);
+  });
+
+  it('keeps events through an outage while appends go on, and delivers all of them when HEC is back', async () => {
+    await hec.stop();
+    start();
+    await appendEvents(1, 3);
+    await waitFor(async () => (await counterValue(metrics.failed, { kind: 'unreachable' })) >= 2, 'failed attempts');
+    await appendEvents(4, 6);
+    expect(queue.depth.records).toBe(6);
+    await hec.start();
+    await waitFor(() => queue.depth.records === 0, 'acknowledged after the outage', 10000);
+    expect(hec.events.map((e) => e.fields?.event_id).sort()).toEqual(['ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5', 'ev-6']);
+  });
+
+  it('dead-letters a batch refused for its token, with HEC\'s reason, and never logs the token', async () => {
+    const config = start({ token: '00000000-0000-0000-0000-000000000000' });
+    await appendEvents(1, 2);
+    await waitFor(() => queue.depth.records === 0, 'acknowledged');
+    const lines = (await readFile(config.deadLetterFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.event_id, l.reason])).toEqual([
+      ['ev-1', 'Invalid token (HEC code 4, HTTP 403)'],
+      ['ev-2', 'Invalid token (HEC code 4, HTTP 403)'],
+    ]);
+    expect(JSON.parse(lines[0].hec_event).event.message).toBe('m1');
+    expect(hec.events).toEqual([]);
+    expect(await counterValue(metrics.deadLettered, { kind: 'token' })).toBe(2);
+    expect(logged).toContain('Invalid token');
+    expect(logged).not.toContain('00000000-0000-0000-0000-000000000000');
+  });
+
+  it('dead-letters events for an index the token may not write', async () => {
+    const config = start({ index: 'main' });
+    await appendEvents(1, 2);
+    await waitFor(() => queue.depth.records === 0, 'acknowledged');
+    expect(await readFile(config.deadLetterFile, 'utf8')).toContain('Incorrect index (HEC code 7, HTTP 400)');
+  });
+
+  it('leaves the batch unacknowledged when stopped during an outage, so it replays', async () => {
+    await hec.stop();
+    start();
+    await appendEvents(1, 2);
+    await waitFor(async () => (await counterValue(metrics.failed, { kind: 'unreachable' })) >= 1, 'first attempt');
+    await sink!.stop();
+    await queue.close();
+    queue = await DiskQueue.open({ dir: join(dir, 'queue'), maxBytes: 1 << 20 });
+    expect(queue.recovery.replayed).toBe(2);
+  });
+});
