@@ -137,3 +137,11 @@ describe('SplunkHecSink', () => {
     expect(queue.recovery.replayed).toBe(2);
   });
 });
+
+describe('Splunk config', () => {
+  it('is off without a URL and names the variable when a URL comes without a token', () => {
+    expect(enabledSplunk(loadConfig({}).splunk)).toBeUndefined();
+    expect(() => loadConfig({ SPLUNK_HEC_URL: 'https://splunk.example:8088' })).toThrow(/splunk\.token \(env SPLUNK_HEC_TOKEN\): required when a Splunk HEC URL/);
+    expect(enabledSplunk(loadConfig({ SPLUNK_HEC_URL: 'https://splunk.example:8088', SPLUNK_HEC_TOKEN: TOKEN }).splunk)?.url).toBe('https://splunk.example:8088');
+  });
+});
