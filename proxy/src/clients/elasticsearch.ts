@@ -1,198 +1,102 @@
 /**
- * The proxy's only door to Elasticsearch. Everything that talks to the cluster goes through this class, so that the
- * rest of the code sees a few typed operations instead of the whole client surface (and OpenSearch can follow).
+ * The proxy's only door to its search cluster, Elasticsearch (8.x, 9.x) or OpenSearch (2.x, 3.x). On first use it
+ * asks the cluster what it is and from then on hands every call to that product family's implementation
+ * (`elastic-engine.ts`, `opensearch-engine.ts`), so callers see one typed interface and never a product check.
+ * While the cluster cannot be reached, each call tries the detection again.
  */
-import { Client, errors, estypes } from '@elastic/elasticsearch';
-import { readFileSync } from 'node:fs';
-import type { Config } from '../config';
+import type { Client } from '@elastic/elasticsearch';
+import { ElasticEngine } from './elastic-engine';
+import { OpenSearchEngine } from './opensearch-engine';
+import { isEngineResponseError, type EngineFamily, type EsConfig, type SearchEngine } from './search-engine';
 
-export type EsConfig = Config['elasticsearch'];
-
-export interface ClusterInfo {
-  version: string;
-  distribution: 'elasticsearch' | 'opensearch';
-  clusterName?: string;
-}
-
-/** A `_bulk` response trimmed by `filter_path` to per-item status and error. */
-export interface BulkIngestResponse {
-  errors: boolean;
-  items?: Array<Partial<Record<estypes.BulkOperationType, { status: number; error?: estypes.ErrorCause }>>>;
-}
-
-export class ElasticsearchClient {
-  readonly raw: Client;
-
-  constructor(readonly config: EsConfig) {
-    this.raw = new Client({
-      nodes: config.urls,
-      auth: config.apiKey
-        ? { apiKey: config.apiKey }
-        : config.username
-          ? { username: config.username, password: config.password ?? '' }
-          : undefined,
-      tls: config.caFile
-        ? { ca: readFileSync(config.caFile), rejectUnauthorized: config.tlsVerify }
-        : { rejectUnauthorized: config.tlsVerify },
-      requestTimeout: config.requestTimeoutMs,
-      // Retries are ours (the sink retries forever with backoff); the client should report failures promptly.
-      maxRetries: 0,
-    });
-  }
-
-  /** Version and distribution. Falls back to node info where `GET /` is not served (the minimal test distribution). */
-  async info(): Promise<ClusterInfo> {
-    try {
-      const info = await this.raw.info();
-      return { version: info.version.number, distribution: 'elasticsearch', clusterName: info.cluster_name };
-    } catch (err) {
-      if (!(err instanceof errors.ResponseError) || err.statusCode !== 405) {
-        throw err;
-      }
-      const nodes = await this.raw.nodes.info({ node_id: '_local', filter_path: ['nodes.*.version', 'cluster_name'] });
-      const first = Object.values(nodes.nodes)[0];
-      return { version: first.version, distribution: 'elasticsearch', clusterName: nodes.cluster_name };
-    }
-  }
-
-  async bulk(operations: estypes.BulkRequest['operations'], refresh?: estypes.Refresh): Promise<estypes.BulkResponse> {
-    return this.raw.bulk({ operations, refresh });
-  }
-
-  /**
-   * A shipper's bulk request: operations may be pre-serialised JSON strings, and the response is trimmed to what a
-   * retry decision needs (per-item status and error, in request order). Abortable so shutdown need not wait.
-   */
-  async bulkIngest(operations: Array<string | Record<string, unknown>>, signal?: AbortSignal): Promise<BulkIngestResponse> {
-    return this.raw.bulk({ operations, filter_path: ['errors', 'items.*.status', 'items.*.error'] }, { signal });
-  }
-
-  async search<TDoc = unknown>(index: string, body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {
-    return this.raw.search<TDoc>({ index, ignore_unavailable: true, allow_no_indices: true, ...body });
-  }
-
-  /** Opens a point in time over `index`, so search_after pages see one consistent view of the data. */
-  async openPointInTime(index: string, keepAlive: string): Promise<string> {
-    const response = await this.raw.openPointInTime({ index, keep_alive: keepAlive, ignore_unavailable: true });
-    return response.id;
-  }
-
-  /** A search inside a point in time (the body carries `pit`; such searches name no index). */
-  async searchPointInTime<TDoc = unknown>(body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {
-    return this.raw.search<TDoc>(body);
-  }
-
-  async refresh(index: string): Promise<void> {
-    await this.raw.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true });
-  }
-
-  // --- Setup, retention and status (proxy/src/setup, proxy/src/status) ---
-
-  /** The installed composable template, or undefined when there is none. */
-  async getIndexTemplate(name: string): Promise<estypes.IndicesIndexTemplate | undefined> {
-    const found = await this.raw.indices.getIndexTemplate({ name }, { ignore: [404] });
-    return found.index_templates?.find((t) => t.name === name)?.index_template;
-  }
-
-  async putIndexTemplate(name: string, body: Omit<estypes.IndicesPutIndexTemplateRequest, 'name'>): Promise<void> {
-    await this.raw.indices.putIndexTemplate({ name, ...body });
-  }
-
-  /** False where the cluster has no ILM (OSS-like or minimal distributions answer `_ilm/status` with 400/404/405). */
-  async hasIlm(): Promise<boolean> {
-    try {
-      await this.raw.ilm.getStatus();
-      return true;
-    } catch (err) {
-      if (err instanceof errors.ResponseError && [400, 404, 405].includes(err.statusCode ?? 0)) {
-        return false;
-      }
-      throw err;
-    }
-  }
-
-  async getIlmPolicy(name: string): Promise<estypes.IlmPolicy | undefined> {
-    const found = await this.raw.ilm.getLifecycle({ name }, { ignore: [404] });
-    return (found as Record<string, { policy: estypes.IlmPolicy } | undefined>)[name]?.policy;
-  }
-
-  async putIlmPolicy(name: string, policy: estypes.IlmPolicy): Promise<void> {
-    await this.raw.ilm.putLifecycle({ name, policy });
-  }
-
-  /** Indices matching `pattern` with doc count and store size (bytes); none → []. */
-  async listIndices(pattern: string): Promise<Array<{ index: string; docsCount: number; storeBytes: number; health?: string }>> {
-    const rows = await this.raw.cat.indices({ index: pattern, format: 'json', bytes: 'b', expand_wildcards: ['open', 'closed'] }, { ignore: [404] });
-    return (Array.isArray(rows) ? rows : []).map((row) => ({
-      index: String(row.index),
-      docsCount: Number(row['docs.count'] ?? 0),
-      storeBytes: Number(row['store.size'] ?? 0),
-      health: row.health ?? undefined,
-    }));
-  }
-
-  async getMappings(pattern: string): Promise<Record<string, estypes.MappingTypeMapping>> {
-    const found = await this.raw.indices.getMapping({ index: pattern, allow_no_indices: true, ignore_unavailable: true });
-    return Object.fromEntries(Object.entries(found).map(([index, value]) => [index, value.mappings]));
-  }
-
-  /** Deletes exactly these indices (no wildcards: `action.destructive_requires_name` stays satisfied). */
-  async deleteIndices(names: string[]): Promise<void> {
-    if (names.length > 0) {
-      await this.raw.indices.delete({ index: names, ignore_unavailable: true, expand_wildcards: 'none' });
-    }
-  }
-
-  async clusterHealth(): Promise<estypes.ClusterHealthResponse> {
-    return this.raw.cluster.health({ timeout: '5s' });
-  }
-
-  async count(index: string, query?: estypes.QueryDslQueryContainer): Promise<number> {
-    const found = await this.raw.count({ index, query, ignore_unavailable: true, allow_no_indices: true });
-    return found.count;
-  }
-
-  /** Who the configured credentials are; undefined where security is off. */
-  async authenticate(): Promise<estypes.SecurityAuthenticateResponse | undefined> {
-    try {
-      return await this.raw.security.authenticate();
-    } catch (err) {
-      if (err instanceof errors.ResponseError && isSecurityDisabled(err)) {
-        return undefined;
-      }
-      throw err;
-    }
-  }
-
-  async hasPrivileges(request: Pick<estypes.SecurityHasPrivilegesRequest, 'cluster' | 'index'>): Promise<estypes.SecurityHasPrivilegesResponse> {
-    return this.raw.security.hasPrivileges(request);
-  }
-
-  async putRole(name: string, role: Omit<estypes.SecurityPutRoleRequest, 'name'>): Promise<void> {
-    await this.raw.security.putRole({ name, ...role });
-  }
-
-  async userExists(username: string): Promise<boolean> {
-    const found = await this.raw.security.getUser({ username: [username] }, { ignore: [404] });
-    return Boolean((found as Record<string, unknown>)[username]);
-  }
-
-  async putUser(username: string, user: Omit<estypes.SecurityPutUserRequest, 'username'>): Promise<void> {
-    await this.raw.security.putUser({ username, ...user });
-  }
-
-  async close(): Promise<void> {
-    await this.raw.close();
-  }
-}
+export type { BulkIngestResponse, ClusterInfo, EngineFamily, EsConfig, IndexSummary, SearchEngine, estypes } from './search-engine';
 
 /**
- * Security APIs where security is off: not registered at all (405/404, e.g. the minimal test distribution), or
- * "Security must be explicitly enabled…" (400/500).
+ * Which product answers at the configured URLs. OpenSearch names itself in `GET /` (`version.distribution`);
+ * Elasticsearch does not, but marks every answer with `X-Elastic-Product`, and its minimal distribution refuses
+ * `GET /` with 405. A cluster that refuses us (401/403) without saying which it is counts as Elasticsearch, whose
+ * client then reports the credential problem.
  */
-function isSecurityDisabled(err: errors.ResponseError): boolean {
-  return [404, 405].includes(err.statusCode ?? 0) || JSON.stringify(err.body ?? '').includes('Security must be explicitly enabled');
+export async function detectFamily(probe: OpenSearchEngine): Promise<EngineFamily> {
+  try {
+    return (await probe.rootDistribution()) === 'opensearch' ? 'opensearch' : 'elasticsearch';
+  } catch (err) {
+    if (isEngineResponseError(err)) {
+      return 'elasticsearch';
+    }
+    throw err;
+  }
 }
 
-export { errors as esErrors };
-export type { estypes };
+type Method<K extends keyof SearchEngine> = SearchEngine[K] extends (...args: infer A) => infer R ? (...args: A) => R : never;
+
+export class ElasticsearchClient implements Omit<SearchEngine, 'family'> {
+  private elastic?: ElasticEngine;
+  private opensearch?: OpenSearchEngine;
+  private detected?: SearchEngine;
+
+  constructor(readonly config: EsConfig) {}
+
+  /** The product family, once a call has reached the cluster. */
+  get family(): EngineFamily | undefined {
+    return this.detected?.family;
+  }
+
+  /** Elastic's client, for tests that manage Elasticsearch indices directly. */
+  get raw(): Client {
+    return this.elasticEngine().raw;
+  }
+
+  /** The family implementation, detecting the product on first use. */
+  async engine(): Promise<SearchEngine> {
+    if (!this.detected) {
+      const family = await detectFamily(this.openSearchEngine());
+      this.detected = family === 'opensearch' ? this.openSearchEngine() : this.elasticEngine();
+    }
+    return this.detected;
+  }
+
+  private elasticEngine(): ElasticEngine {
+    this.elastic ??= new ElasticEngine(this.config);
+    return this.elastic;
+  }
+
+  private openSearchEngine(): OpenSearchEngine {
+    this.opensearch ??= new OpenSearchEngine(this.config);
+    return this.opensearch;
+  }
+
+  private call<K extends keyof SearchEngine>(name: K): Method<K> {
+    return (async (...args: unknown[]) => {
+      const engine = await this.engine();
+      return (engine[name] as (...a: unknown[]) => unknown).apply(engine, args);
+    }) as Method<K>;
+  }
+
+  info = this.call('info');
+  bulk = this.call('bulk');
+  bulkIngest = this.call('bulkIngest');
+  search: SearchEngine['search'] = (index, body) => this.engine().then((e) => e.search(index, body));
+  openPointInTime = this.call('openPointInTime');
+  searchPointInTime: SearchEngine['searchPointInTime'] = (body) => this.engine().then((e) => e.searchPointInTime(body));
+  refresh = this.call('refresh');
+  getIndexTemplate = this.call('getIndexTemplate');
+  putIndexTemplate = this.call('putIndexTemplate');
+  hasIlm = this.call('hasIlm');
+  getIlmPolicy = this.call('getIlmPolicy');
+  putIlmPolicy = this.call('putIlmPolicy');
+  listIndices = this.call('listIndices');
+  getMappings = this.call('getMappings');
+  deleteIndices = this.call('deleteIndices');
+  clusterHealth = this.call('clusterHealth');
+  count = this.call('count');
+  authenticate = this.call('authenticate');
+  hasPrivileges = this.call('hasPrivileges');
+  putRole = this.call('putRole');
+  userExists = this.call('userExists');
+  putUser = this.call('putUser');
+
+  async close(): Promise<void> {
+    await Promise.all([this.elastic?.close(), this.opensearch?.close()]);
+  }
+}

@@ -50,7 +50,8 @@ describe('query builder', () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     expect(decodeCursor(undefined)).toBeUndefined();
     expect(decodeCursor([])).toBeUndefined();
-    for (const bad of [[1, 2, 3], ['abc', 'x', 1], ['abc', 1]]) {
+    expect(decodeCursor(['abc', 1763596800000, 'k2Xv3Q'])).toEqual({ pitId: 'abc', searchAfter: [1763596800000, 'k2Xv3Q'] });
+    for (const bad of [[1, 2, 3], ['abc', 'x', 1], ['abc', 1], ['abc', 1, ''], ['abc', 1, 2, 3]]) {
       expect(() => decodeCursor(bad)).toThrow('Invalid logs cursor');
     }
   });

@@ -208,11 +208,13 @@ export function decodeCursor(raw: unknown[] | undefined): LogsCursor | undefined
   if (raw === undefined || raw.length === 0) {
     return undefined;
   }
-  const [pitId, ...searchAfter] = raw;
-  if (typeof pitId !== 'string' || searchAfter.length !== 2 || !searchAfter.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+  const [pitId, timestamp, tiebreak, ...extra] = raw;
+  // The tiebreak is `_shard_doc` (a number), or `_id` (a string) on OpenSearch before 3.3, which has no `_shard_doc`.
+  const validTiebreak = (typeof tiebreak === 'number' && Number.isFinite(tiebreak)) || (typeof tiebreak === 'string' && tiebreak !== '');
+  if (typeof pitId !== 'string' || typeof timestamp !== 'number' || !Number.isFinite(timestamp) || !validTiebreak || extra.length > 0) {
     throw new QueryInputError('Invalid logs cursor: pass back meta.custom.nextCursor from the previous page unchanged.');
   }
-  return { pitId, searchAfter: searchAfter as number[] };
+  return { pitId, searchAfter: [timestamp, tiebreak] };
 }
 
 export function buildLogsSearch(ctx: RequestContext, query: LogsQuery, pitId: string, after?: estypes.SortResults): SearchBody {

@@ -2,7 +2,7 @@
  * Turns a failure into the one sentence a dashboard user sees in the panel: which upstream, where, and what it said.
  * Never includes credentials: Elasticsearch URLs are reduced to their origin.
  */
-import { esErrors } from '../clients/elasticsearch';
+import { isEngineConnectionError, isEngineResponseError, isEngineTimeout } from '../clients/search-engine';
 import { DreamFactoryError } from '../clients/dreamfactory';
 import { QueryInputError } from './builder';
 
@@ -30,11 +30,11 @@ export function describeError(err: unknown, esUrls: string[]): { message: string
   if (err instanceof DreamFactoryError) {
     return { message: err.unreachable ? err.message : `DreamFactory answered HTTP ${err.status}: ${err.message}`, expected: true };
   }
-  if (err instanceof esErrors.ConnectionError || err instanceof esErrors.TimeoutError || err instanceof esErrors.NoLivingConnectionsError) {
+  if (isEngineConnectionError(err) || isEngineTimeout(err)) {
     return { message: `Elasticsearch unreachable at ${esOrigins(esUrls)}: ${err.message}`, expected: true };
   }
-  if (err instanceof esErrors.ResponseError) {
-    const body = err.meta.body as EsErrorBody | undefined;
+  if (isEngineResponseError(err)) {
+    const body = err.body as EsErrorBody | undefined;
     const type = body?.error?.root_cause?.[0]?.type ?? body?.error?.type;
     const reason = body?.error?.caused_by?.reason ?? body?.error?.root_cause?.[0]?.reason ?? body?.error?.reason ?? err.message;
     if (type === 'search_context_missing_exception') {

@@ -1,4 +1,5 @@
-import { esErrors } from '../clients/elasticsearch';
+import { errors as esErrors } from '@elastic/elasticsearch';
+import { errors as osErrors } from '@opensearch-project/opensearch';
 import { loadConfig } from '../config';
 import { checkVersion, explainEsError } from './es-problems';
 import { proxyPrivileges } from './privileges';
@@ -25,11 +26,18 @@ describe('explainEsError', () => {
     expect(explainEsError(new esErrors.ConnectionError('connect ECONNREFUSED 127.0.0.1:9200'), es(), needed).kind).toBe('unreachable');
   });
 
-  it('explains a server that is not Elasticsearch (OpenSearch)', () => {
+  it('explains a server that is neither Elasticsearch nor OpenSearch', () => {
     expect(explainEsError(new esErrors.ProductNotSupportedError('Elasticsearch'), es(), needed)).toMatchObject({
       kind: 'not-elasticsearch',
-      hint: expect.stringContaining('OpenSearch is not supported'),
+      hint: expect.stringContaining('Elasticsearch 8.x and 9.x, and OpenSearch 2.x and 3.x'),
     });
+  });
+
+  it('reads the OpenSearch client\'s errors the same way', () => {
+    const unauthorized = new osErrors.ResponseError({ statusCode: 401, body: {}, headers: {}, warnings: null, meta: {} } as never);
+    expect(explainEsError(unauthorized, es(), needed)).toMatchObject({ kind: 'auth', message: expect.stringContaining('user "proxy"') });
+    expect(explainEsError(new osErrors.ConnectionError('connect ECONNREFUSED 127.0.0.1:9200', {} as never), es(), needed).kind).toBe('unreachable');
+    expect(explainEsError(new osErrors.TimeoutError('Request timed out', {} as never), es(), needed).kind).toBe('timeout');
   });
 
   it('never repeats credentials embedded in the URL', () => {
@@ -40,9 +48,16 @@ describe('explainEsError', () => {
 });
 
 describe('checkVersion', () => {
-  it('accepts 8.x and 9.x only', () => {
+  it('accepts Elasticsearch 8.x and 9.x', () => {
     expect(checkVersion('8.19.21')).toBeUndefined();
-    expect(checkVersion('9.1.0')).toBeUndefined();
-    expect(checkVersion('7.17.0')).toMatchObject({ kind: 'unsupported-version' });
+    expect(checkVersion('9.5.4', 'elasticsearch')).toBeUndefined();
+    expect(checkVersion('7.17.0')).toMatchObject({ kind: 'unsupported-version', message: 'Elasticsearch 7.17.0 is not supported.' });
+  });
+
+  it('accepts OpenSearch from 2.7 (flat_object) and 3.x', () => {
+    expect(checkVersion('2.19.6', 'opensearch')).toBeUndefined();
+    expect(checkVersion('3.8.0', 'opensearch')).toBeUndefined();
+    expect(checkVersion('2.6.0', 'opensearch')).toMatchObject({ message: 'OpenSearch 2.6.0 is not supported.' });
+    expect(checkVersion('1.3.20', 'opensearch')).toMatchObject({ kind: 'unsupported-version' });
   });
 });

@@ -2,7 +2,15 @@
  * Turns an Elasticsearch client error into what an admin can act on: which of reachability, TLS, credentials,
  * privileges or product went wrong, and which setting fixes it. Pure.
  */
-import { esErrors, type EsConfig } from '../clients/elasticsearch';
+import {
+  isEngineConnectionError,
+  isEngineResponseError,
+  isEngineTimeout,
+  isProductNotSupported,
+  type EngineFamily,
+  type EngineResponseError,
+  type EsConfig,
+} from '../clients/search-engine';
 import { describePrivileges, type PrivilegeSet } from './privileges';
 
 export type EsProblemKind = 'unreachable' | 'tls' | 'auth' | 'forbidden' | 'not-elasticsearch' | 'unsupported-version' | 'timeout' | 'error';
@@ -17,7 +25,13 @@ const TLS_PATTERN = /certificate|self[- ]signed|CERT_|SSL|TLS|wrong version numb
 /** What a client sees when it speaks plain HTTP to a node that serves HTTPS (the node just closes the socket). */
 const CLOSED_PATTERN = /socket hang up|other side closed|ECONNRESET|UND_ERR_SOCKET/i;
 
-export const SUPPORTED_MAJORS = [8, 9];
+/** Major versions tested, per product (the README lists the exact versions). */
+export const SUPPORTED_MAJORS: Record<EngineFamily, number[]> = { elasticsearch: [8, 9], opensearch: [2, 3] };
+const PRODUCT: Record<EngineFamily, string> = { elasticsearch: 'Elasticsearch', opensearch: 'OpenSearch' };
+
+function supportedProducts(): string {
+  return (Object.keys(SUPPORTED_MAJORS) as EngineFamily[]).map((f) => `${PRODUCT[f]} ${SUPPORTED_MAJORS[f].map((m) => `${m}.x`).join(' and ')}`).join(', and ');
+}
 
 function who(config: Pick<EsConfig, 'username' | 'apiKey'>): string {
   return config.apiKey ? 'the configured API key (ES_API_KEY)' : config.username ? `user "${config.username}"` : 'anonymous requests (no ES_USERNAME)';
@@ -43,14 +57,14 @@ export function explainEsError(err: unknown, config: EsConfig, needed: Privilege
   const url = displayUrls(config);
   // The client may echo the request URL; never repeat credentials embedded in it.
   const text = (err instanceof Error ? err.message : String(err)).replace(/\/\/[^/@\s]+@/g, '//');
-  if (err instanceof esErrors.ProductNotSupportedError) {
+  if (isProductNotSupported(err)) {
     return {
       kind: 'not-elasticsearch',
-      message: `The server at ${url} is not Elasticsearch (it did not identify itself as Elasticsearch; OpenSearch does not).`,
-      hint: 'The proxy supports Elasticsearch 8.x and 9.x. OpenSearch is not supported: point ES_URL at an Elasticsearch cluster.',
+      message: `The server at ${url} is neither Elasticsearch nor OpenSearch (it identified itself as neither).`,
+      hint: `The proxy supports ${supportedProducts()}. Check that ES_URL points at the cluster's HTTP port (9200), not at a proxy or another service.`,
     };
   }
-  if (err instanceof esErrors.ResponseError) {
+  if (isEngineResponseError(err)) {
     const status = err.statusCode ?? 0;
     if (status === 401) {
       return {
@@ -70,14 +84,14 @@ export function explainEsError(err: unknown, config: EsConfig, needed: Privilege
     }
     return { kind: 'error', message: `Elasticsearch answered ${status}: ${reason(err) ?? text}`, hint: 'See the Elasticsearch logs for details.' };
   }
-  if (err instanceof esErrors.TimeoutError) {
+  if (isEngineTimeout(err)) {
     return {
       kind: 'timeout',
       message: `Elasticsearch at ${url} did not answer within ${config.requestTimeoutMs} ms.`,
       hint: 'The cluster may be overloaded or starting; check its health and the network between the proxy and the cluster.',
     };
   }
-  if (err instanceof esErrors.ConnectionError || err instanceof esErrors.NoLivingConnectionsError) {
+  if (isEngineConnectionError(err)) {
     if (TLS_PATTERN.test(text)) {
       return {
         kind: 'tls',
@@ -103,20 +117,24 @@ export function explainEsError(err: unknown, config: EsConfig, needed: Privilege
   return { kind: 'error', message: text, hint: 'Unexpected error talking to Elasticsearch; see the proxy log.' };
 }
 
-/** A version we can work with, or the problem with it. */
-export function checkVersion(version: string): EsProblem | undefined {
-  const major = Number.parseInt(version, 10);
-  if (SUPPORTED_MAJORS.includes(major)) {
+/**
+ * A version we can work with, or the problem with it. OpenSearch before 2.7 lacks `flat_object` (and before 2.4 point in time);
+ * Elasticsearch before 8 lacks the REST compatibility the 8.x client relies on.
+ */
+export function checkVersion(version: string, family: EngineFamily = 'elasticsearch'): EsProblem | undefined {
+  const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10));
+  // flat_object arrived in OpenSearch 2.7.
+  if (SUPPORTED_MAJORS[family].includes(major) && !(family === 'opensearch' && major === 2 && minor < 7)) {
     return undefined;
   }
   return {
     kind: 'unsupported-version',
-    message: `Elasticsearch ${version} is not supported.`,
-    hint: `Use Elasticsearch ${SUPPORTED_MAJORS.map((m) => `${m}.x`).join(' or ')} (composable templates, flattened fields and the v8 REST compatibility the proxy relies on).`,
+    message: `${PRODUCT[family]} ${version} is not supported.`,
+    hint: `The proxy supports ${supportedProducts()} (composable templates, flattened objects and point-in-time paging).`,
   };
 }
 
-function reason(err: esErrors.ResponseError): string | undefined {
+function reason(err: EngineResponseError): string | undefined {
   const body = err.body as { error?: { reason?: string; root_cause?: Array<{ reason?: string }> } | string } | undefined;
   if (typeof body?.error === 'string') {
     return body.error;

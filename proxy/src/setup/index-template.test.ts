@@ -1,4 +1,4 @@
-import { buildIndexTemplate, templateNameFor, TEMPLATE_NAME } from './index-template';
+import { buildIndexTemplate, templateNameFor, templateOptionsFor, TEMPLATE_NAME } from './index-template';
 
 describe('buildIndexTemplate', () => {
   it('wins over Logstash\'s logstash-* template (priority 200) for the daily indices of the prefix', () => {
@@ -33,6 +33,16 @@ describe('buildIndexTemplate', () => {
     const settings = buildIndexTemplate('p-', { ignoreDynamicBeyondLimit: false, replicas: 1 }).template.settings;
     expect(settings).not.toHaveProperty('index.mapping.total_fields.ignore_dynamic_beyond_limit');
     expect(settings['index.number_of_replicas']).toBe(1);
+  });
+
+  it('uses what each product accepts: flattened with ignore_above on Elasticsearch, bare flat_object on OpenSearch', () => {
+    expect(templateOptionsFor({ distribution: 'elasticsearch', version: '9.5.4' })).toEqual({ flattenedType: 'flattened', ignoreDynamicBeyondLimit: true });
+    expect(templateOptionsFor({ distribution: 'elasticsearch', version: '8.13.4' })).toEqual({ flattenedType: 'flattened', ignoreDynamicBeyondLimit: false });
+    const os = buildIndexTemplate('p-', templateOptionsFor({ distribution: 'opensearch', version: '2.19.6' }));
+    const props = os.template.mappings.properties as Record<string, any>;
+    expect(props.platform).toEqual({ type: 'flat_object' });
+    expect(props.event.properties.request.properties.headers).toEqual({ type: 'flat_object' });
+    expect(os.template.settings).not.toHaveProperty('index.mapping.total_fields.ignore_dynamic_beyond_limit');
   });
 
   it('gives each prefix its own template name', () => {

@@ -16,6 +16,8 @@
  *   mapping (`event.request.method.keyword`) keep working.
  */
 
+import type { ClusterInfo } from '../clients/search-engine';
+
 export const TEMPLATE_NAME = 'dreamfactory-insights';
 const DEFAULT_PREFIX = 'logstash-dreamfactory-';
 /** Above Logstash's own `logstash-*` template (200): equal priorities on overlapping patterns are rejected. */
@@ -38,8 +40,23 @@ export interface IndexTemplateOptions {
   refreshInterval?: string;
   /** ILM policy to attach (`index.lifecycle.name`); omitted when the proxy enforces retention itself. */
   lifecyclePolicy?: string;
-  /** `index.mapping.total_fields.ignore_dynamic_beyond_limit` exists from Elasticsearch 8.14; older nodes reject it. */
+  /** `index.mapping.total_fields.ignore_dynamic_beyond_limit` exists from Elasticsearch 8.14; older nodes and OpenSearch reject it. */
   ignoreDynamicBeyondLimit?: boolean;
+  /** Elasticsearch's `flattened` or OpenSearch's `flat_object` (each product refuses the other's). */
+  flattenedType?: FlattenedType;
+}
+
+export type FlattenedType = 'flattened' | 'flat_object';
+
+/** What the cluster's product and version allow in the template. */
+export function templateOptionsFor(
+  cluster: Pick<ClusterInfo, 'version' | 'distribution'>
+): Pick<IndexTemplateOptions, 'ignoreDynamicBeyondLimit' | 'flattenedType'> {
+  if (cluster.distribution === 'opensearch') {
+    return { ignoreDynamicBeyondLimit: false, flattenedType: 'flat_object' };
+  }
+  const [major, minor] = cluster.version.split('.').map(Number);
+  return { ignoreDynamicBeyondLimit: major > 8 || (major === 8 && minor >= 14), flattenedType: 'flattened' };
 }
 
 export interface IndexTemplateBody {
@@ -57,60 +74,64 @@ const KEYWORD_IGNORE_ABOVE = 1024;
 const keyword = { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE };
 /** keyword plus the `.keyword` multi-field Logstash's default mapping had. */
 const keywordWithLegacy = { ...keyword, fields: { keyword: { ...keyword } } };
-const flattened = { type: 'flattened', ignore_above: KEYWORD_IGNORE_ABOVE };
+/** OpenSearch's flat_object takes no ignore_above (it rejects the parameter). */
+const FLATTENED: Record<FlattenedType, Record<string, unknown>> = {
+  flattened: { type: 'flattened', ignore_above: KEYWORD_IGNORE_ABOVE },
+  flat_object: { type: 'flat_object' },
+};
 const sourceOnly = { type: 'object', enabled: false };
 
-const MAPPINGS = {
-  dynamic: true,
-  date_detection: false,
-  numeric_detection: false,
-  dynamic_templates: [
-    { strings_as_keyword: { match_mapping_type: 'string', mapping: { ...keyword } } },
-  ],
-  properties: {
-    '@timestamp': { type: 'date' },
-    message: { type: 'text' },
-    level: { type: 'integer' },
-    level_name: keyword,
-    log_source: keyword,
-    type: keyword,
-    source_hostname: keyword,
-    source_host: keyword,
-    host: { properties: { name: keyword } },
-    user: { properties: { id: keyword, email: keyword, name: keyword } },
-    event: {
-      properties: {
-        request: {
-          properties: {
-            method: keywordWithLegacy,
-            uri: keywordWithLegacy,
-            service: keywordWithLegacy,
-            path: keyword,
-            resource: keyword,
-            content_type: keyword,
-            api_version: keyword,
-            headers: flattened,
-            parameters: flattened,
-            payload: sourceOnly,
-            content: sourceOnly,
+function mappings(flattened: Record<string, unknown>) {
+  return {
+    dynamic: true,
+    date_detection: false,
+    numeric_detection: false,
+    dynamic_templates: [{ strings_as_keyword: { match_mapping_type: 'string', mapping: { ...keyword } } }],
+    properties: {
+      '@timestamp': { type: 'date' },
+      message: { type: 'text' },
+      level: { type: 'integer' },
+      level_name: keyword,
+      log_source: keyword,
+      type: keyword,
+      source_hostname: keyword,
+      source_host: keyword,
+      host: { properties: { name: keyword } },
+      user: { properties: { id: keyword, email: keyword, name: keyword } },
+      event: {
+        properties: {
+          request: {
+            properties: {
+              method: keywordWithLegacy,
+              uri: keywordWithLegacy,
+              service: keywordWithLegacy,
+              path: keyword,
+              resource: keyword,
+              content_type: keyword,
+              api_version: keyword,
+              headers: flattened,
+              parameters: flattened,
+              payload: sourceOnly,
+              content: sourceOnly,
+            },
           },
-        },
-        response: {
-          properties: {
-            status_code: { type: 'integer' },
-            status_class: keyword,
-            content_type: keyword,
-            format: keyword,
-            content: sourceOnly,
-            headers: flattened,
+          response: {
+            properties: {
+              status_code: { type: 'integer' },
+              status_class: keyword,
+              content_type: keyword,
+              format: keyword,
+              content: sourceOnly,
+              headers: flattened,
+            },
           },
         },
       },
+      // config, session (user, app, role with its services list, ...) and whatever DreamFactory adds later.
+      platform: flattened,
     },
-    // config, session (user, app, role with its services list, ...) and whatever DreamFactory adds later.
-    platform: flattened,
-  },
-};
+  };
+}
 
 export function buildIndexTemplate(prefix: string, options: IndexTemplateOptions = {}): IndexTemplateBody {
   const settings: Record<string, unknown> = {
@@ -134,6 +155,6 @@ export function buildIndexTemplate(prefix: string, options: IndexTemplateOptions
     priority: TEMPLATE_PRIORITY,
     version: TEMPLATE_VERSION,
     _meta: { managed_by: MANAGED_BY, description: 'DreamFactory Insights daily log indices' },
-    template: { settings, mappings: structuredClone(MAPPINGS) },
+    template: { settings, mappings: structuredClone(mappings(FLATTENED[options.flattenedType ?? 'flattened'])) },
   };
 }

@@ -3,10 +3,11 @@
  * provisioning what they should be. Idempotent: a rerun reports "unchanged". A dry run only reports the plan.
  * Every failure carries what to do about it; nothing here ever logs or returns a password.
  */
+import type { ClusterInfo } from '../clients/search-engine';
 import type { ProxyContext } from '../context';
 import type { RetentionMode, SetupResult, SetupStep, StepOutcome } from '@shared/status-api';
 import { checkVersion, displayUrls, explainEsError } from './es-problems';
-import { buildIndexTemplate, templateNameFor } from './index-template';
+import { buildIndexTemplate, templateNameFor, templateOptionsFor } from './index-template';
 import { findMappingConflicts, type IndexConflict } from './mapping-conflicts';
 import { describePrivileges, proxyPrivileges } from './privileges';
 import { buildProvisioningFiles, writeProvisioningFiles } from './provisioning';
@@ -31,12 +32,6 @@ export interface SetupRun {
 }
 
 type Ctx = Pick<ProxyContext, 'config' | 'es'>;
-
-/** Composable template settings appeared over 8.x; this one from 8.14. */
-function supportsIgnoreDynamicBeyondLimit(version: string): boolean {
-  const [major, minor] = version.split('.').map(Number);
-  return major > 8 || (major === 8 && minor >= 14);
-}
 
 const MAX_CONFLICTS_LISTED = 10;
 
@@ -68,12 +63,12 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
   };
 
   // 1. Reachability, TLS, credentials, product and version.
-  let cluster: SetupResult['cluster'];
+  let cluster: Pick<ClusterInfo, 'version' | 'distribution'>;
   let securityOn = false;
   try {
     const info = await es.info();
     cluster = { version: info.version, distribution: info.distribution };
-    const versionProblem = checkVersion(info.version);
+    const versionProblem = checkVersion(info.version, info.distribution);
     if (versionProblem) {
       steps.push({ id: 'connect', title: 'Connect to Elasticsearch', outcome: 'failed', detail: versionProblem.message, hint: versionProblem.hint });
       return finish({ cluster });
@@ -85,7 +80,7 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
       id: 'connect',
       title: 'Connect to Elasticsearch',
       outcome: 'ok',
-      detail: `Elasticsearch ${info.version} at ${displayUrls(config.elasticsearch)}${me ? ` as "${me.username}"` : ' (security off)'}; ILM ${ilm ? 'available' : 'not available'}.`,
+      detail: `${info.distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} ${info.version} at ${displayUrls(config.elasticsearch)}${me ? ` as "${me.username}"` : ' (security off)'}; ILM ${ilm ? 'available' : 'not available'}.`,
     });
   } catch (err) {
     fail('connect', 'Connect to Elasticsearch', err);
@@ -94,7 +89,15 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
 
   // 2. Privileges of the configured credentials (only meaningful with security on).
   const needed = proxyPrivileges(config.elasticsearch, ilm);
-  if (securityOn) {
+  if (securityOn && cluster.distribution === 'opensearch') {
+    steps.push({
+      id: 'privileges',
+      title: 'Check privileges',
+      outcome: 'skipped',
+      detail: "OpenSearch's security plugin has no privilege check the proxy can ask; its first write or search will tell.",
+      hint: `Give the proxy's user ${describePrivileges(needed)} (in the security plugin's terms: cluster_monitor, cluster_manage_index_templates, and crud, create_index, delete, manage on the indices).`,
+    });
+  } else if (securityOn) {
     try {
       const check = await es.hasPrivileges({ cluster: needed.cluster, index: needed.indices });
       const missingCluster = Object.entries(check.cluster).filter(([, ok]) => !ok).map(([p]) => p);
@@ -160,7 +163,7 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
   // 4. The index template.
   const template = buildIndexTemplate(config.elasticsearch.indexPrefix, {
     lifecyclePolicy: mode === 'ilm' ? policyName : undefined,
-    ignoreDynamicBeyondLimit: supportsIgnoreDynamicBeyondLimit(cluster.version),
+    ...templateOptionsFor(cluster),
   });
   try {
     const installed = await es.getIndexTemplate(templateName);
@@ -204,7 +207,15 @@ export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<Se
   // 6. Users (only on request).
   let users: CreatedUser[] | undefined;
   if (options.createUsers) {
-    if (!securityOn) {
+    if (cluster.distribution === 'opensearch') {
+      steps.push({
+        id: 'users',
+        title: 'Users',
+        outcome: 'skipped',
+        detail: "On OpenSearch, create the proxy's user and role with the security plugin's tools.",
+        hint: `The proxy's user needs ${describePrivileges(needed)}.`,
+      });
+    } else if (!securityOn) {
       steps.push({ id: 'users', title: 'Users', outcome: 'skipped', detail: 'Elasticsearch security is off: there are no users to create.' });
     } else if (dry) {
       steps.push({ id: 'users', title: 'Users', outcome: 'would-create', detail: 'Would create or update roles and users for the proxy (write) and for queries (read-only).' });
