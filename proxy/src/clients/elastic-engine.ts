@@ -23,8 +23,9 @@ export class ElasticEngine implements SearchEngine {
         ? { ca: readFileSync(config.caFile), rejectUnauthorized: config.tlsVerify }
         : { rejectUnauthorized: config.tlsVerify },
       requestTimeout: config.requestTimeoutMs,
-      // Retries are ours (the sink retries forever with backoff); the client should report failures promptly.
-      maxRetries: 0,
+      // Retries are ours (the sink retries forever with backoff); the client only moves a request that found a node
+      // dead to the next node, so one lost node of a cluster costs a retry, not a failed query.
+      maxRetries: config.urls.length - 1,
     });
   }
 

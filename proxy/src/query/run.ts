@@ -21,6 +21,7 @@ import { limitCountersFrame, limitsFrame, usersFrame } from './dreamfactory-fram
 import { enrichFrames } from './enrich';
 import { describeError } from './errors';
 import { shapeActivity, shapeLogs, shapeTimeseries } from './shaper';
+import { partialResultsNotice } from './shards';
 
 export class QueryEngine {
   readonly directory: UserDirectory;
@@ -62,12 +63,13 @@ export class QueryEngine {
     switch (query.queryType) {
       case 'activity': {
         const response = await this.ctx.es.search(this.indexPattern, buildActivitySearch(this.requestContext(request), query));
-        const frame = shapeActivity(query, response);
+        const frame = withNotice(shapeActivity(query, response), partialResultsNotice(response));
         return query.groupBy.some((spec) => spec.dimension === 'user') ? this.enrich([frame], query.userLabel) : [frame];
       }
       case 'timeseries': {
         const plan = buildTimeseriesSearch(this.requestContext(request), query);
-        const frame = shapeTimeseries(query, await this.ctx.es.search(this.indexPattern, plan.body), plan.intervalMs);
+        const response = await this.ctx.es.search(this.indexPattern, plan.body);
+        const frame = withNotice(shapeTimeseries(query, response, plan.intervalMs), partialResultsNotice(response));
         return query.splitBy?.dimension === 'user' ? this.enrich([frame], query.userLabel) : [frame];
       }
       case 'logs': {
@@ -78,7 +80,7 @@ export class QueryEngine {
         const page = shapeLogs(query, response);
         const nextCursor = page.lastSort ? encodeCursor({ pitId: response.pit_id ?? pitId, searchAfter: page.lastSort }) : null;
         page.frame.meta = { ...page.frame.meta, custom: { ...page.frame.meta?.custom, nextCursor } };
-        return this.enrich([page.frame]);
+        return this.enrich([withNotice(page.frame, partialResultsNotice(response))]);
       }
       case 'users': {
         const { snapshot, notice } = await this.directory.read();
