@@ -58,7 +58,11 @@ export interface ElasticsearchStatus {
   error?: string;
   hint?: string;
   version?: string;
+  /** `elasticsearch` or `opensearch`. */
+  distribution?: string;
   clusterHealth?: string;
+  /** Nodes in the cluster and shards without a live copy: a lost node shows here until it is back. */
+  nodes?: { count: number; dataNodes: number; unassignedShards: number };
   template?: { name: string; installed: boolean; installedVersion?: number; expectedVersion: number };
   retention: { mode: RetentionMode | 'unknown'; days: number; policyName?: string; policyPresent?: boolean; lastRun?: RetentionRun };
   todayIndex?: { name: string; exists: boolean; docsCount: number; storeBytes: number };

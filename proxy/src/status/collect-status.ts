@@ -47,8 +47,9 @@ async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: Reten
   const retention: ElasticsearchStatus['retention'] = { mode: 'unknown', days: config.retention.days, lastRun };
   const base = { url: displayUrls(config.elasticsearch), retention };
   let version: string;
+  let distribution: string;
   try {
-    version = (await es.info()).version;
+    ({ version, distribution } = await es.info());
   } catch (err) {
     const problem = explainEsError(err, config.elasticsearch, proxyPrivileges(config.elasticsearch, false));
     return { ...base, reachable: false, error: problem.message, hint: problem.hint };
@@ -72,7 +73,9 @@ async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: Reten
       ...base,
       reachable: true,
       version,
+      distribution,
       clusterHealth: health.status,
+      nodes: { count: health.number_of_nodes, dataNodes: health.number_of_data_nodes, unassignedShards: health.unassigned_shards },
       template: {
         name: templateNameFor(prefix),
         installed: template !== undefined,
@@ -90,7 +93,7 @@ async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: Reten
     };
   } catch (err) {
     const problem = explainEsError(err, config.elasticsearch, proxyPrivileges(config.elasticsearch, retention.mode === 'ilm'));
-    return { ...base, reachable: true, version, error: problem.message, hint: problem.hint };
+    return { ...base, reachable: true, version, distribution, error: problem.message, hint: problem.hint };
   }
 }
 

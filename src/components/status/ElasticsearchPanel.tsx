@@ -54,7 +54,13 @@ export function ElasticsearchPanel({ es }: { es: ElasticsearchStatus }) {
         <table>
           <tbody>
             <Row label="URL">{es.url}</Row>
-            {es.version && <Row label="Version">{es.version}</Row>}
+            {es.version && <Row label="Version">{`${es.distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} ${es.version}`}</Row>}
+            {es.nodes && (
+              <Row label="Nodes">
+                {`${es.nodes.count} (${es.nodes.dataNodes} data)`}
+                {es.nodes.unassignedShards > 0 && `; ${es.nodes.unassignedShards} shard copies unassigned (a node is missing or recovering)`}
+              </Row>
+            )}
             {es.clusterHealth && (
               <Row label="Cluster health">
                 <Badge text={es.clusterHealth} color={es.clusterHealth === 'green' ? 'green' : es.clusterHealth === 'yellow' ? 'orange' : 'red'} />

@@ -77,6 +77,18 @@ describe('Status page', () => {
     expect(screen.getByTestId(sel.setupStep('template'))).toHaveTextContent('created');
   });
 
+  it('shows the product, and a cluster that lost a node', async () => {
+    const degraded = {
+      ...healthy,
+      elasticsearch: { ...healthy.elasticsearch, distribution: 'opensearch', version: '2.19.6', clusterHealth: 'yellow', nodes: { count: 2, dataNodes: 2, unassignedShards: 4 } },
+    };
+    serve(degraded as StatusResponse);
+    renderPage();
+    const es = await screen.findByTestId(sel.elasticsearch);
+    expect(es).toHaveTextContent('OpenSearch 2.19.6');
+    expect(es).toHaveTextContent('2 (2 data); 4 shard copies unassigned (a node is missing or recovering)');
+  });
+
   it("shows Elasticsearch down with the proxy's explanation, and the rest of the status", async () => {
     serve(esDown as StatusResponse);
     renderPage();
