@@ -219,15 +219,12 @@ export class HecServer {
 
     let channel: string | undefined;
     if (token.ack) {
-      channel = (req.headers['x-splunk-request-channel'] as string | undefined) ?? url.searchParams.get('channel') ?? undefined;
-      if (!channel) {
-        this.reply(res, 'channelMissing');
+      const found = requestChannel(req, url);
+      if ('problem' in found) {
+        this.reply(res, found.problem);
         return;
       }
-      if (!GUID.test(channel)) {
-        this.reply(res, 'invalidChannel');
-        return;
-      }
+      channel = found.channel;
     }
     if (this.busyForever || this.busyRequests > 0) {
       this.busyRequests = Math.max(0, this.busyRequests - 1);
@@ -323,15 +320,12 @@ export class HecServer {
       this.reply(res, 'ackDisabled');
       return;
     }
-    const channel = (req.headers['x-splunk-request-channel'] as string | undefined) ?? url.searchParams.get('channel') ?? undefined;
-    if (!channel) {
-      this.reply(res, 'channelMissing');
+    const found = requestChannel(req, url);
+    if ('problem' in found) {
+      this.reply(res, found.problem);
       return;
     }
-    if (!GUID.test(channel)) {
-      this.reply(res, 'invalidChannel');
-      return;
-    }
+    const channel = found.channel;
     let ids: unknown;
     try {
       ids = (JSON.parse(raw.toString('utf8')) as { acks?: unknown }).acks;
@@ -359,6 +353,15 @@ export class HecServer {
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
     return body;
   }
+}
+
+/** The request's channel (header, else `?channel=`), or which reply its absence or shape earns. */
+function requestChannel(req: IncomingMessage, url: URL): { channel: string } | { problem: ReplyName } {
+  const channel = (req.headers['x-splunk-request-channel'] as string | undefined) ?? url.searchParams.get('channel') ?? undefined;
+  if (!channel) {
+    return { problem: 'channelMissing' };
+  }
+  return GUID.test(channel) ? { channel } : { problem: 'invalidChannel' };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
