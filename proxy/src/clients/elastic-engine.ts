@@ -176,10 +176,10 @@ export class ElasticEngine implements SearchEngine {
 }
 
 /**
- * Security APIs where security is off: not registered at all (405/404, e.g. the minimal test distribution), or
- * "Security must be explicitly enabled…" (400/500).
+ * Security APIs where security is off: not registered at all (Elasticsearch 8's minimal distribution answers 405/404,
+ * Elasticsearch 9's answers 400 "no handler found for uri"), or "Security must be explicitly enabled…" (400/500).
  */
-function isSecurityDisabled(err: errors.ResponseError): boolean {
-  return [404, 405].includes(err.statusCode ?? 0) || JSON.stringify(err.body ?? '').includes('Security must be explicitly enabled');
+export function isSecurityDisabled(err: errors.ResponseError): boolean {
+  const body = JSON.stringify(err.body ?? '');
+  return [404, 405].includes(err.statusCode ?? 0) || body.includes('Security must be explicitly enabled') || (err.statusCode === 400 && body.includes('no handler found for uri'));
 }
-
