@@ -128,6 +128,11 @@ export const configSchema = z.object({
       retryInitialMs: z.coerce.number().int().positive().default(250),
       retryMaxMs: z.coerce.number().int().positive().default(30000),
       requestTimeoutMs: z.coerce.number().int().positive().default(30000),
+      /** Wait for indexer acknowledgement (the token must have it on): a batch counts as delivered once indexed, not on HEC's 200. */
+      ack: bool.default(false),
+      /** Unconfirmed this long after HEC's 200, a batch is sent again (Splunk may then hold it twice: dedup on event_id). */
+      ackTimeoutMs: z.coerce.number().int().positive().default(120000),
+      ackPollMs: z.coerce.number().int().positive().default(1000),
       /** Events Splunk refused for good (bad data, bad token), one JSON line each with the reason. */
       deadLetterFile: z.string().default('./data/splunk-dead-letter.jsonl'),
     })
@@ -177,6 +182,7 @@ export const ENV_VARS: Record<string, string> = {
   SPLUNK_SOURCETYPE: 'splunk.sourcetype',
   SPLUNK_EVENT_BODY: 'splunk.eventBody',
   SPLUNK_TLS_VERIFY: 'splunk.tlsVerify',
+  SPLUNK_ACK: 'splunk.ack',
   SPLUNK_CA_FILE: 'splunk.caFile',
   SPLUNK_DEAD_LETTER_FILE: 'splunk.deadLetterFile',
 };

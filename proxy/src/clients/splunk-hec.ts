@@ -26,7 +26,7 @@ export interface HecResponse {
 }
 
 const EVENT_PATH = '/services/collector/event';
-const HEALTH_PATH = '/services/collector/health';
+const ACK_PATH = '/services/collector/ack';
 
 /** The collector's event endpoint: a bare `https://host:8088` gets `/services/collector/event`; a path is kept. */
 export function hecEventUrl(base: string): URL {
@@ -69,9 +69,15 @@ export class SplunkHecClient {
     return this.request('POST', this.eventUrl, headers, body, signal);
   }
 
-  /** `GET /services/collector/health` (no auth): 200 code 17 when the collector takes data. */
-  health(signal?: AbortSignal): Promise<HecResponse> {
-    return this.request('GET', new URL(HEALTH_PATH, this.eventUrl), {}, undefined, signal);
+  /**
+   * Indexer acknowledgement: which of these ackIds (from earlier answers on this channel) Splunk has indexed.
+   * `POST /services/collector/ack {"acks":[…]}` → `{"acks":{"<id>":true|false}}`.
+   */
+  async acknowledged(ackIds: number[], signal?: AbortSignal): Promise<{ status: number; acks?: Record<string, boolean>; reply?: HecReply }> {
+    const headers = { authorization: `Splunk ${this.config.token}`, 'content-type': 'application/json', 'x-splunk-request-channel': this.channel };
+    const { status, reply } = await this.request('POST', new URL(ACK_PATH, this.eventUrl), headers, Buffer.from(JSON.stringify({ acks: ackIds })), signal);
+    const acks = (reply as { acks?: unknown } | undefined)?.acks;
+    return { status, reply, acks: acks && typeof acks === 'object' ? (acks as Record<string, boolean>) : undefined };
   }
 
   close(): void {

@@ -7,6 +7,8 @@
  *   HEC's reason, the rest are sent again;
  * - a refused token (codes 1-4) or another 4xx: the batch goes to the dead letter with the reason (resending cannot
  *   help; fix the token and replay the file).
+ * With `ack` on, HEC's 200 only means "received": the batch counts as delivered once `/services/collector/ack` says
+ * its ackId is indexed, and is sent again if that does not happen within `ackTimeoutMs`.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -19,7 +21,13 @@ import type { QueueBatch } from '../queue/disk-queue';
 import { decodeRecord, type QueuedEvent } from '../queue/event-record';
 import { backoffMs, sleep } from './backoff';
 import type { QueueConsumer, Sink, SinkStopOptions } from './sink';
-import { classifyHecReply, toHecEvent } from './splunk-hec-events';
+import { classifyHecReply, describeHecReply, toHecEvent, type HecOutcome } from './splunk-hec-events';
+
+const UNACKNOWLEDGED = 'Splunk did not confirm indexing';
+
+function retryKind(reason: string): string {
+  return reason.startsWith(UNACKNOWLEDGED) ? 'unacknowledged' : /busy/i.test(reason) ? 'busy' : /unreachable/.test(reason) ? 'unreachable' : 'server';
+}
 
 const gzip = promisify(gzipCallback);
 
@@ -36,7 +44,7 @@ export function createSplunkMetrics(registry: Registry) {
   const registers = [registry];
   return {
     sent: new Counter({ name: 'insights_splunk_sent_total', help: 'Events Splunk HEC accepted', registers }),
-    failed: new Counter({ name: 'insights_splunk_failed_total', help: 'Splunk HEC requests that will be retried, by kind (busy, unreachable, server)', labelNames: ['kind'], registers }),
+    failed: new Counter({ name: 'insights_splunk_failed_total', help: 'Splunk HEC batches that will be sent again, by kind (busy, unreachable, server, unacknowledged)', labelNames: ['kind'], registers }),
     deadLettered: new Counter({
       name: 'insights_splunk_dead_lettered_total',
       help: 'Events Splunk refused for good and written to the Splunk dead-letter file, by kind (data, token)',
@@ -58,7 +66,7 @@ interface Pending {
 
 export interface SplunkSinkDeps {
   config: SplunkConfig;
-  client: Pick<SplunkHecClient, 'sendEvents' | 'displayUrl'>;
+  client: Pick<SplunkHecClient, 'sendEvents' | 'acknowledged' | 'displayUrl'>;
   consumer: QueueConsumer;
   metrics: SplunkMetrics;
   logger: Logger;
@@ -136,10 +144,13 @@ export class SplunkHecSink implements Sink {
       const raw = Buffer.from(pending.map((p) => p.line).join('\n'), 'utf8');
       const body = config.gzip ? await gzip(raw) : raw;
       const endTimer = metrics.latency.startTimer();
-      let outcome;
+      let outcome: HecOutcome;
       try {
         const response = await client.sendEvents(body, config.gzip, signal);
         outcome = classifyHecReply(response.status, response.reply, pending.length);
+        if (outcome.kind === 'accepted' && config.ack) {
+          outcome = await this.confirmIndexed(response.reply?.ackId);
+        }
       } catch (err) {
         if (signal.aborted) {
           return;
@@ -156,7 +167,7 @@ export class SplunkHecSink implements Sink {
         pending = [];
       } else if (outcome.kind === 'retry') {
         metrics.up.set(0);
-        metrics.failed.inc({ kind: /busy/i.test(outcome.reason) ? 'busy' : /unreachable/.test(outcome.reason) ? 'unreachable' : 'server' });
+        metrics.failed.inc({ kind: retryKind(outcome.reason) });
         this.lastError = { at: new Date(), reason: outcome.reason };
         const delay = backoffMs(attempt++, config.retryInitialMs, config.retryMaxMs);
         logger.warn({ reason: outcome.reason, events: pending.length, attempt, retryInMs: delay }, 'Splunk HEC did not take the batch; will retry');
@@ -174,6 +185,32 @@ export class SplunkHecSink implements Sink {
       }
     }
     consumer.ack(batch);
+  }
+
+  /** With indexer acknowledgement: waits until Splunk reports the request's events indexed, or gives up (retry). */
+  private async confirmIndexed(ackId: number | undefined): Promise<HecOutcome> {
+    const { config, client, logger } = this.deps;
+    if (ackId === undefined) {
+      logger.warn('SPLUNK_ACK is on but HEC answered without an ackId (the token has no indexer acknowledgement); taking its 200 as delivered');
+      return { kind: 'accepted' };
+    }
+    const signal = this.abort.signal;
+    const deadline = Date.now() + config.ackTimeoutMs;
+    while (!signal.aborted && Date.now() < deadline) {
+      try {
+        const { acks, reply, status } = await client.acknowledged([ackId], signal);
+        if (acks?.[String(ackId)] === true) {
+          return { kind: 'accepted' };
+        }
+        if (!acks && status >= 400 && status < 500) {
+          return { kind: 'retry', reason: `${UNACKNOWLEDGED}: the ack endpoint answered ${describeHecReply(status, reply)}` };
+        }
+      } catch (err) {
+        logger.debug({ err: (err as Error).message }, 'Splunk sink: ack query failed; polling again');
+      }
+      await sleep(config.ackPollMs, signal);
+    }
+    return { kind: 'retry', reason: `${UNACKNOWLEDGED}: ackId ${ackId} not confirmed within ${config.ackTimeoutMs} ms` };
   }
 
   /** Appends refused events to the dead-letter file (retried until it works: losing them silently is not an option). */

@@ -18,6 +18,7 @@ import { waitFor } from '../../../proxy/src/testing/wait';
 import { createSplunkMetrics, SplunkHecSink } from '../../../proxy/src/sinks/splunk-hec';
 
 const TOKEN = '5b3c1f2e-7d4a-4c8e-9f00-112233445566';
+const ACK_TOKEN = '7e1d0c9b-1111-4222-8333-444455556666';
 const event = (n: number) => ({ id: `ev-${n}`, doc: { '@timestamp': `2026-11-23T10:00:0${n % 10}.000Z`, message: `m${n}`, source_hostname: 'df-1' } });
 
 describe('SplunkHecSink', () => {
@@ -59,7 +60,7 @@ describe('SplunkHecSink', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dfi-splunk-'));
-    hec = await new HecServer({ tokens: { [TOKEN]: { allowedIndexes: ['dreamfactory'] } } }).start();
+    hec = await new HecServer({ tokens: { [TOKEN]: { allowedIndexes: ['dreamfactory'] }, [ACK_TOKEN]: { ack: true } }, ackDelayMs: 30 }).start();
     queue = await DiskQueue.open({ dir: join(dir, 'queue'), maxBytes: 1 << 20 });
   });
   afterEach(async () => {
@@ -124,6 +125,24 @@ describe('SplunkHecSink', () => {
     await appendEvents(1, 2);
     await waitFor(() => queue.depth.records === 0, 'acknowledged');
     expect(await readFile(config.deadLetterFile, 'utf8')).toContain('Incorrect index (HEC code 7, HTTP 400)');
+  });
+
+  it('with indexer acknowledgement, counts a batch delivered only once Splunk confirms it indexed', async () => {
+    start({ token: ACK_TOKEN, ack: true, ackPollMs: 5 });
+    await appendEvents(1, 6);
+    await waitFor(() => queue.depth.records === 0, 'acknowledged');
+    expect(hec.events.map((e) => e.fields?.event_id)).toEqual(['ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5', 'ev-6']);
+    expect(hec.requests.every((r) => r.reply.ackId !== undefined)).toBe(true);
+  });
+
+  it('sends a batch again when Splunk never confirms it indexed, and keeps it in the queue meanwhile', async () => {
+    await hec.stop();
+    hec = await new HecServer({ tokens: { [ACK_TOKEN]: { ack: true } }, ackDelayMs: 10 * 60_000 }).start();
+    start({ token: ACK_TOKEN, ack: true, ackPollMs: 5, ackTimeoutMs: 50 });
+    await appendEvents(1, 2);
+    await waitFor(async () => (await counterValue(metrics.failed, { kind: 'unacknowledged' })) >= 2, 'unconfirmed batches sent again');
+    expect(queue.depth.records).toBe(2);
+    expect(hec.requests.length).toBeGreaterThanOrEqual(2);
   });
 
   it('leaves the batch unacknowledged when stopped during an outage, so it replays', async () => {
