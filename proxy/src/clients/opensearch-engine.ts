@@ -25,7 +25,7 @@ import {
 /** Search request keys that travel in the URL, not the body. */
 const SEARCH_URL_PARAMS = new Set(['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'allow_partial_search_results', 'filter_path', 'request_cache', 'preference', 'routing']);
 
-function splitSearchRequest(request: Record<string, unknown>): { params: Record<string, unknown>; body: Record<string, unknown> } {
+export function splitSearchRequest(request: Record<string, unknown>): { params: Record<string, unknown>; body: Record<string, unknown> } {
   const params: Record<string, unknown> = {};
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request)) {
@@ -47,7 +47,7 @@ function abortable<T>(request: Promise<T> & { abort?: () => void }, signal?: Abo
 }
 
 /** `{_shard_doc: …}` sort entries as `{_id: …}` (same order). */
-function withIdTiebreak(sort: estypes.SearchRequest['sort']): estypes.SearchRequest['sort'] {
+export function withIdTiebreak(sort: estypes.SearchRequest['sort']): estypes.SearchRequest['sort'] {
   const entries = sort === undefined ? [] : Array.isArray(sort) ? sort : [sort];
   return entries.map((entry) => (typeof entry === 'object' && entry !== null && '_shard_doc' in entry ? { _id: (entry as Record<string, unknown>)._shard_doc } : entry)) as estypes.SearchRequest['sort'];
 }
