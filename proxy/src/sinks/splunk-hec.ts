@@ -78,9 +78,6 @@ export class SplunkHecSink implements Sink {
   private stopping = false;
   private loop?: Promise<void>;
   private current?: Promise<void>;
-  /** Last outcome, for status: when Splunk last took events and the last reason it did not. */
-  lastSuccessAt?: Date;
-  lastError?: { at: Date; reason: string };
 
   constructor(private readonly deps: SplunkSinkDeps) {}
 
@@ -146,7 +143,7 @@ export class SplunkHecSink implements Sink {
       const endTimer = metrics.latency.startTimer();
       let outcome: HecOutcome;
       try {
-        const response = await client.sendEvents(body, config.gzip, signal);
+        const response = await client.sendEvents(body, config.gzip, signal).finally(endTimer);
         outcome = classifyHecReply(response.status, response.reply, pending.length);
         if (outcome.kind === 'accepted' && config.ack) {
           outcome = await this.confirmIndexed(response.reply?.ackId);
@@ -156,25 +153,20 @@ export class SplunkHecSink implements Sink {
           return;
         }
         outcome = { kind: 'retry' as const, reason: `Splunk HEC at ${client.displayUrl} unreachable: ${(err as Error).message}` };
-      } finally {
-        endTimer();
       }
 
       if (outcome.kind === 'accepted') {
         metrics.sent.inc(pending.length);
         metrics.up.set(1);
-        this.lastSuccessAt = new Date();
         pending = [];
       } else if (outcome.kind === 'retry') {
         metrics.up.set(0);
         metrics.failed.inc({ kind: retryKind(outcome.reason) });
-        this.lastError = { at: new Date(), reason: outcome.reason };
         const delay = backoffMs(attempt++, config.retryInitialMs, config.retryMaxMs);
         logger.warn({ reason: outcome.reason, events: pending.length, attempt, retryInMs: delay }, 'Splunk HEC did not take the batch; will retry');
         await sleep(delay, signal);
       } else {
         metrics.up.set(1);
-        this.lastError = { at: new Date(), reason: outcome.reason };
         const [kept, refused, rest] =
           outcome.kind === 'rejected'
             ? [pending.slice(0, outcome.at), pending.slice(outcome.at, outcome.at + 1), pending.slice(outcome.at + 1)]
