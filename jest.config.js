@@ -28,6 +28,8 @@ module.exports = {
         '<rootDir>/tests/reliability/**/*.test.ts',
         // Grafana's rules as the harness plays them (datasource proxy, provisioning).
         '<rootDir>/tests/browser/shim/**/*.test.ts',
+        '<rootDir>/tests/support/**/*.test.ts',
+        '<rootDir>/scripts/**/*.test.ts',
       ],
       transformIgnorePatterns: NODE_TRANSFORM_IGNORE,
     },

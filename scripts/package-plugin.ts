@@ -16,9 +16,12 @@ if (problems.length) {
 }
 const plugin = JSON.parse(readFileSync(join(dist, 'plugin.json'), 'utf8'));
 const staging = mkdtempSync(join(tmpdir(), 'dfi-package-'));
-cpSync(dist, join(staging, plugin.id), { recursive: true });
 const zip = resolve(`${plugin.id}-${plugin.info.version}.zip`);
-rmSync(zip, { force: true });
-execFileSync('zip', ['-qr', zip, plugin.id], { cwd: staging });
-rmSync(staging, { recursive: true, force: true });
+try {
+  cpSync(dist, join(staging, plugin.id), { recursive: true });
+  rmSync(zip, { force: true });
+  execFileSync('zip', ['-qr', zip, plugin.id], { cwd: staging });
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
 process.stdout.write(`${zip}\n`);

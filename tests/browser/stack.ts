@@ -4,8 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../proxy/src/config';
@@ -17,6 +15,7 @@ import { buildIndexTemplate, TEMPLATE_NAME } from '../../proxy/src/setup/index-t
 import { generateEvents, sendEvent } from '../dreamfactory-sim/sender';
 import { Simulator, startSimulator } from '../dreamfactory-sim/server';
 import { RunningElasticsearch, startElasticsearch } from '../elasticsearch/es-runner';
+import { ownedTempDir } from '../support/lifecycle';
 import { buildHost } from './build-host';
 import { RunningShim, startShim } from './shim/server';
 
@@ -126,10 +125,10 @@ export async function startHarnessStack(): Promise<HarnessStack> {
       () => es.stop(),
       () => simulator.close()
     );
-    const queueDir = await mkdtemp(join(tmpdir(), 'dfi-harness-queue-'));
-    stops.push(() => rm(queueDir, { recursive: true, force: true }));
+    const queueDir = ownedTempDir('dfi-harness-queue-');
+    stops.push(() => queueDir.remove());
     const token = randomBytes(24).toString('hex');
-    const proxy = await startProxy(es, simulator, token, queueDir);
+    const proxy = await startProxy(es, simulator, token, queueDir.path);
     stops.push(
       () => proxy.ctx.es.close(),
       () => proxy.ingest.stop(),

@@ -3,14 +3,17 @@
  *
  * The distribution is Elastic's own `integ-test-zip` from Maven Central (server, netty4, x-pack core + security; no ILM,
  * no painless). It is resolved with Maven once, unpacked into `.cache/`, and each node gets its own temp dir for config,
- * data and logs. Elasticsearch refuses to run as root, so when we are root it runs as a dedicated system user.
+ * data, logs and the JVMs' temp files. Elasticsearch refuses to run as root, so when we are root it runs as a dedicated
+ * system user. The node and its temp dir are owned by this process (../support/lifecycle.ts): they go when it stops,
+ * however it stops.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import type { IncomingMessage } from 'node:http';
+import { OwnedProcess, ownedTempDir, spawnOwned } from '../support/lifecycle';
 
 export const ES_VERSION = process.env.ES_TEST_VERSION ?? '8.19.21';
 const ES_USER = 'esrunner';
@@ -29,7 +32,9 @@ export interface RunningElasticsearch {
   version: string;
   /** The node's own info (version, build hash), for logs. */
   banner: string;
+  /** The node's temp dir (config, logs, data unless `dataDir`), removed by stop(). */
   home: string;
+  /** Stops the node (SIGTERM, SIGKILL after a grace period) and removes its temp dir; idempotent. */
   stop(): Promise<void>;
 }
 
@@ -39,7 +44,7 @@ export interface StartOptions {
   password?: string;
   heap?: string;
   port?: number;
-  /** Keep data in this dir across restarts (fault tests restart the same node). */
+  /** Keep data in this dir across restarts (fault tests restart the same node); the caller owns and removes it. */
   dataDir?: string;
   log?: (line: string) => void;
 }
@@ -60,10 +65,19 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input
   return execFileSync(cmd, args, { env: opts.env ?? process.env, input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
 }
 
+function distributionHome(version: string): string {
+  return join(CACHE_DIR, `elasticsearch-${version}`);
+}
+
+/** The distribution is unpacked in .cache/: starting a node needs neither Maven nor unzip. */
+export function isDistributionReady(version = ES_VERSION): boolean {
+  return existsSync(join(distributionHome(version), 'bin', 'elasticsearch'));
+}
+
 /** Downloads (once) and unpacks the distribution; returns the unpacked ES home. */
 export function ensureDistribution(version = ES_VERSION): string {
-  const home = join(CACHE_DIR, `elasticsearch-${version}`);
-  if (existsSync(join(home, 'bin', 'elasticsearch'))) {
+  const home = distributionHome(version);
+  if (isDistributionReady(version)) {
     return home;
   }
   const artifact = `org.elasticsearch.distribution.integ-test-zip:elasticsearch:${version}:zip`;
@@ -74,10 +88,13 @@ export function ensureDistribution(version = ES_VERSION): string {
   }
   mkdirSync(CACHE_DIR, { recursive: true });
   const staging = mkdtempSync(join(CACHE_DIR, 'unpack-'));
-  run('unzip', ['-q', zip, '-d', staging]);
-  rmSync(home, { recursive: true, force: true });
-  execFileSync('mv', [join(staging, `elasticsearch-${version}`), home]);
-  rmSync(staging, { recursive: true, force: true });
+  try {
+    run('unzip', ['-q', zip, '-d', staging]);
+    rmSync(home, { recursive: true, force: true });
+    execFileSync('mv', [join(staging, `elasticsearch-${version}`), home]);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   return home;
 }
 
@@ -85,7 +102,12 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-function ensureRunnerUser(): { uid: number; gid: number } | undefined {
+interface RunnerUser {
+  uid: number;
+  gid: number;
+}
+
+function ensureRunnerUser(): RunnerUser | undefined {
   if (!isRoot()) {
     return undefined;
   }
@@ -97,7 +119,7 @@ function ensureRunnerUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(run('id', ['-u', ES_USER]).trim()), gid: Number(run('id', ['-g', ES_USER]).trim()) };
 }
 
-function chownTree(dir: string, owner: { uid: number; gid: number }): void {
+function chownTree(dir: string, owner: RunnerUser): void {
   chownSync(dir, owner.uid, owner.gid);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -136,7 +158,7 @@ async function waitForNode(
   url: string,
   auth: string | undefined,
   caFile: string | undefined,
-  child: ChildProcess,
+  node: OwnedProcess,
   timeoutMs: number
 ): Promise<{ version: string; banner: string }> {
   const { request } = await import(url.startsWith('https') ? 'node:https' : 'node:http');
@@ -145,8 +167,8 @@ async function waitForNode(
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`Elasticsearch exited with code ${child.exitCode} before it was ready: ${lastError}`);
+    if (node.child.exitCode !== null || node.child.signalCode !== null) {
+      throw new Error(`Elasticsearch exited (${node.child.exitCode ?? node.child.signalCode}) before it was ready: ${lastError}`);
     }
     try {
       const body = await new Promise<string>((res, rej) => {
@@ -194,134 +216,127 @@ export async function startElasticsearch(options: StartOptions = {}): Promise<Ru
   const password = options.password ?? 'insights-test-password';
   const log = options.log ?? (() => undefined);
 
-  const work = mkdtempSync(join(tmpdir(), 'dfi-es-'));
-  chmodSync(work, 0o755);
-  const conf = join(work, 'config');
-  cpSync(join(distHome, 'config'), conf, { recursive: true });
-  const data = options.dataDir ?? join(work, 'data');
-  const logs = join(work, 'logs');
-  const esTmp = join(work, 'tmp');
-  for (const d of [data, logs, esTmp]) {
-    mkdirSync(d, { recursive: true });
-  }
-  const httpPort = options.port ?? (await freePort());
-  const transportPort = await freePort();
-
-  const settings: Record<string, string> = {
-    'cluster.name': 'dreamfactory-insights-test',
-    'node.name': 'node-1',
-    'discovery.type': 'single-node',
-    'network.host': '127.0.0.1',
-    'http.port': String(httpPort),
-    'transport.port': String(transportPort),
-    'path.data': data,
-    'path.logs': logs,
-    // The test machine's disk may be fuller than ES's default watermarks allow.
-    'cluster.routing.allocation.disk.threshold_enabled': 'false',
-    'xpack.security.enabled': String(secure),
-    'action.destructive_requires_name': 'false',
+  const workDir = ownedTempDir('dfi-es-');
+  const work = workDir.path;
+  let node: OwnedProcess | undefined;
+  const stop = async () => {
+    await node?.stop();
+    await workDir.remove();
   };
-  let certs: ReturnType<typeof makeCertificates> | undefined;
-  if (secure) {
-    certs = makeCertificates(conf);
-    Object.assign(settings, {
-      'xpack.security.http.ssl.enabled': 'true',
-      'xpack.security.http.ssl.certificate': certs.certFile,
-      'xpack.security.http.ssl.key': certs.keyFile,
-      'xpack.security.http.ssl.certificate_authorities': certs.caFile,
-      'xpack.security.transport.ssl.enabled': 'false',
-    });
-  }
-  writeFileSync(
-    join(conf, 'elasticsearch.yml'),
-    Object.entries(settings)
-      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
-      .join('\n') + '\n'
-  );
-
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ES_PATH_CONF: conf,
-    ES_JAVA_HOME: javaHome(),
-    ES_TMPDIR: esTmp,
-    ES_JAVA_OPTS: `-Xms${options.heap ?? '512m'} -Xmx${options.heap ?? '512m'}`,
-    // The JS client in the parent must not leak its proxy settings into the JVM.
-    JAVA_TOOL_OPTIONS: '',
-  };
-  if (owner) {
-    chownTree(work, owner);
-    if (options.dataDir) {
-      chownTree(options.dataDir, owner);
+  try {
+    chmodSync(work, 0o755);
+    const conf = join(work, 'config');
+    cpSync(join(distHome, 'config'), conf, { recursive: true });
+    const data = options.dataDir ?? join(work, 'data');
+    const logs = join(work, 'logs');
+    const esTmp = join(work, 'tmp');
+    for (const d of [data, logs, esTmp]) {
+      mkdirSync(d, { recursive: true });
     }
-  }
-  const asRunner = (cmd: string, args: string[]): [string, string[]] =>
-    owner ? ['runuser', ['-u', ES_USER, '--', cmd, ...args]] : [cmd, args];
+    const httpPort = options.port ?? (await freePort());
+    const transportPort = await freePort();
 
-  if (secure) {
-    const [kc, ka] = asRunner(join(distHome, 'bin', 'elasticsearch-keystore'), ['create']);
-    run(kc, ka, { env });
-    const [ac, aa] = asRunner(join(distHome, 'bin', 'elasticsearch-keystore'), ['add', '-x', '-f', 'bootstrap.password']);
-    run(ac, aa, { env, input: password });
-  }
+    const settings: Record<string, string> = {
+      'cluster.name': 'dreamfactory-insights-test',
+      'node.name': 'node-1',
+      'discovery.type': 'single-node',
+      'network.host': '127.0.0.1',
+      'http.port': String(httpPort),
+      'transport.port': String(transportPort),
+      'path.data': data,
+      'path.logs': logs,
+      // The test machine's disk may be fuller than ES's default watermarks allow.
+      'cluster.routing.allocation.disk.threshold_enabled': 'false',
+      'xpack.security.enabled': String(secure),
+      'action.destructive_requires_name': 'false',
+    };
+    let certs: ReturnType<typeof makeCertificates> | undefined;
+    if (secure) {
+      certs = makeCertificates(conf);
+      Object.assign(settings, {
+        'xpack.security.http.ssl.enabled': 'true',
+        'xpack.security.http.ssl.certificate': certs.certFile,
+        'xpack.security.http.ssl.key': certs.keyFile,
+        'xpack.security.http.ssl.certificate_authorities': certs.caFile,
+        'xpack.security.transport.ssl.enabled': 'false',
+      });
+    }
+    writeFileSync(
+      join(conf, 'elasticsearch.yml'),
+      Object.entries(settings)
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join('\n') + '\n'
+    );
 
-  const [cmd, args] = asRunner(join(distHome, 'bin', 'elasticsearch'), []);
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let tail: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (line.trim()) {
-        tail = [...tail.slice(-40), line];
-        log(line);
+    // Both JVMs (the launcher that computes the JVM options, and the server) keep their temp files in the node's dir:
+    // the launcher's default is a `final-flags*` dir in /tmp per start. No hsperfdata files in /tmp either.
+    const jvmTemp = `-Djava.io.tmpdir=${esTmp} -XX:-UsePerfData`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ES_PATH_CONF: conf,
+      ES_JAVA_HOME: javaHome(),
+      ES_TMPDIR: esTmp,
+      ES_JAVA_OPTS: `-Xms${options.heap ?? '512m'} -Xmx${options.heap ?? '512m'} -XX:-UsePerfData`,
+      CLI_JAVA_OPTS: jvmTemp,
+      // The JS client in the parent must not leak its proxy settings into the JVM.
+      JAVA_TOOL_OPTIONS: '',
+    };
+    if (owner) {
+      chownTree(work, owner);
+      if (options.dataDir) {
+        chownTree(options.dataDir, owner);
       }
     }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
 
-  const scheme = secure ? 'https' : 'http';
-  const url = `${scheme}://127.0.0.1:${httpPort}`;
-  const auth = secure ? Buffer.from(`elastic:${password}`).toString('base64') : undefined;
-  let ready: { version: string; banner: string };
-  try {
-    ready = await waitForNode(url, auth, certs?.caFile, child, Number(process.env.ES_START_TIMEOUT_MS ?? 180000));
+    if (secure) {
+      const keystore = join(distHome, 'bin', 'elasticsearch-keystore');
+      runAs(owner, keystore, ['create'], { env });
+      runAs(owner, keystore, ['add', '-x', '-f', 'bootstrap.password'], { env, input: password });
+    }
+
+    const started = spawnOwned(join(distHome, 'bin', 'elasticsearch'), [], { env, runAs: owner, stdio: ['ignore', 'pipe', 'pipe'] });
+    node = started;
+    let tail: string[] = [];
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim()) {
+          tail = [...tail.slice(-40), line];
+          log(line);
+        }
+      }
+    };
+    started.child.stdout?.on('data', collect);
+    started.child.stderr?.on('data', collect);
+
+    const scheme = secure ? 'https' : 'http';
+    const url = `${scheme}://127.0.0.1:${httpPort}`;
+    const auth = secure ? Buffer.from(`elastic:${password}`).toString('base64') : undefined;
+    let ready: { version: string; banner: string };
+    try {
+      ready = await waitForNode(url, auth, certs?.caFile, started, Number(process.env.ES_START_TIMEOUT_MS ?? 180000));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- last Elasticsearch output ---\n${tail.join('\n')}`);
+    }
+    return {
+      url,
+      secure,
+      username: secure ? 'elastic' : undefined,
+      password: secure ? password : undefined,
+      caFile: certs?.caFile,
+      version: ready.version,
+      banner: ready.banner,
+      home: work,
+      stop,
+    };
   } catch (err) {
-    killTree(child);
-    throw new Error(`${(err as Error).message}\n--- last Elasticsearch output ---\n${tail.join('\n')}`);
+    await stop();
+    throw err;
   }
-
-  const stop = async () => {
-    if (child.exitCode !== null) {
-      return;
-    }
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    killTree(child, 'SIGTERM');
-    const timer = setTimeout(() => killTree(child, 'SIGKILL'), 20000);
-    await exited;
-    clearTimeout(timer);
-    if (!options.dataDir) {
-      rmSync(work, { recursive: true, force: true });
-    }
-  };
-
-  return {
-    url,
-    secure,
-    username: secure ? 'elastic' : undefined,
-    password: secure ? password : undefined,
-    caFile: certs?.caFile,
-    version: ready.version,
-    banner: ready.banner,
-    home: work,
-    stop,
-  };
 }
 
-function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    if (child.pid) {
-      process.kill(-child.pid, signal);
-    }
-  } catch {
-    // already gone
-  }
+/** Runs one of the distribution's tools to completion, as the runner user when there is one. */
+function runAs(owner: RunnerUser | undefined, cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; input?: string }): string {
+  return owner
+    ? run('setpriv', ['--reuid', String(owner.uid), '--regid', String(owner.gid), '--clear-groups', '--', cmd, ...args], opts)
+    : run(cmd, args, opts);
 }

@@ -1,7 +1,8 @@
 /**
- * `tsx tests/elasticsearch/main.ts [--secure] [--port N]` runs a real Elasticsearch node until interrupted;
- * `--fetch-only` just resolves and unpacks the distribution (CI does this before the tests).
+ * `tsx tests/elasticsearch/main.ts [--secure] [--port N]` runs a real Elasticsearch node until interrupted (Ctrl-C or
+ * SIGTERM stop it and remove its temp dir); `--fetch-only` just resolves and unpacks the distribution.
  */
+import { stopWhenOrphaned } from '../support/lifecycle';
 import { ensureDistribution, startElasticsearch, ES_VERSION } from './es-runner';
 
 async function main(args: string[]): Promise<void> {
@@ -9,18 +10,13 @@ async function main(args: string[]): Promise<void> {
     process.stdout.write(`Elasticsearch ${ES_VERSION} distribution ready at ${ensureDistribution()}\n`);
     return;
   }
+  stopWhenOrphaned();
   const portArg = args.indexOf('--port');
   const es = await startElasticsearch({
     secure: args.includes('--secure'),
     port: portArg >= 0 ? Number(args[portArg + 1]) : undefined,
   });
   process.stdout.write(`Elasticsearch ${es.version} ready at ${es.url}${es.secure ? ` (user elastic / ${es.password}, CA ${es.caFile})` : ''}\n`);
-  const stop = async () => {
-    await es.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
 main(process.argv.slice(2)).catch((err) => {

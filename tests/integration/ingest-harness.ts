@@ -4,9 +4,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Config, ConfigInput, loadConfig } from '../../proxy/src/config';
 import { createContext, ProxyContext } from '../../proxy/src/context';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
@@ -15,6 +12,7 @@ import { Ingest, startIngest } from '../../proxy/src/pipeline';
 import type { SourceName } from '../../proxy/src/pipeline-types';
 import { buildServer } from '../../proxy/src/server';
 import { counterValue } from '../../proxy/src/testing/metric-value';
+import { ownedTempDir } from '../support/lifecycle';
 
 export interface TestProxy {
   ctx: ProxyContext;
@@ -34,7 +32,9 @@ export async function startTestProxy(
   es: Config['elasticsearch'],
   options: { queueDir?: string; overrides?: ConfigInput } = {}
 ): Promise<TestProxy> {
-  const queueDir = options.queueDir ?? (await mkdtemp(join(tmpdir(), 'dfi-ingest-queue-')));
+  // A queue dir of its own is removed at stop; a given one (a restart test's) is the caller's.
+  const ownQueue = options.queueDir === undefined ? ownedTempDir('dfi-ingest-queue-') : undefined;
+  const queueDir = options.queueDir ?? ownQueue!.path;
   const config = loadConfig(
     {},
     {
@@ -55,6 +55,7 @@ export async function startTestProxy(
     await app.listen(LOOPBACK);
   } catch (err) {
     await ingest.stop();
+    await ownQueue?.remove();
     throw err;
   }
   const address = app.server.address();
@@ -80,6 +81,7 @@ export async function startTestProxy(
       await app.close();
       await ingest.stop({ graceMs });
       await ctx.es.close();
+      await ownQueue?.remove();
     },
   };
 }

@@ -3,11 +3,11 @@
  * restart that does not drain, and a kill -9 of the proxy process; each lands in Elasticsearch exactly once by id.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { freePort, RunningElasticsearch, startElasticsearch } from '../elasticsearch/es-runner';
+import { OwnedDir, ownedTempDir } from '../support/lifecycle';
 import { plainEs, uniquePrefix } from './env';
 import { postGelf, startTestProxy, TestProxy, waitForDocs } from './ingest-harness';
 
@@ -52,18 +52,18 @@ function expectExactlyOnce(docs: Array<{ id: string; source: SeqDoc }>, accepted
 describe('ingest survives an Elasticsearch outage', () => {
   let node: RunningElasticsearch | undefined;
   let proxy: TestProxy | undefined;
-  let dataDir: string;
+  let dataDir: OwnedDir | undefined;
 
   afterAll(async () => {
     await proxy?.stop();
     await node?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await dataDir?.remove();
   });
 
   it('keeps accepting while Elasticsearch is down and indexes every accepted event once it is back', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'dfi-outage-es-'));
+    dataDir = ownedTempDir('dfi-outage-es-');
     const port = await freePort();
-    node = await startElasticsearch({ dataDir, port });
+    node = await startElasticsearch({ dataDir: dataDir.path, port });
     const prefix = uniquePrefix('outage');
     const es = { ...plainEs(), urls: [node.url], indexPrefix: prefix, requestTimeoutMs: 5000 };
     proxy = await startTestProxy(es);
@@ -79,7 +79,7 @@ describe('ingest survives an Elasticsearch outage', () => {
     expect(await proxy.metric('insights_elasticsearch_up')).toBe(0);
     expect(await proxy.metric('insights_queue_depth_events')).toBeGreaterThan(0);
 
-    node = await startElasticsearch({ dataDir, port });
+    node = await startElasticsearch({ dataDir: dataDir.path, port });
     const after = await send(url, 500, 600, 'outage');
     const accepted = [...before, ...during, ...after];
     const docs = await waitForDocs<SeqDoc>(reader, `${prefix}*`, accepted.length, { timeoutMs: 90_000 });
@@ -103,14 +103,15 @@ describe('ingest survives a proxy restart', () => {
 
   it('replays what the stopped pipeline had not delivered, without duplicates', async () => {
     const es = { ...plainEs(), indexPrefix: prefix };
-    const first = await startTestProxy(es);
+    const queueDir = ownedTempDir('dfi-restart-queue-');
+    const first = await startTestProxy(es, { queueDir: queueDir.path });
     const url1 = first.httpUrl;
     const early = await send(() => url1, 0, 200, 'restart');
     await waitForDocs(reader, `${prefix}*`, 50);
     const burst = await send(() => url1, 200, 400, 'restart');
     await first.stop(0); // no draining: in-flight bulk requests are aborted
 
-    const second = await startTestProxy(es, { queueDir: first.queueDir });
+    const second = await startTestProxy(es, { queueDir: queueDir.path });
     try {
       expect(second.ingest.queue.recovery.replayed).toBeGreaterThan(0);
       const late = await send(() => second.httpUrl, 400, 500, 'restart');
@@ -121,12 +122,14 @@ describe('ingest survives a proxy restart', () => {
       expect(docs).toHaveLength(500);
     } finally {
       await second.stop();
+      await queueDir.remove();
     }
   });
 
   it('loses nothing accepted when the proxy process is killed with SIGKILL', async () => {
     const killPrefix = uniquePrefix('kill9');
-    const work = await mkdtemp(join(tmpdir(), 'dfi-kill9-'));
+    const workDir = ownedTempDir('dfi-kill9-');
+    const work = workDir.path;
     const httpPort = await freePort();
     const off = { enabled: false, host: '127.0.0.1', port: 0 };
     const configFile = join(work, 'config.json');
@@ -178,7 +181,7 @@ describe('ingest survives a proxy restart', () => {
       expectExactlyOnce(docs, accepted);
     } finally {
       child.kill('SIGKILL');
-      await rm(work, { recursive: true, force: true });
+      await workDir.remove();
     }
   });
 });
