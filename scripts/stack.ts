@@ -1,22 +1,31 @@
 /**
  * `npm run stack`: the product without Docker, on this machine's loopback. A real Elasticsearch node, the DreamFactory
  * simulator (API + demo log traffic in DreamFactory's GELF wire format) and the proxy started exactly as users run it
- * (`proxy serve`, which applies the Elasticsearch setup first). Prints what to point a Grafana at.
+ * (`proxy serve` with a config file, which applies the Elasticsearch setup first). Prints what to point a Grafana at,
+ * the doctor command and a first query.
  *
- * Options: --proxy-port 3100  --df-port 8080  --users 250  --rate 20 (events/s of live traffic)  --backlog 3000
- *          (events spread over the last 24 h, sent at start so the dashboard has a day of history)
+ * Everything it starts and writes (Elasticsearch and its data, the proxy, its queue, config and provisioning files) is
+ * owned by this process (tests/support/lifecycle.ts): Ctrl-C, SIGTERM — also to npm alone — or a crash stop it all and
+ * remove the temporary data.
+ *
+ * Options: --proxy-port 3100  --df-port 8080  --gelf-udp-port 12201  --users 250  --rate 20 (events/s of live traffic)
+ *          --backlog 3000 (events spread over the last 24 h, sent at start so the dashboard has a day of history)
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
+import { ConfigInput, ENV_VARS } from '../proxy/src/config';
 import { freePort, RunningElasticsearch, startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { Simulator, startSimulator } from '../tests/dreamfactory-sim/server';
 import { GeneratorUser, generateEvents, sendEvent } from '../tests/dreamfactory-sim/sender';
+import { OwnedProcess, ownedTempDir, spawnOwned, stopWhenOrphaned } from '../tests/support/lifecycle';
 
 const REPO_ROOT = resolve(__dirname, '..');
+const PROXY_MAIN = join(REPO_ROOT, 'proxy/src/main.ts');
+const LOOPBACK = '127.0.0.1';
 
 export interface StackOptions {
   proxyPort?: number;
@@ -33,6 +42,11 @@ export interface StackOptions {
 export interface RunningStack {
   proxyUrl: string;
   proxyToken: string;
+  /** The proxy's config file (`INSIGHTS_CONFIG`): the CLI's other commands (doctor, setup) read the same settings. */
+  configFile: string;
+  /** Grafana provisioning files for this stack, written by `proxy setup --write-provisioning`. */
+  provisioningDir: string;
+  provisioningFiles: string[];
   es: RunningElasticsearch;
   simulator: Simulator;
   gelfUdpPort: number;
@@ -41,11 +55,11 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForHealth(url: string, proxy: OwnedProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`the proxy exited with code ${child.exitCode}`);
+    if (proxy.child.exitCode !== null || proxy.child.signalCode !== null) {
+      throw new Error(`the proxy exited (${proxy.child.exitCode ?? proxy.child.signalCode})`);
     }
     try {
       const response = await fetch(`${url}/health`);
@@ -65,63 +79,94 @@ function demoUsers(simulator: Simulator): GeneratorUser[] {
   return simulator.store.users.map((u) => ({ id: u.id, email: u.email, name: u.name ?? u.username, is_sys_admin: admins.has(u.id) }));
 }
 
+/** The environment for the proxy's CLI: its settings come from the config file only, not from this shell. */
+function proxyEnv(configFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, INSIGHTS_CONFIG: configFile };
+  for (const name of Object.keys(ENV_VARS)) {
+    delete env[name];
+  }
+  return env;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
-    for (const fn of stops.reverse()) {
+    for (const fn of stops.splice(0).reverse()) {
       await fn().catch(() => undefined);
     }
   };
   try {
     log('starting Elasticsearch and the DreamFactory simulator …');
-    const [es, simulator] = await Promise.all([
+    // Both are awaited before either can fail the start, so a half-started pair is still stopped.
+    const [esStart, simulatorStart] = await Promise.allSettled([
       startElasticsearch(),
       startSimulator({ port: options.dfPort ?? 0, users: options.users ?? 250, admins: 3, seed: 1 }),
     ]);
-    stops.push(() => es.stop(), () => simulator.close());
+    if (esStart.status === 'fulfilled') {
+      stops.push(() => esStart.value.stop());
+    }
+    if (simulatorStart.status === 'fulfilled') {
+      stops.push(() => simulatorStart.value.close());
+    }
+    if (esStart.status === 'rejected' || simulatorStart.status === 'rejected') {
+      throw esStart.status === 'rejected' ? esStart.reason : (simulatorStart as PromiseRejectedResult).reason;
+    }
+    const es = esStart.value;
+    const simulator = simulatorStart.value;
     log(`Elasticsearch ${es.version} at ${es.url}; DreamFactory simulator at ${simulator.url}`);
 
+    const dir = ownedTempDir('dfi-stack-');
+    stops.push(() => dir.remove());
     const proxyPort = options.proxyPort ?? (await freePort());
     const gelfUdpPort = options.gelfUdpPort ?? (await freePort());
     const [jsonUdp, jsonTcp, jsonHttp, gelfTcp] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const proxyToken = randomBytes(24).toString('hex');
-    const queueDir = mkdtempSync(join(tmpdir(), 'dfi-stack-queue-'));
-    stops.push(async () => rmSync(queueDir, { recursive: true, force: true }));
-    // One process (not tsx's CLI wrapper), so signals reach the proxy itself.
-    const proxy = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'proxy/src/main.ts'), 'serve'], {
-    cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        PROXY_HOST: '127.0.0.1',
-        PROXY_PORT: String(proxyPort),
-        PROXY_TOKEN: proxyToken,
-        ES_URL: es.url,
-        DF_URL: simulator.url,
-        DF_API_KEY: simulator.apiKey,
-        GELF_UDP_PORT: String(gelfUdpPort),
-        GELF_TCP_PORT: String(gelfTcp),
-        JSON_UDP_PORT: String(jsonUdp),
-        JSON_TCP_PORT: String(jsonTcp),
-        JSON_HTTP_PORT: String(jsonHttp),
-        QUEUE_DIR: queueDir,
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    const listener = (port: number) => ({ host: LOOPBACK, port });
+    const config: ConfigInput = {
+      logLevel: (process.env.LOG_LEVEL as ConfigInput['logLevel']) ?? 'warn',
+      server: listener(proxyPort),
+      apiToken: proxyToken,
+      elasticsearch: { urls: [es.url] },
+      dreamfactory: { url: simulator.url, apiKey: simulator.apiKey },
+      ingest: {
+        gelfUdp: listener(gelfUdpPort),
+        gelfTcp: listener(gelfTcp),
+        jsonUdp: listener(jsonUdp),
+        jsonTcp: listener(jsonTcp),
+        jsonHttp: listener(jsonHttp),
       },
+      queue: { dir: join(dir.path, 'queue') },
+    };
+    const configFile = join(dir.path, 'proxy.json');
+    // It holds the proxy token and DreamFactory's API key: readable by this user only.
+    writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+
+    // node itself, not tsx's CLI (which would put a second process in between), so SIGTERM reaches the proxy.
+    const proxy = spawnOwned(process.execPath, ['--import', 'tsx', PROXY_MAIN, 'serve'], {
+      cwd: REPO_ROOT,
+      env: proxyEnv(configFile),
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    stops.push(
-      () =>
-        new Promise<void>((r) => {
-          if (proxy.exitCode !== null) {
-            return r();
-          }
-          proxy.once('exit', () => r());
-          proxy.kill('SIGTERM');
-        })
-    );
-    const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+    stops.push(() => proxy.stop());
+    const proxyUrl = `http://${LOOPBACK}:${proxyPort}`;
     await waitForHealth(proxyUrl, proxy, 120000);
-    log(`proxy at ${proxyUrl} (GELF UDP on 127.0.0.1:${gelfUdpPort})`);
+    log(`proxy at ${proxyUrl} (GELF UDP on ${LOOPBACK}:${gelfUdpPort})`);
+
+    const provisioningDir = join(dir.path, 'provisioning');
+    mkdirSync(provisioningDir);
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', PROXY_MAIN, 'setup', '--write-provisioning', provisioningDir, '--proxy-url', proxyUrl],
+      { cwd: REPO_ROOT, env: proxyEnv(configFile) }
+    );
 
     const users = demoUsers(simulator);
     let live: NodeJS.Timeout | undefined;
@@ -131,7 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       const dayAgo = Date.now() / 1000 - 86400;
       const events = await generateEvents({ count: backlog, users, jwtSecret: simulator.jwtSecret, seed: 11, startSeconds: dayAgo, stepMs: (86400 * 1000) / Math.max(backlog, 1) });
       for (const event of events) {
-        await sendEvent('gelf-udp', '127.0.0.1', gelfUdpPort, event);
+        await sendEvent('gelf-udp', LOOPBACK, gelfUdpPort, event);
         // UDP has no back-pressure: pace the backlog so the kernel buffer never overflows.
         await new Promise((r) => setImmediate(r));
       }
@@ -140,20 +185,69 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         let seed = 1000;
         live = setInterval(() => {
           void generateEvents({ count: 1, users, jwtSecret: simulator.jwtSecret, seed: seed++ }).then(([event]) =>
-            sendEvent('gelf-udp', '127.0.0.1', gelfUdpPort, event).catch(() => undefined)
+            sendEvent('gelf-udp', LOOPBACK, gelfUdpPort, event).catch(() => undefined)
           );
         }, 1000 / rate);
       }
       return events.length;
     })();
-    return { proxyUrl, proxyToken, es, simulator, gelfUdpPort, backlogSent, stop };
+    return {
+      proxyUrl,
+      proxyToken,
+      configFile,
+      provisioningDir,
+      provisioningFiles: filesUnder(provisioningDir),
+      es,
+      simulator,
+      gelfUdpPort,
+      backlogSent,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
+/** The first query to try: API calls per user over the stack's day of history and the week ahead. */
+function firstQuery(stack: RunningStack): string {
+  const now = Date.now();
+  const body = {
+    range: { from: new Date(now - 86400_000).toISOString(), to: new Date(now + 7 * 86400_000).toISOString() },
+    queries: [{ refId: 'A', queryType: 'activity' }],
+  };
+  return `curl -s -H '${PROXY_TOKEN_HEADER}: ${stack.proxyToken}' -H 'content-type: application/json' -d '${JSON.stringify(body)}' ${stack.proxyUrl}/api/query`;
+}
+
+function nextSteps(stack: RunningStack, sent: number): string {
+  return [
+    '',
+    `DreamFactory Insights is running (${sent} events of history sent; live traffic continues).`,
+    `  proxy ${stack.proxyUrl}   proxy token ${stack.proxyToken}`,
+    `  DreamFactory simulator ${stack.simulator.url} (API key ${stack.simulator.apiKey})`,
+    '',
+    'See the dashboard in your Grafana (>= 12.3):',
+    '  1. npm run build, then mount or copy dist/ as <grafana plugins dir>/dreamfactory-insights-app and start Grafana with',
+    '     GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=dreamfactory-insights-app,dreamfactory-insights-datasource',
+    `     and PROXY_TOKEN=${stack.proxyToken}`,
+    `  2. Copy these provisioning files for this stack (written by "proxy setup --write-provisioning") into Grafana's`,
+    '     provisioning dir, keeping their sub-folders:',
+    ...stack.provisioningFiles.map((file) => `       ${file}`),
+    '  3. Apps → DreamFactory Insights → the "DreamFactory user activity" dashboard.',
+    '  Without a Grafana: with Docker, `docker compose up` brings everything up, Grafana included (README, Run with Docker).',
+    '',
+    'Check the pipeline end to end, in another terminal:',
+    `  INSIGHTS_CONFIG=${stack.configFile} npm run proxy:doctor`,
+    'First query (API calls per user):',
+    `  ${firstQuery(stack)}`,
+    '',
+    'Ctrl-C stops everything and removes the temporary data.',
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
+  stopWhenOrphaned();
   const { values } = parseArgs({
     options: {
       'proxy-port': { type: 'string', default: '3100' },
@@ -172,28 +266,7 @@ async function main(): Promise<void> {
     rate: Number(values.rate),
     backlog: Number(values.backlog),
   });
-  const sent = await stack.backlogSent;
-  process.stdout.write(
-    [
-      '',
-      `DreamFactory Insights is running (${sent} events of history sent; live traffic continues).`,
-      '',
-      'Point a Grafana (>= 12.3) at it:',
-      '  1. Install the plugin: npm run build, then copy or mount dist/ as <plugins>/dreamfactory-insights-app',
-      '     and allow it unsigned: GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=dreamfactory-insights-app,dreamfactory-insights-datasource',
-      `  2. Provision it: INSIGHTS_PROXY_URL=${stack.proxyUrl} PROXY_TOKEN=${stack.proxyToken} with provisioning/ mounted`,
-      `     (or add a "DreamFactory Insights" datasource: URL ${stack.proxyUrl}, proxy token ${stack.proxyToken})`,
-      '  3. Enable the app: Administration → Plugins → DreamFactory Insights; the user-activity dashboard is imported.',
-      '',
-      `Proxy status: curl -H 'X-Insights-Token: ${stack.proxyToken}' ${stack.proxyUrl}/api/status`,
-      `DreamFactory simulator: ${stack.simulator.url} (API key ${stack.simulator.apiKey})`,
-      'Ctrl-C stops everything and removes the temporary data.',
-      '',
-    ].join('\n')
-  );
-  const shutdown = () => void stack.stop().then(() => process.exit(0));
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.stdout.write(nextSteps(stack, await stack.backlogSent));
 }
 
 if (require.main === module) {
