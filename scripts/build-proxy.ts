@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     outdir: 'dist-proxy',
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     sourcemap: true,
     logLevel: 'warning',
     // The node tsconfig declares the `@shared/*` alias (and is the one the Docker build copies).

@@ -22,6 +22,7 @@ import { freePort, RunningElasticsearch, startElasticsearch } from '../tests/ela
 import { Simulator, startSimulator } from '../tests/dreamfactory-sim/server';
 import { GeneratorUser, generateEvents, sendEvent } from '../tests/dreamfactory-sim/sender';
 import { OwnedProcess, ownedTempDir, spawnOwned, stopWhenOrphaned } from '../tests/support/lifecycle';
+import { preflight, PreflightError } from './preflight';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const PROXY_MAIN = join(REPO_ROOT, 'proxy/src/main.ts');
@@ -258,6 +259,7 @@ async function main(): Promise<void> {
       backlog: { type: 'string', default: '3000' },
     },
   });
+  preflight('stack');
   const stack = await startStack({
     proxyPort: Number(values['proxy-port']),
     dfPort: Number(values['df-port']),
@@ -271,7 +273,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.stderr.write(`${err instanceof PreflightError ? `preflight: ${err.message}` : ((err as Error).stack ?? err)}\n`);
     process.exit(1);
   });
 }
