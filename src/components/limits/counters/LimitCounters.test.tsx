@@ -10,6 +10,7 @@ import {
   relay,
   RelayFailure,
   renderApp,
+  settle,
   stubBrowserApis,
 } from '../testing/relayMock';
 import { AUTO_REFRESH_MS } from './LimitCounters';
@@ -88,6 +89,7 @@ describe('Limit counters page', () => {
     await waitFor(() =>
       expect(relay.writes()).toEqual([expect.objectContaining({ method: 'DELETE', path: 'limit-counters/3' })])
     );
+    await settle();
   });
 
   it('"Reset all" explains that it flushes the whole limit store, then flushes it', async () => {
@@ -102,6 +104,7 @@ describe('Limit counters page', () => {
         expect.objectContaining({ method: 'DELETE', path: 'limit-counters', params: { all: 'true' } }),
       ])
     );
+    await settle();
   });
 
   it('refreshes on its own every interval and on demand', async () => {
@@ -116,6 +119,7 @@ describe('Limit counters page', () => {
     expect(counterReads()).toHaveLength(initial + 1);
     fireEvent.click(screen.getByTestId(sel.refresh));
     expect(counterReads()).toHaveLength(initial + 2);
+    await settle();
   });
 
   it('shows a Viewer the counters but no enabled reset', async () => {

@@ -45,13 +45,16 @@ export function RateSection({ values, errors, onChange }: Props) {
           </span>
         }
       >
-        <div data-testid={selectors.limits.form.period}>
-          <RadioButtonGroup<LimitPeriod>
-            options={PERIOD_OPTIONS}
-            value={values.period}
-            onChange={(period) => onChange({ period })}
-          />
-        </div>
+        {/* A fragment: Field hands invalid/disabled to an element child, which a plain div must not get. */}
+        <>
+          <div data-testid={selectors.limits.form.period}>
+            <RadioButtonGroup<LimitPeriod>
+              options={PERIOD_OPTIONS}
+              value={values.period}
+              onChange={(period) => onChange({ period })}
+            />
+          </div>
+        </>
       </Field>
       <Field label={f.active} description="Only active limits are enforced">
         <Switch

@@ -124,13 +124,16 @@ export function ScopeSection({ api, values, errors, onChange }: Props) {
         invalid={Boolean(errors.verb)}
         error={errors.verb}
       >
-        <div data-testid={selectors.limits.form.verb}>
-          <RadioButtonGroup
-            options={VERB_OPTIONS}
-            value={values.verb ?? ALL_VERBS}
-            onChange={(verb) => onChange({ verb: verb === ALL_VERBS ? null : (verb as LimitVerb) })}
-          />
-        </div>
+        {/* A fragment: Field hands invalid/disabled to an element child, which a plain div must not get. */}
+        <>
+          <div data-testid={selectors.limits.form.verb}>
+            <RadioButtonGroup
+              options={VERB_OPTIONS}
+              value={values.verb ?? ALL_VERBS}
+              onChange={(verb) => onChange({ verb: verb === ALL_VERBS ? null : (verb as LimitVerb) })}
+            />
+          </div>
+        </>
       </Field>
     </>
   );

@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { configure, render } from '@testing-library/react';
+import { act, configure, render } from '@testing-library/react';
 import { of, throwError } from 'rxjs';
 import { PluginContextProvider, PluginType, type PluginMeta } from '@grafana/data';
 import type { LimitCounter, LimitView } from '@shared/limits-api';
@@ -112,6 +112,14 @@ export function renderApp(path: string, routes: React.ReactElement, settings: Ap
       </MemoryRouter>
     </PluginContextProvider>
   );
+}
+
+/**
+ * Lets answers the relay has already given reach the page inside act(): a test that ends right after a reload would
+ * otherwise leave that update to land after it, which React reports as an update outside act().
+ */
+export function settle(): Promise<void> {
+  return act(async () => undefined);
 }
 
 export const LIMITS_BASE = '/a/dreamfactory-insights-app/limits';
