@@ -29,20 +29,25 @@ const DEFAULT_GRACE_MS = 10_000;
 const owned: Owned[] = [];
 let releasingAll: Promise<void> | undefined;
 
+/** Our listeners are there exactly while something is owned: otherwise signals keep their default effect. */
+function listen(on: boolean): void {
+  const method = on ? 'on' : 'removeListener';
+  SIGNALS.forEach((signal) => process[method](signal, onSignal));
+  process[method]('exit', releaseAllNow);
+}
+
 function own(resource: Owned): () => void {
   if (owned.length === 0) {
-    SIGNALS.forEach((signal) => process.on(signal, onSignal));
-    process.on('exit', releaseAllNow);
+    listen(true);
   }
   owned.push(resource);
   return () => {
     const at = owned.indexOf(resource);
     if (at >= 0) {
       owned.splice(at, 1);
-    }
-    if (owned.length === 0) {
-      SIGNALS.forEach((signal) => process.removeListener(signal, onSignal));
-      process.removeListener('exit', releaseAllNow);
+      if (owned.length === 0) {
+        listen(false);
+      }
     }
   };
 }
@@ -60,15 +65,20 @@ function onSignal(signal: NodeJS.Signals): void {
   })();
   void releasingAll.then(() => {
     releasingAll = undefined;
+    // The process kept running meanwhile: whatever it started since goes too.
+    releaseAllNow();
     if (!handledElsewhere) {
-      process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     }
   });
 }
 
 function releaseAllNow(): void {
-  for (const resource of owned.splice(0).reverse()) {
+  const all = owned.splice(0);
+  if (all.length > 0) {
+    listen(false);
+  }
+  for (const resource of all.reverse()) {
     try {
       resource.releaseNow();
     } catch {
