@@ -12,6 +12,7 @@ import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
 
 interface Owned {
   /** Graceful; resolves once the thing is gone. */
@@ -26,65 +27,85 @@ const SETPRIV = '/usr/bin/setpriv';
 /** How long a process gets between SIGTERM and SIGKILL. */
 const DEFAULT_GRACE_MS = 10_000;
 
-const owned: Owned[] = [];
-let releasingAll: Promise<void> | undefined;
+/**
+ * Node's own process object. A test runner's sandbox (jest) hands test code a copy of `process` whose listeners never
+ * hear a real signal or the real exit, so everything here talks to the one of Node's main context.
+ */
+const host = runInThisContext('process') as NodeJS.Process;
+
+interface Registry {
+  owned: Owned[];
+  releasing?: Promise<void>;
+  onSignal(signal: NodeJS.Signals): void;
+  releaseAllNow(): void;
+}
+
+/** One per process, however many copies of this module a test runner loads (jest: one per test file). */
+function createRegistry(): Registry {
+  const registry: Registry = {
+    owned: [],
+    onSignal(signal) {
+      if (registry.releasing) {
+        registry.releaseAllNow();
+        host.exit(128 + constants.signals[signal]);
+      }
+      const handledElsewhere = host.listenerCount(signal) > 1;
+      registry.releasing = (async () => {
+        for (const resource of [...registry.owned].reverse()) {
+          await resource.release().catch(() => resource.releaseNow());
+        }
+      })();
+      void registry.releasing.then(() => {
+        registry.releasing = undefined;
+        // The process kept running meanwhile: whatever it started since goes too.
+        registry.releaseAllNow();
+        if (!handledElsewhere) {
+          host.kill(host.pid, signal);
+        }
+      });
+    },
+    releaseAllNow() {
+      const all = registry.owned.splice(0);
+      if (all.length > 0) {
+        listen(false);
+      }
+      for (const resource of all.reverse()) {
+        try {
+          resource.releaseNow();
+        } catch {
+          // best effort: the process is exiting
+        }
+      }
+    },
+  };
+  return registry;
+}
+
+const REGISTRY_KEY = Symbol.for('dreamfactory-insights.lifecycle');
+const hostSlots = host as unknown as Record<symbol, Registry | undefined>;
+const registry = (hostSlots[REGISTRY_KEY] ??= createRegistry());
 
 /** Our listeners are there exactly while something is owned: otherwise signals keep their default effect. */
 function listen(on: boolean): void {
   const method = on ? 'on' : 'removeListener';
-  SIGNALS.forEach((signal) => process[method](signal, onSignal));
-  process[method]('exit', releaseAllNow);
+  SIGNALS.forEach((signal) => host[method](signal, registry.onSignal));
+  host[method]('exit', registry.releaseAllNow);
 }
 
 function own(resource: Owned): () => void {
-  if (owned.length === 0) {
+  if (registry.owned.length === 0) {
     listen(true);
   }
-  owned.push(resource);
+  registry.owned.push(resource);
   return () => {
-    const at = owned.indexOf(resource);
+    const at = registry.owned.indexOf(resource);
     if (at >= 0) {
-      owned.splice(at, 1);
-      if (owned.length === 0) {
+      registry.owned.splice(at, 1);
+      if (registry.owned.length === 0) {
         listen(false);
       }
     }
   };
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (releasingAll) {
-    releaseAllNow();
-    process.exit(128 + constants.signals[signal]);
-  }
-  const handledElsewhere = process.listenerCount(signal) > 1;
-  releasingAll = (async () => {
-    for (const resource of [...owned].reverse()) {
-      await resource.release().catch(() => resource.releaseNow());
-    }
-  })();
-  void releasingAll.then(() => {
-    releasingAll = undefined;
-    // The process kept running meanwhile: whatever it started since goes too.
-    releaseAllNow();
-    if (!handledElsewhere) {
-      process.kill(process.pid, signal);
-    }
-  });
-}
-
-function releaseAllNow(): void {
-  const all = owned.splice(0);
-  if (all.length > 0) {
-    listen(false);
-  }
-  for (const resource of all.reverse()) {
-    try {
-      resource.releaseNow();
-    } catch {
-      // best effort: the process is exiting
-    }
-  }
 }
 
 /**
@@ -92,11 +113,11 @@ function releaseAllNow(): void {
  * so a parent that went away is taken as SIGTERM.
  */
 export function stopWhenOrphaned(pollMs = 500): void {
-  const parent = process.ppid;
+  const parent = host.ppid;
   const timer = setInterval(() => {
-    if (process.ppid !== parent) {
+    if (host.ppid !== parent) {
       clearInterval(timer);
-      process.kill(process.pid, 'SIGTERM');
+      host.kill(host.pid, 'SIGTERM');
     }
   }, pollMs);
   timer.unref();
@@ -171,7 +192,7 @@ export function spawnOwned(command: string, args: string[], options: SpawnOwnedO
   });
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
-      process.kill(-child.pid!, signal);
+      host.kill(-child.pid!, signal);
     } catch {
       // the group is gone
     }
