@@ -44,12 +44,12 @@ const REQUIREMENTS: Requirement[] = [
   },
   {
     pkg: 'ruby-gelf',
-    usedBy: 'the ingest suite (a GELF client we did not write)',
+    usedBy: 'the ingest suite: a GELF client we did not write',
     neededFor: ['test'],
     present: () => succeeds('ruby', ['-e', "require 'gelf'"]),
   },
   { pkg: 'openssl', usedBy: "the HTTPS Elasticsearch node's certificates", neededFor: ['test'], present: onPath('openssl') },
-  { pkg: 'curl', usedBy: 'the stack test (the query it prints)', neededFor: ['test'], present: onPath('curl') },
+  { pkg: 'curl', usedBy: 'the stack test: the query it prints', neededFor: ['test'], present: onPath('curl') },
   {
     pkg: 'openjdk-17-jre-headless',
     usedBy: 'Elasticsearch',
