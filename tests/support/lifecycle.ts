@@ -1,23 +1,22 @@
 /**
  * What a test run, a benchmark or `npm run stack` starts must not outlive it: child process trees (Elasticsearch runs
- * as another user) and temp dirs. Each is owned from the moment it exists until it is released, and whatever is still
- * owned when this process stops is released last-in, first-out (a process before the dir it writes to):
- *  - on SIGINT (Ctrl-C reaches the whole foreground process group), SIGTERM or SIGHUP: gracefully, then the signal is
- *    raised again so the process ends as it would have — unless someone else listens too (a test runner finishing its
- *    own teardown), who then decides when to exit. A second signal skips the grace;
- *  - on any other exit (process.exit, an uncaught exception): synchronously, processes killed and dirs removed.
+ * as another user) and temp dirs. Each is owned from the moment it exists until its owner stops or removes it
+ * (`stop()` is graceful: SIGTERM, then SIGKILL after a grace period). Whatever is still owned when this process ends —
+ * SIGINT (Ctrl-C reaches the whole foreground process group), SIGTERM, SIGHUP, process.exit, an uncaught exception — is
+ * released at once and last-in first-out (a process before the dir it writes to): process groups get SIGKILL, dirs are
+ * removed. All of it is temporary, so nothing is worth waiting for, and a test runner may SIGKILL a worker half a
+ * second after SIGTERM. A signal is then raised again, so the process ends as it would have — unless someone else
+ * listens too (a test runner finishing its own teardown), who then decides when to exit.
  * A process started with `spawnOwned` also gets SIGTERM from the kernel when this process dies, even by SIGKILL.
  */
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 
 interface Owned {
-  /** Graceful; resolves once the thing is gone. */
-  release(): Promise<void>;
-  /** Last resort while the process exits: synchronous. */
+  /** Synchronous: the process is ending. */
   releaseNow(): void;
 }
 
@@ -35,7 +34,6 @@ const host = runInThisContext('process') as NodeJS.Process;
 
 interface Registry {
   owned: Owned[];
-  releasing?: Promise<void>;
   onSignal(signal: NodeJS.Signals): void;
   releaseAllNow(): void;
 }
@@ -45,24 +43,11 @@ function createRegistry(): Registry {
   const registry: Registry = {
     owned: [],
     onSignal(signal) {
-      if (registry.releasing) {
-        registry.releaseAllNow();
-        host.exit(128 + constants.signals[signal]);
-      }
       const handledElsewhere = host.listenerCount(signal) > 1;
-      registry.releasing = (async () => {
-        for (const resource of [...registry.owned].reverse()) {
-          await resource.release().catch(() => resource.releaseNow());
-        }
-      })();
-      void registry.releasing.then(() => {
-        registry.releasing = undefined;
-        // The process kept running meanwhile: whatever it started since goes too.
-        registry.releaseAllNow();
-        if (!handledElsewhere) {
-          host.kill(host.pid, signal);
-        }
-      });
+      registry.releaseAllNow();
+      if (!handledElsewhere) {
+        host.kill(host.pid, signal);
+      }
     },
     releaseAllNow() {
       const all = registry.owned.splice(0);
@@ -73,7 +58,7 @@ function createRegistry(): Registry {
         try {
           resource.releaseNow();
         } catch {
-          // best effort: the process is exiting
+          // best effort: the process is ending
         }
       }
     },
@@ -134,7 +119,7 @@ export function ownedTempDir(prefix: string): OwnedDir {
   const path = mkdtempSync(join(tmpdir(), prefix));
   // Retries: a process killed a moment ago may still be closing files in it.
   const removeNow = () => rmSync(path, { recursive: true, force: true, maxRetries: 5 });
-  const disown = own({ release: async () => removeNow(), releaseNow: removeNow });
+  const disown = own({ releaseNow: removeNow });
   return {
     path,
     async remove() {
@@ -211,6 +196,6 @@ export function spawnOwned(command: string, args: string[], options: SpawnOwnedO
       }
       disown();
     })());
-  const disown = own({ release: stop, releaseNow: () => child.pid && signalGroup('SIGKILL') });
+  const disown = own({ releaseNow: () => signalGroup('SIGKILL') });
   return { child, exited, stop };
 }
