@@ -13,13 +13,14 @@ import { DEFAULT_REDACT_KEYS } from '../proxy/src/config';
 import { GelfDatagramDecoder } from '../proxy/src/gelf/datagram-decoder';
 import { parseJsonObject } from '../proxy/src/gelf/payload';
 import type { ReceivedMessage } from '../proxy/src/pipeline-types';
-import { transformMessage } from '../proxy/src/transforms';
+import { transformMessage, TransformOptions } from '../proxy/src/transforms';
+import { createKeyRedactor } from '../proxy/src/transforms/redact';
 import { DfLogEvent, gelfDatagrams, jsonModeBody } from '../tests/dreamfactory-sim/log-formats';
 import { generateEvents } from '../tests/dreamfactory-sim/sender';
 
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 3), 30);
 const MAX_ITERATIONS = 5_000_000;
-const OPTIONS = { redact: true, redactKeys: DEFAULT_REDACT_KEYS, dropDuplicateTableEvents: true };
+const OPTIONS: TransformOptions = { redactor: createKeyRedactor(DEFAULT_REDACT_KEYS), dropDuplicateTableEvents: true };
 
 interface CaseResult {
   name: string;
@@ -59,8 +60,8 @@ function measure(name: string, inputs: Buffer[][], fn: (input: Buffer[], i: numb
   return result;
 }
 
-function received(body: Record<string, unknown>, i: number, format: 'gelf' | 'json'): ReceivedMessage {
-  return { source: format === 'gelf' ? 'gelf_udp' : 'json_udp', format, body, receivedAt: new Date(), remoteAddress: '127.0.0.1', remotePort: 40000 + (i % 20000) };
+function received(decoded: { body: Record<string, unknown>; json: Buffer }, i: number, format: 'gelf' | 'json'): ReceivedMessage {
+  return { source: format === 'gelf' ? 'gelf_udp' : 'json_udp', format, body: decoded.body, payload: decoded.json, receivedAt: new Date(), remoteAddress: '127.0.0.1', remotePort: 40000 + (i % 20000) };
 }
 
 async function main(): Promise<void> {
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     if (!last || !('body' in last)) {
       throw new Error('benchmark input did not decode');
     }
-    return last.body;
+    return last;
   };
 
   const results = [
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     measure('json mode: parse + transform', json, ([b], i) => {
       const r = parseJsonObject(b);
       if ('body' in r) {
-        transformMessage(received(r.body, i, 'json'), OPTIONS);
+        transformMessage(received(r, i, 'json'), OPTIONS);
       }
     }),
   ];

@@ -24,8 +24,8 @@ import { createContext, ProxyContext } from '../proxy/src/context';
 import { createLogger } from '../proxy/src/logger';
 import { startIngest } from '../proxy/src/pipeline';
 import { DiskQueue } from '../proxy/src/queue/disk-queue';
-import { encodeEvent } from '../proxy/src/queue/event-record';
 import { transformMessage, transformOptionsFromConfig } from '../proxy/src/transforms';
+import { encodeEvent } from '../proxy/src/sinks/bulk-record';
 import { startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { gelfDatagrams, gelfPayload } from '../tests/dreamfactory-sim/log-formats';
 import { generateEvents } from '../tests/dreamfactory-sim/sender';
@@ -163,6 +163,7 @@ function cpuBetween(a: CpuSample, b: CpuSample) {
   };
 }
 
+const ndjson = (lines: string[]) => Buffer.from(`${lines.join('\n')}\n`);
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 20): Promise<boolean> {
@@ -187,10 +188,10 @@ async function directBulk(es: ElasticsearchClient, prefix: string, esPid: number
   const bodies: string[][] = [];
   let batch: string[] = [];
   for (const e of events) {
-    const result = transformMessage({ source: 'gelf_udp', format: 'gelf', body: JSON.parse(gelfPayload(e)), receivedAt: new Date(), remoteAddress: '127.0.0.1' }, options);
+    const payload = Buffer.from(gelfPayload(e));
+    const result = transformMessage({ source: 'gelf_udp', format: 'gelf', body: JSON.parse(payload.toString()), payload, receivedAt: new Date(), remoteAddress: '127.0.0.1' }, options);
     if ('event' in result) {
-      const day = String(result.event.doc['@timestamp']).slice(0, 10).replace(/-/g, '.');
-      batch.push(JSON.stringify({ index: { _index: `${prefix}${day}`, _id: result.event.id } }), JSON.stringify(result.event.doc));
+      batch.push(...encodeEvent(result.event, prefix, new Date()).split('\t'));
     }
     if (batch.length >= batchMaxDocs * 2) {
       bodies.push(batch);
@@ -203,8 +204,8 @@ async function directBulk(es: ElasticsearchClient, prefix: string, esPid: number
   // Warm-up outside the clock: creating the daily index and its dynamic mapping is a one-off cost. The e2e index gets
   // the same warm-up (under other ids) so both phases start from an existing index.
   const warm = bodies[0].slice(0, WARMUP_DOCS * 2);
-  await es.bulkIngest(warm.map((line, i) => (i % 2 === 0 ? line.replace(/"_id":"/, '"_id":"warm-') : line)));
-  await es.bulkIngest(warm.map((line, i) => (i % 2 === 0 ? line.replace(/"_id":"/, '"_id":"warm-').replace(prefix, E2E_PREFIX) : line)));
+  await es.bulkIngest(ndjson(warm.map((line, i) => (i % 2 === 0 ? line.replace(/"_id":"/, '"_id":"warm-') : line))));
+  await es.bulkIngest(ndjson(warm.map((line, i) => (i % 2 === 0 ? line.replace(/"_id":"/, '"_id":"warm-').replace(prefix, E2E_PREFIX) : line))));
   const docs = bodies.reduce((n, b) => n + b.length / 2, 0);
   const docBytes = Math.round(bodies[0].filter((_, i) => i % 2 === 1).reduce((n, d) => n + d.length, 0) / (bodies[0].length / 2));
   const before = sampleCpu(esPid);
@@ -212,7 +213,7 @@ async function directBulk(es: ElasticsearchClient, prefix: string, esPid: number
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < bodies.length) {
-        const response = await es.bulkIngest(bodies[next++]);
+        const response = await es.bulkIngest(ndjson(bodies[next++]));
         if (response.errors) {
           throw new Error('direct bulk had item errors');
         }
@@ -226,7 +227,7 @@ async function directBulk(es: ElasticsearchClient, prefix: string, esPid: number
 
 /** b/c. Sender process → proxy UDP source → queue → sink (→ Elasticsearch or the blackhole). */
 async function throughProxy(ctx: ProxyContext, rate: number, seed: number, esPid: number | undefined, delivered: () => Promise<number>) {
-  const ingest = await startIngest(ctx);
+  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es });
   try {
     const udpPort = ingest.sources.find((s) => s.name === 'gelf_udp')!.address().port;
     const sender = forkSelf(['sender', String(udpPort), String(EVENTS), String(rate), String(seed)]);
@@ -265,8 +266,8 @@ async function throughProxy(ctx: ProxyContext, rate: number, seed: number, esPid
 
 /** fsync group commit of the disk queue alone: appends/s with 1 KB records, 1 and 100 appends per event-loop turn. */
 async function queueAppend(dir: string) {
-  const queue = await DiskQueue.open({ dir, maxBytes: 1 << 30 });
-  const record = encodeEvent({ id: 'x', doc: { '@timestamp': new Date().toISOString(), message: 'y'.repeat(1000) } });
+  const queue = await DiskQueue.open({ dir, maxBytes: 1 << 30, consumers: ['bench'] });
+  const record = encodeEvent({ id: 'x', timestamp: new Date().toISOString(), json: JSON.stringify({ message: 'y'.repeat(1000) }) }, 'bench-', new Date());
   const results: Record<string, number> = {};
   for (const perTurn of [1, 100]) {
     const n = 20_000;
@@ -274,13 +275,13 @@ async function queueAppend(dir: string) {
     const pending: Array<Promise<void>> = [];
     for (let i = 0; i < n; i += perTurn) {
       for (let j = 0; j < perTurn; j++) {
-        pending.push(queue.append(record));
+        pending.push(queue.append([record]));
       }
       await new Promise((r) => setImmediate(r));
     }
     await Promise.all(pending);
     results[`appends_per_turn_${perTurn}_eps`] = Math.round(n / ((Date.now() - t0) / 1000));
-    queue.ack((await queue.read(1 << 30, 1 << 30))!);
+    queue.consumer('bench').ack((await queue.consumer('bench').read(1 << 30, 1 << 30))!);
   }
   await queue.close();
   return results;

@@ -6,6 +6,8 @@ import { build } from 'esbuild';
 
 const entries: Record<string, string> = {
   proxy: 'proxy/src/main.ts',
+  // The UDP receiving thread's entry, loaded by the proxy bundle from next to itself.
+  'udp-receiver-worker': 'proxy/src/sources/udp-receiver-worker.mts',
   simulator: 'tests/dreamfactory-sim/main.ts',
   traffic: 'tests/dreamfactory-sim/send.ts',
 };

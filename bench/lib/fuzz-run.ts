@@ -11,7 +11,8 @@
  */
 import fc from 'fast-check';
 import { GelfDatagramDecoder } from '../../proxy/src/gelf/datagram-decoder';
-import { transformMessage } from '../../proxy/src/transforms';
+import { transformMessage, TransformOptions } from '../../proxy/src/transforms';
+import { createKeyRedactor } from '../../proxy/src/transforms/redact';
 import { DEFAULT_REDACT_KEYS } from '../../proxy/src/config';
 import { decodePayload, type DecodeResult } from '../../proxy/src/gelf/payload';
 import { FuzzCase, buildCorpus, fuzzCase } from './fuzz-inputs';
@@ -46,7 +47,7 @@ export interface FuzzStats {
 }
 
 const BATCH = 500;
-const TRANSFORM = { redact: true, redactKeys: DEFAULT_REDACT_KEYS, dropDuplicateTableEvents: true };
+const TRANSFORM: TransformOptions = { redactor: createKeyRedactor(DEFAULT_REDACT_KEYS), dropDuplicateTableEvents: true };
 
 const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
 
@@ -118,18 +119,19 @@ function runCase(
       bump(stats.outcomes, `drop:${result.drop}`);
     } else {
       bump(stats.outcomes, 'decoded');
-      transform(c, result.body, stats, input);
+      transform(c, result, stats, input);
     }
   }
 }
 
-function transform(c: FuzzCase, body: Record<string, unknown>, stats: FuzzStats, input: Buffer): void {
+function transform(c: FuzzCase, decoded: { body: Record<string, unknown>; json: Buffer }, stats: FuzzStats, input: Buffer): void {
   try {
     const out = transformMessage(
       {
         source: c.target === 'json' ? 'json_udp' : 'gelf_udp',
         format: c.target === 'json' ? 'json' : 'gelf',
-        body,
+        body: decoded.body,
+        payload: decoded.json,
         receivedAt: new Date(),
         remoteAddress: c.sender,
         remotePort: 40000,
@@ -138,8 +140,8 @@ function transform(c: FuzzCase, body: Record<string, unknown>, stats: FuzzStats,
     );
     bump(stats.transform, 'drop' in out ? `drop:${out.drop}` : 'event');
     if (!('drop' in out)) {
-      // What the sink sends: the document must serialise.
-      JSON.stringify(out.event.doc);
+      // What the sink sends: the serialised document must be one JSON object.
+      JSON.parse(out.event.json);
     }
   } catch (err) {
     bump(stats.transform, 'crash');

@@ -72,7 +72,10 @@ export const configSchema = z.object({
       jsonUdp: listener(12202),
       jsonTcp: listener(12203),
       jsonHttp: listener(12204),
-      udpReceiveBufferBytes: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+      /** SO_RCVBUF asked for on UDP sockets (the kernel caps it at net.core.rmem_max); 0 keeps the kernel default. */
+      udpReceiveBufferBytes: z.coerce.number().int().nonnegative().default(8 * 1024 * 1024),
+      /** Datagrams received but not yet decoded may hold this much memory; beyond it they are counted as buffer_full. */
+      udpBufferBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024),
       maxMessageBytes: z.coerce.number().int().positive().default(8 * 1024 * 1024),
       maxTcpFrameBytes: z.coerce.number().int().positive().default(2 * 1024 * 1024),
       chunkTimeoutMs: z.coerce.number().int().positive().default(5000),
@@ -86,6 +89,8 @@ export const configSchema = z.object({
     .object({
       dir: z.string().default('./data/queue'),
       maxBytes: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+      /** UDP/TCP events are fdatasynced at most this long after being written (HTTP ones before the answer). */
+      syncIntervalMs: z.coerce.number().int().positive().default(1000),
     })
     .prefault({}),
   sink: z
@@ -173,6 +178,8 @@ export const ENV_VARS: Record<string, string> = {
   JSON_HTTP_ENABLED: 'ingest.jsonHttp.enabled',
   QUEUE_DIR: 'queue.dir',
   QUEUE_MAX_BYTES: 'queue.maxBytes',
+  QUEUE_SYNC_INTERVAL_MS: 'queue.syncIntervalMs',
+  UDP_RECEIVE_BUFFER_BYTES: 'ingest.udpReceiveBufferBytes',
   RETENTION_DAYS: 'retention.days',
   RETENTION_MODE: 'retention.mode',
   SETUP_ON_START: 'setupOnStart',

@@ -13,7 +13,10 @@ export interface ReceivedMessage {
   source: SourceName;
   /** GELF (1.1 fields, `_`-prefixed extras) or DreamFactory's plain JSON mode (`_message`, `_level`, context). */
   format: 'gelf' | 'json';
+  /** Parsed from `payload`; the transform takes it over and changes it in place. */
   body: Record<string, unknown>;
+  /** The JSON text as received (after decompression); the document id is a hash of it. */
+  payload: Buffer;
   receivedAt: Date;
   /** Sender address, for chunk keys and `source_host`. */
   remoteAddress?: string;
@@ -21,12 +24,14 @@ export interface ReceivedMessage {
   remotePort?: number;
 }
 
-/** What the transform produces and the queue stores: a document with a deterministic id. */
+/** What the transform produces: a serialised document with a deterministic id. */
 export interface IndexableEvent {
   /** Derived from the event's content, so a re-sent batch overwrites instead of duplicating. */
   id: string;
-  /** Has `@timestamp` (ISO, UTC); the sink names the daily index from it. */
-  doc: Record<string, unknown>;
+  /** The document's `@timestamp` (ISO, UTC); the daily index is named from it. */
+  timestamp: string;
+  /** The document as JSON: serialised once, stored in the queue and sent in the bulk body as is. */
+  json: string;
 }
 
 /** Why a message or event was dropped; the `reason` label of insights_ingest_dropped_total. */
@@ -43,13 +48,17 @@ export type DropReason =
   | 'duplicate_chunk'
   | 'chunk_memory'
   | 'duplicate_event'
-  | 'queue_full';
+  | 'queue_full'
+  /** The disk queue could not write (disk error). */
+  | 'queue_error'
+  /** Read off a UDP socket while the proxy already held `ingest.udpBufferBytes` of undecoded datagrams. */
+  | 'buffer_full';
 
-/** Where sources deliver. Resolves once the message is durably queued (HTTP sources answer only then). */
-export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
-
-/** Sources report what they could not decode through this, so every input is counted. */
-export type DropHandler = (source: SourceName, reason: DropReason) => void;
+/**
+ * Where TCP and HTTP sources deliver one message. Resolves once it is queued; with `durable`, once it is fsynced
+ * (HTTP sources answer only then).
+ */
+export type MessageHandler = (message: ReceivedMessage, options: { durable: boolean }) => Promise<void>;
 
 /** A running listener. */
 export interface Source {

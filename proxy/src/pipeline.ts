@@ -1,71 +1,111 @@
 /**
- * The ingest path, assembled: sources → transform → disk queue → Elasticsearch sink. A message's handler resolves
- * once its event is fsynced in the queue, so an HTTP source's 2xx means "durably accepted".
+ * The ingest path, assembled: sources → transform → disk queue → Elasticsearch sink. UDP sources deliver batches
+ * (one queue append per batch); TCP and HTTP sources deliver single messages, and an HTTP source's handler resolves
+ * only once its event is fsynced, so its 2xx means "durably accepted".
  */
-import type { ProxyContext } from './context';
-import type { DropHandler, MessageHandler, Source } from './pipeline-types';
+import type { Config } from './config';
+import type { IngestSnapshot } from './ingest-counters';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import type { DropReason, MessageHandler, ReceivedMessage, Source, SourceName } from './pipeline-types';
 import { DiskQueue, QueueFullError } from './queue/disk-queue';
-import { encodeEvent } from './queue/event-record';
-import { ElasticsearchSink, StopOptions } from './sinks/elasticsearch';
-import { startSources } from './sources';
-import { transformMessage, transformOptionsFromConfig } from './transforms';
+import { encodeEvent } from './sinks/bulk-record';
+import { BulkWriter, ElasticsearchSink, StopOptions } from './sinks/elasticsearch';
+import { SourceDeps, startSources } from './sources';
+import { transformMessage, TransformOptions, transformOptionsFromConfig } from './transforms';
+
+/** The queue cursor of the Elasticsearch sink (other sinks get their own names). */
+const ELASTICSEARCH_CONSUMER = 'elasticsearch';
+
+export interface IngestDeps {
+  config: Pick<Config, 'ingest' | 'queue' | 'sink'> & { elasticsearch: Pick<Config['elasticsearch'], 'indexPrefix' | 'deadLetterIndex'> };
+  logger: Logger;
+  metrics: Metrics;
+  /** Where the sink sends its `_bulk` bodies (the Elasticsearch client). */
+  bulkWriter: BulkWriter;
+}
+
+export interface IngestOptions {
+  /** Start the network listeners (tests and benchmarks may feed `sourceDeps` directly). Default true. */
+  listen?: boolean;
+}
 
 export interface Ingest {
   sources: Source[];
   /** For sources mounted elsewhere (GELF HTTP on the proxy's HTTP server). */
-  handler: MessageHandler;
-  drop: DropHandler;
+  sourceDeps: SourceDeps;
   queue: DiskQueue;
-  /** Closes the listeners, stops the sink (in-flight requests get `graceMs`), commits and closes the queue. */
+  /** Every ingest counter, as of now: what status and the doctor read (and /metrics shows). */
+  snapshot(): IngestSnapshot;
+  /** Closes the listeners, stops the sink (in-flight requests get `graceMs`), writes, syncs and closes the queue. */
   stop(options?: StopOptions): Promise<void>;
 }
 
-export interface IngestOptions {
-  /** Start the network listeners (tests and benchmarks may feed the handler directly). Default true. */
-  listen?: boolean;
-}
-
-export async function startIngest(ctx: ProxyContext, options: IngestOptions = {}): Promise<Ingest> {
-  const { config, metrics, logger } = ctx;
+export async function startIngest(deps: IngestDeps, options: IngestOptions = {}): Promise<Ingest> {
+  const { config, logger, metrics } = deps;
+  const counters = metrics.ingest;
   const queue = await DiskQueue.open({
     dir: config.queue.dir,
     maxBytes: config.queue.maxBytes,
+    syncIntervalMs: config.queue.syncIntervalMs,
+    consumers: [ELASTICSEARCH_CONSUMER],
     observer: {
-      depth: (records, bytes) => {
-        metrics.queued.set(records);
-        metrics.queueBytes.set(bytes);
-      },
-      torn: (count) => metrics.queueCorrupt.inc({ kind: 'torn' }, count),
-      error: (err) => logger.error({ err }, 'disk queue housekeeping failed (position or new segment); will retry'),
+      depth: (records, bytes) => counters.queueDepth(records, bytes),
+      torn: (count) => counters.queueCorrupt('torn', count),
+      error: (err) => logger.error({ err }, 'disk queue housekeeping failed (sync, position or new segment); will retry'),
     },
   });
   if (queue.recovery.replayed > 0 || queue.recovery.tornRecords > 0) {
     logger.info({ ...queue.recovery, dir: config.queue.dir }, 'disk queue recovered; replaying unacknowledged events');
   }
 
-  const drop: DropHandler = (source, reason) => metrics.dropped.inc({ source, reason });
-  const transformOptions = transformOptionsFromConfig(config.ingest);
-  const handler: MessageHandler = async (message) => {
-    const result = transformMessage(message, transformOptions);
-    if ('drop' in result) {
-      drop(message.source, result.drop);
+  const encoder = new EventEncoder(transformOptionsFromConfig(config.ingest), config.elasticsearch.indexPrefix);
+  const refused = (source: SourceName, err: unknown, count: number) => {
+    counters.dropped(source, err instanceof QueueFullError ? 'queue_full' : 'queue_error', count);
+  };
+
+  const handler: MessageHandler = async (message, { durable }) => {
+    const records = encoder.encode([message], counters);
+    if (records.length === 0) {
       return;
     }
     try {
-      await queue.append(encodeEvent(result.event));
+      await queue.append(records, { durable });
     } catch (err) {
-      if (err instanceof QueueFullError) {
-        drop(message.source, 'queue_full');
-      }
+      refused(message.source, err, 1);
       throw err;
     }
+    counters.queued(message.source, 1);
   };
 
-  const sink = new ElasticsearchSink(ctx, queue);
+  const deliverBatch = (messages: ReceivedMessage[]) => {
+    const source = messages[0].source;
+    const records = encoder.encode(messages, counters);
+    queue.append(records).then(
+      () => counters.queued(source, records.length),
+      (err: Error) => {
+        refused(source, err, records.length);
+        if (!(err instanceof QueueFullError)) {
+          logger.error({ source, err: err.message, events: records.length }, 'writing to the disk queue failed; events lost');
+        }
+      }
+    );
+  };
+
+  const sourceDeps: SourceDeps = { counters, logger, handler, deliverBatch };
+  const sink = new ElasticsearchSink({
+    writer: deps.bulkWriter,
+    consumer: queue.consumer(ELASTICSEARCH_CONSUMER),
+    sink: config.sink,
+    elasticsearch: config.elasticsearch,
+    counters,
+    metrics,
+    logger,
+  });
   sink.start();
   let sources: Source[] = [];
   try {
-    sources = options.listen === false ? [] : await startSources(ctx, handler, drop);
+    sources = options.listen === false ? [] : await startSources(config.ingest, sourceDeps);
   } catch (err) {
     await sink.stop();
     await queue.close();
@@ -74,13 +114,39 @@ export async function startIngest(ctx: ProxyContext, options: IngestOptions = {}
 
   return {
     sources,
-    handler,
-    drop,
+    sourceDeps,
     queue,
+    snapshot: () => counters.snapshot(),
     async stop(stopOptions) {
       await Promise.allSettled(sources.map((s) => s.close()));
       await sink.stop(stopOptions);
       await queue.close();
     },
   };
+}
+
+/** Transform + queue record encoding for a batch of messages from one source; drops are counted per batch. */
+class EventEncoder {
+  constructor(
+    private readonly options: TransformOptions,
+    private readonly indexPrefix: string
+  ) {}
+
+  encode(messages: ReceivedMessage[], counters: Metrics['ingest']): string[] {
+    const records: string[] = [];
+    const drops = new Map<DropReason, number>();
+    const now = new Date();
+    for (const message of messages) {
+      const result = transformMessage(message, this.options);
+      if ('drop' in result) {
+        drops.set(result.drop, (drops.get(result.drop) ?? 0) + 1);
+      } else {
+        records.push(encodeEvent(result.event, this.indexPrefix, now));
+      }
+    }
+    for (const [reason, count] of drops) {
+      counters.dropped(messages[0].source, reason, count);
+    }
+    return records;
+  }
 }

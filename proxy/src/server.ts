@@ -8,7 +8,7 @@ import { registerGelfHttpRoute } from './sources';
 const API_BODY_LIMIT = 1024 * 1024;
 
 /** `ingest` (the running pipeline) mounts GELF HTTP at POST /gelf unless `ingest.gelfHttpEnabled` is off. */
-export async function buildServer(ctx: ProxyContext, ingest?: Pick<Ingest, 'handler' | 'drop'>): Promise<FastifyInstance> {
+export async function buildServer(ctx: ProxyContext, ingest?: Pick<Ingest, 'sourceDeps'>): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: API_BODY_LIMIT,
@@ -27,7 +27,7 @@ export async function buildServer(ctx: ProxyContext, ingest?: Pick<Ingest, 'hand
 
   await registerApi(app, ctx);
   if (ingest && ctx.config.ingest.gelfHttpEnabled) {
-    await registerGelfHttpRoute(app, ctx, ingest.handler, ingest.drop);
+    await registerGelfHttpRoute(app, ingest.sourceDeps, ctx.config.ingest.maxMessageBytes);
   }
   return app;
 }

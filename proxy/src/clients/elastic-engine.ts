@@ -49,11 +49,13 @@ export class ElasticEngine implements SearchEngine {
   }
 
   /**
-   * A shipper's bulk request: operations may be pre-serialised JSON strings, and the response is trimmed to what a
-   * retry decision needs (per-item status and error, in request order). Abortable so shutdown need not wait.
+   * A shipper's bulk request: the NDJSON body is sent as given (the sink builds it from stored bytes), and the
+   * response is trimmed to what a retry decision needs (per-item status and error, in request order). Abortable so
+   * shutdown need not wait.
    */
-  async bulkIngest(operations: Array<string | Record<string, unknown>>, signal?: AbortSignal): Promise<BulkIngestResponse> {
-    return this.raw.bulk({ operations, filter_path: ['errors', 'items.*.status', 'items.*.error'] }, { signal });
+  async bulkIngest(ndjson: Buffer, signal?: AbortSignal): Promise<BulkIngestResponse> {
+    // A Buffer body is passed through unserialised (the client's `operations` would re-encode every line).
+    return this.raw.bulk({ body: ndjson, filter_path: ['errors', 'items.*.status', 'items.*.error'] } as unknown as estypes.BulkRequest, { signal });
   }
 
   async search<TDoc = unknown>(index: string, body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {

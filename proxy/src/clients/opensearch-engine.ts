@@ -87,8 +87,9 @@ export class OpenSearchEngine implements SearchEngine {
     return body as unknown as estypes.BulkResponse;
   }
 
-  async bulkIngest(operations: Array<string | Record<string, unknown>>, signal?: AbortSignal): Promise<BulkIngestResponse> {
-    const { body } = await abortable(this.client.bulk({ body: operations as never, filter_path: ['errors', 'items.*.status', 'items.*.error'] }), signal);
+  async bulkIngest(ndjson: Buffer, signal?: AbortSignal): Promise<BulkIngestResponse> {
+    // A Buffer body is sent as given (the client serialises only arrays).
+    const { body } = await abortable(this.client.bulk({ body: ndjson as never, filter_path: ['errors', 'items.*.status', 'items.*.error'] }), signal);
     return body as unknown as BulkIngestResponse;
   }
 

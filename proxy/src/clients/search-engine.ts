@@ -34,8 +34,8 @@ export interface SearchEngine {
   readonly family: EngineFamily;
   info(): Promise<ClusterInfo>;
   bulk(operations: estypes.BulkRequest['operations'], refresh?: estypes.Refresh): Promise<estypes.BulkResponse>;
-  /** A shipper's bulk request: pre-serialised lines allowed, response trimmed to what a retry decision needs. */
-  bulkIngest(operations: Array<string | Record<string, unknown>>, signal?: AbortSignal): Promise<BulkIngestResponse>;
+  /** A shipper's bulk request: a ready NDJSON body sent as given, response trimmed to what a retry decision needs. */
+  bulkIngest(ndjson: Buffer, signal?: AbortSignal): Promise<BulkIngestResponse>;
   search<TDoc = unknown>(index: string, body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>>;
   /** Opens a point in time over `index`; its id goes into `pit.id` of the searches that page through it. */
   openPointInTime(index: string, keepAlive: string): Promise<string>;

@@ -61,7 +61,8 @@ export class ChunkAssembler {
     if (!this.pending.has(key)) {
       this.pending.set(key, entry);
     }
-    entry.pieces[chunk.seq] = chunk.data;
+    // A copy: the datagram may be a view into a larger receive batch, which a pending piece must not keep alive.
+    entry.pieces[chunk.seq] = Buffer.from(chunk.data);
     entry.received += 1;
     entry.bytes += size;
     this.pendingBytes += size;

@@ -65,7 +65,7 @@ describe('GelfDatagramDecoder (property)', () => {
         const order = pieces.map((_, i) => i).sort((a, b) => ((a * 31 + shuffleSeed) % 97) - ((b * 31 + shuffleSeed) % 97));
         const { d } = decoder();
         const results = order.map((i) => d.decode(pieces[i], '127.0.0.1', 0));
-        expect(results.pop()).toEqual({ body: { short_message: text } });
+        expect(results.pop()).toEqual({ body: { short_message: text }, json: Buffer.from(JSON.stringify({ short_message: text })) });
         expect(results.every((r) => 'pending' in r)).toBe(true);
       }),
       { numRuns: 100 }

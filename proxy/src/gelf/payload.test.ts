@@ -14,7 +14,7 @@ describe('decodePayload', () => {
     ['raw JSON', json, 'none'],
   ])('decodes %s', (_name, bytes, compression) => {
     expect(detectCompression(bytes)).toBe(compression);
-    expect(decodePayload(bytes, MAX)).toEqual({ body: JSON.parse(json.toString()) });
+    expect(decodePayload(bytes, MAX)).toEqual({ body: JSON.parse(json.toString()), json });
   });
 
   it('reads x followed by a non-zlib second byte as raw JSON, not zlib', () => {
@@ -52,6 +52,6 @@ describe('decodePayload', () => {
   });
 
   it('accepts a UTF-8 byte order mark', () => {
-    expect(decodePayload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]), MAX)).toEqual({ body: JSON.parse(json.toString()) });
+    expect(decodePayload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]), MAX)).toEqual({ body: JSON.parse(json.toString()), json });
   });
 });

@@ -8,7 +8,8 @@ import type { DropReason } from '../pipeline-types';
 
 export type Compression = 'gzip' | 'zlib' | 'none';
 
-export type DecodeResult = { body: Record<string, unknown> } | { drop: DropReason };
+/** `json` is the (decompressed) JSON text `body` was parsed from. */
+export type DecodeResult = { body: Record<string, unknown>; json: Buffer } | { drop: DropReason };
 
 /** Over the cap from an input this many times smaller than the cap: reported as a bomb rather than merely too big. */
 const BOMB_RATIO = 100;
@@ -63,5 +64,5 @@ export function parseJsonObject(buf: Buffer): DecodeResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { drop: 'not_object' };
   }
-  return { body: value as Record<string, unknown> };
+  return { body: value as Record<string, unknown>, json: start === 0 ? buf : buf.subarray(start) };
 }

@@ -78,23 +78,33 @@ export async function countRecords(file: FileHandle, from: number, to: number): 
   return count;
 }
 
-const ACK_FILE = 'ack.json';
+/** Where earlier versions, which had a single consumer, kept its position. */
+const LEGACY_ACK_FILE = 'ack.json';
+
+const ackFile = (consumer: string) => `ack-${consumer}.json`;
 
 /**
- * The acknowledged position is written with write-then-rename and without fsync: losing it in a power cut only
- * replays records Elasticsearch already holds, and their deterministic `_id`s make the replay overwrite.
+ * A consumer's acknowledged position is written with write-then-rename and without fsync: losing it in a power cut
+ * only replays records the sink already delivered, and their deterministic ids make the replay overwrite.
  */
-export async function writeAckPosition(dir: string, position: QueuePosition): Promise<void> {
-  const tmp = join(dir, `${ACK_FILE}.tmp`);
-  await writeFile(tmp, JSON.stringify(position));
-  await rename(tmp, join(dir, ACK_FILE));
+export async function writeAckPosition(dir: string, consumer: string, position: QueuePosition): Promise<void> {
+  const file = join(dir, ackFile(consumer));
+  await writeFile(`${file}.tmp`, JSON.stringify(position));
+  await rename(`${file}.tmp`, file);
 }
 
-/** The persisted position, or undefined when absent or unreadable (then everything on disk is replayed). */
-export async function readAckPosition(dir: string): Promise<QueuePosition | undefined> {
+/**
+ * A consumer's persisted position (falling back to the single-consumer file of earlier versions), or undefined
+ * when absent or unreadable (then everything on disk is replayed to it).
+ */
+export async function readAckPosition(dir: string, consumer: string): Promise<QueuePosition | undefined> {
+  return (await readPosition(join(dir, ackFile(consumer)))) ?? readPosition(join(dir, LEGACY_ACK_FILE));
+}
+
+async function readPosition(path: string): Promise<QueuePosition | undefined> {
   let file: FileHandle | undefined;
   try {
-    file = await open(join(dir, ACK_FILE), 'r');
+    file = await open(path, 'r');
     const parsed = JSON.parse(await file.readFile('utf8')) as Partial<QueuePosition>;
     return Number.isSafeInteger(parsed.segment) && Number.isSafeInteger(parsed.offset)
       ? { segment: parsed.segment!, offset: parsed.offset! }

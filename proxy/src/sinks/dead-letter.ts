@@ -1,4 +1,4 @@
-import type { QueuedEvent } from '../queue/event-record';
+import type { QueuedEvent } from './bulk-record';
 import type { estypes } from '../clients/elasticsearch';
 import { describeError } from './bulk-items';
 

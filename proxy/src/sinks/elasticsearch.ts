@@ -1,25 +1,34 @@
 /**
- * Drains the disk queue into Elasticsearch with `_bulk`: batches by count, bytes and time, several requests in flight,
- * daily index from each event's `@timestamp`, `_id` = event id with the `index` op (a replay overwrites). A batch is
- * acknowledged in the queue only when every item was accepted or dead-lettered. Failed items (429/5xx) and failed
- * requests (Elasticsearch down, timeouts) are retried forever with jittered backoff; meanwhile the queue absorbs new
- * events, so receivers never wait on Elasticsearch.
+ * Drains its queue cursor into Elasticsearch with `_bulk`: batches by count, bytes and time, several requests in
+ * flight, `_id` = event id with the `index` op (a replay overwrites). The queue records already are bulk lines, so a
+ * body is the stored bytes with one byte changed per record. A batch is acknowledged only when every item was
+ * accepted or dead-lettered. Failed items (429/5xx) and failed requests (Elasticsearch down, timeouts) are retried
+ * forever with jittered backoff; meanwhile the queue absorbs new events, so receivers never wait on Elasticsearch.
  */
-import type { ProxyContext } from '../context';
-import type { DiskQueue, QueueBatch } from '../queue/disk-queue';
-import { decodeRecord } from '../queue/event-record';
+import type { BulkIngestResponse } from '../clients/elasticsearch';
+import type { Config } from '../config';
+import type { IngestCounters } from '../ingest-counters';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { QueueBatch, QueueConsumer } from '../queue/disk-queue';
 import { backoffMs, sleep } from './backoff';
 import { classifyBulkItems, describeError } from './bulk-items';
+import { decodeRecord, headerEnd, isBulkRecord } from './bulk-record';
 import { deadLetterDoc } from './dead-letter';
-import { dailyIndexName } from './index-name';
 
-interface PendingItem {
-  id: string;
-  index: string;
-  /** Serialised document. */
-  doc: string;
-  /** A dead letter is not dead-lettered again when refused; the event it carries is reported and given up. */
-  deadLetter: boolean;
+/** What the sink needs from Elasticsearch: one `_bulk` call with a ready NDJSON body. */
+export interface BulkWriter {
+  bulkIngest(ndjson: Buffer, signal?: AbortSignal): Promise<BulkIngestResponse>;
+}
+
+export interface ElasticsearchSinkDeps {
+  writer: BulkWriter;
+  consumer: QueueConsumer;
+  sink: Config['sink'];
+  elasticsearch: Pick<Config['elasticsearch'], 'indexPrefix' | 'deadLetterIndex'>;
+  counters: IngestCounters;
+  metrics: Pick<Metrics, 'bulkLatency' | 'esUp'>;
+  logger: Logger;
 }
 
 export interface StopOptions {
@@ -27,16 +36,25 @@ export interface StopOptions {
   graceMs?: number;
 }
 
+/** One document of a request: a stored record (sent as its bytes), or bulk lines built for it. */
+interface PendingItem {
+  /** The stored record this item delivers (also what its dead letter is built from). */
+  record?: Buffer;
+  /** Both bulk lines, each ending in a newline, when the record's own bytes cannot be sent (dead letters, old records). */
+  lines?: Buffer;
+  /** A dead letter is not dead-lettered again when refused; the event it carries is reported and given up. */
+  deadLetter: boolean;
+}
+
+const NEWLINE = 0x0a;
+
 export class ElasticsearchSink {
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
   private loop: Promise<void> | undefined;
 
-  constructor(
-    private readonly ctx: ProxyContext,
-    private readonly queue: DiskQueue
-  ) {}
+  constructor(private readonly deps: ElasticsearchSinkDeps) {}
 
   start(): void {
     this.loop ??= this.run();
@@ -54,7 +72,8 @@ export class ElasticsearchSink {
   }
 
   private async run(): Promise<void> {
-    const { batchMaxDocs, batchMaxBytes, flushIntervalMs, concurrency, retryInitialMs, retryMaxMs } = this.ctx.config.sink;
+    const { consumer, logger } = this.deps;
+    const { batchMaxDocs, batchMaxBytes, flushIntervalMs, concurrency, retryInitialMs, retryMaxMs } = this.deps.sink;
     const signal = this.abort.signal;
     let readFailures = 0;
     while (!this.stopping) {
@@ -63,16 +82,16 @@ export class ElasticsearchSink {
         continue;
       }
       // Send a full batch at once; a partial one when flushIntervalMs passed without it filling up.
-      await this.queue.waitForRecords(batchMaxDocs, flushIntervalMs, signal);
+      await consumer.waitForRecords(batchMaxDocs, flushIntervalMs, signal);
       if (this.stopping) {
         break;
       }
       let batch: QueueBatch | undefined;
       try {
-        batch = await this.queue.read(batchMaxDocs, batchMaxBytes);
+        batch = await consumer.read(batchMaxDocs, batchMaxBytes);
         readFailures = 0;
       } catch (err) {
-        this.ctx.logger.error({ err }, 'reading the disk queue failed; retrying');
+        logger.error({ err }, 'reading the disk queue failed; retrying');
         await sleep(backoffMs(readFailures++, retryInitialMs, retryMaxMs), signal);
         continue;
       }
@@ -84,34 +103,20 @@ export class ElasticsearchSink {
   }
 
   private async ship(batch: QueueBatch): Promise<void> {
-    const { metrics, logger, config } = this.ctx;
-    const { retryInitialMs, retryMaxMs } = config.sink;
+    const { metrics, counters, logger, writer, consumer } = this.deps;
+    const { retryInitialMs, retryMaxMs } = this.deps.sink;
     const signal = this.abort.signal;
-    const now = new Date();
-    let items: PendingItem[] = [];
-    for (const record of batch.records) {
-      const event = decodeRecord(record);
-      if (event) {
-        items.push({ id: event.id, index: dailyIndexName(config.elasticsearch.indexPrefix, event.timestamp, now), doc: event.doc, deadLetter: false });
-      } else {
-        metrics.queueCorrupt.inc({ kind: 'unparsable' });
-        logger.error({ bytes: record.length }, 'skipping an unreadable queue record');
-      }
-    }
+    let items = this.itemsOf(batch);
 
     let attempt = 0;
     while (items.length > 0) {
       if (signal.aborted) {
         return; // not acknowledged: replayed on next start
       }
-      const operations: string[] = [];
-      for (const item of items) {
-        operations.push(JSON.stringify({ index: { _index: item.index, _id: item.id } }), item.doc);
-      }
       const endTimer = metrics.bulkLatency.startTimer();
-      let response;
+      let response: BulkIngestResponse;
       try {
-        response = await this.ctx.es.bulkIngest(operations, signal);
+        response = await writer.bulkIngest(bulkBody(items), signal);
         endTimer();
         metrics.esUp.set(1);
       } catch (err) {
@@ -120,7 +125,7 @@ export class ElasticsearchSink {
         }
         endTimer();
         metrics.esUp.set(0);
-        metrics.failed.inc({ kind: 'request' });
+        counters.failed('request');
         const delay = backoffMs(attempt++, retryInitialMs, retryMaxMs);
         logger.warn({ err: (err as Error).message, docs: items.length, attempt, retryInMs: delay }, 'bulk request failed; will retry');
         await sleep(delay, signal);
@@ -130,11 +135,12 @@ export class ElasticsearchSink {
       const next: PendingItem[] = [];
       let indexed = 0;
       let retries = 0;
+      let deadLettered = 0;
       classifyBulkItems(response, items.length).forEach((outcome, i) => {
         const item = items[i];
         if (outcome.kind === 'ok') {
           if (item.deadLetter) {
-            metrics.deadLettered.inc();
+            deadLettered++;
           } else {
             indexed++;
           }
@@ -142,20 +148,81 @@ export class ElasticsearchSink {
           retries++;
           next.push(item);
         } else if (item.deadLetter) {
-          metrics.failed.inc({ kind: 'dead_letter_refused' });
-          logger.error({ eventId: item.id, reason: describeError(outcome.error) }, 'the dead-letter index refused an event; it is lost');
+          counters.failed('dead_letter_refused');
+          logger.error({ reason: describeError(outcome.error) }, 'the dead-letter index refused an event; it is lost');
         } else {
-          next.push({ id: item.id, index: config.elasticsearch.deadLetterIndex, doc: deadLetterDoc(item, item.index, outcome.status, outcome.error, now), deadLetter: true });
-          logger.warn({ eventId: item.id, index: item.index, reason: describeError(outcome.error) }, 'event refused by Elasticsearch; dead-lettered');
+          const deadLetter = this.deadLetterOf(item, outcome.status, outcome.error);
+          if (deadLetter) {
+            next.push(deadLetter);
+          }
         }
       });
-      metrics.indexed.inc(indexed);
+      counters.indexed(indexed);
+      counters.deadLettered(deadLettered);
       items = next;
       if (retries > 0) {
-        metrics.failed.inc({ kind: 'item' }, retries);
+        counters.failed('item', retries);
         await sleep(backoffMs(attempt++, retryInitialMs, retryMaxMs), signal);
       }
     }
-    this.queue.ack(batch);
+    consumer.ack(batch);
   }
+
+  /** The batch's documents; records that are not events (disk corruption) are counted and skipped. */
+  private itemsOf(batch: QueueBatch): PendingItem[] {
+    const { counters, logger, elasticsearch } = this.deps;
+    const items: PendingItem[] = [];
+    const now = new Date();
+    for (const record of batch.records) {
+      if (isBulkRecord(record) && headerEnd(record) > 0) {
+        items.push({ record, deadLetter: false });
+        continue;
+      }
+      const event = decodeRecord(record, elasticsearch.indexPrefix, now);
+      if (event) {
+        items.push({ lines: bulkLines(event.index, event.id, event.doc), record, deadLetter: false });
+      } else {
+        counters.queueCorrupt('unparsable');
+        logger.error({ bytes: record.length }, 'skipping an unreadable queue record');
+      }
+    }
+    return items;
+  }
+
+  private deadLetterOf(item: PendingItem, status: number, error: Parameters<typeof deadLetterDoc>[3]): PendingItem | undefined {
+    const { elasticsearch, logger } = this.deps;
+    const now = new Date();
+    const event = item.record && decodeRecord(item.record, elasticsearch.indexPrefix, now);
+    if (!event) {
+      return undefined;
+    }
+    logger.warn({ eventId: event.id, index: event.index, reason: describeError(error) }, 'event refused by Elasticsearch; dead-lettered');
+    return { lines: bulkLines(elasticsearch.deadLetterIndex, event.id, deadLetterDoc(event, event.index, status, error, now)), deadLetter: true };
+  }
+}
+
+function bulkLines(index: string, id: string, doc: string): Buffer {
+  return Buffer.from(`${JSON.stringify({ index: { _index: index, _id: id } })}\n${doc}\n`);
+}
+
+/** The NDJSON body: stored records are copied with their header tab turned into a newline; built lines as they are. */
+function bulkBody(items: PendingItem[]): Buffer {
+  let length = 0;
+  for (const item of items) {
+    length += item.lines ? item.lines.length : item.record!.length + 1;
+  }
+  const body = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const item of items) {
+    if (item.lines) {
+      at += item.lines.copy(body, at);
+      continue;
+    }
+    const record = item.record!;
+    record.copy(body, at);
+    body[at + headerEnd(record)] = NEWLINE;
+    at += record.length;
+    body[at++] = NEWLINE;
+  }
+  return body;
 }

@@ -1,16 +1,19 @@
 /**
- * What every source does with a decoded (or undecodable) input: count it, hand the object on, or report the drop.
+ * What the TCP and HTTP sources do with a decoded (or undecodable) input: count it, hand the object on, or count the
+ * drop. (UDP sources do the same per batch in udp-receiver.ts.)
  */
+import type { IngestCounters } from '../ingest-counters';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
 import type { DecodeResult } from '../gelf/payload';
-import type { DropHandler, DropReason, MessageHandler, ReceivedMessage, SourceName } from '../pipeline-types';
+import type { DropReason, MessageHandler, ReceivedMessage, SourceName } from '../pipeline-types';
 
 export interface SourceDeps {
-  metrics: Metrics;
+  counters: IngestCounters;
   logger: Logger;
+  /** Takes one message; resolves once it is queued (durably, when asked). */
   handler: MessageHandler;
-  drop: DropHandler;
+  /** Takes a batch of messages (UDP); never throws, counts its own failures. */
+  deliverBatch(messages: ReceivedMessage[]): void;
 }
 
 export interface Sender {
@@ -23,7 +26,7 @@ export interface Delivery {
   drop(reason: DropReason): void;
   /** Hands a decode result on. Resolves when the handler has queued it; rejects only if the handler does. */
   deliver(result: DecodeResult, sender: Sender): Promise<void>;
-  /** For listeners that cannot answer the sender (UDP, TCP): a failed hand-off is logged, never thrown. */
+  /** For listeners that cannot answer the sender (TCP): a failed hand-off is logged, never thrown. */
   forward(result: DecodeResult, sender: Sender): void;
 }
 
@@ -32,14 +35,13 @@ export function plainAddress(address: string | undefined): string | undefined {
   return address?.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-export function createDelivery(source: SourceName, deps: SourceDeps): Delivery {
-  const labels = { source };
+/** `durable`: the sender is told the message was accepted (HTTP), so it must be fsynced before the handler resolves. */
+export function createDelivery(source: SourceName, deps: SourceDeps, { durable }: { durable: boolean }): Delivery {
   const format: ReceivedMessage['format'] = source.startsWith('gelf') ? 'gelf' : 'json';
-  const drop = (reason: DropReason) => deps.drop(source, reason);
+  const drop = (reason: DropReason) => deps.counters.dropped(source, reason);
   const delivery: Delivery = {
     received(bytes) {
-      deps.metrics.received.inc(labels);
-      deps.metrics.receivedBytes.inc(labels, bytes);
+      deps.counters.received(source, 1, bytes);
     },
     drop,
     async deliver(result, sender) {
@@ -48,16 +50,19 @@ export function createDelivery(source: SourceName, deps: SourceDeps): Delivery {
         return;
       }
       const receivedAt = new Date();
-      deps.metrics.decoded.inc(labels);
-      deps.metrics.lastEventTime.set(labels, receivedAt.getTime() / 1000);
-      return deps.handler({
-        source,
-        format,
-        body: result.body,
-        receivedAt,
-        remoteAddress: plainAddress(sender.address),
-        remotePort: sender.port,
-      });
+      deps.counters.decoded(source, 1, receivedAt.getTime());
+      return deps.handler(
+        {
+          source,
+          format,
+          body: result.body,
+          payload: result.json,
+          receivedAt,
+          remoteAddress: plainAddress(sender.address),
+          remotePort: sender.port,
+        },
+        { durable }
+      );
     },
     forward(result, sender) {
       delivery.deliver(result, sender).catch((err: Error) => deps.logger.warn({ source, err: err.message }, 'ingest handler failed'));

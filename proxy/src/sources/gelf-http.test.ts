@@ -1,6 +1,5 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { loadConfig } from '../config';
 import { registerGelfHttpRoute } from './gelf-http';
 import { createSourceHarness, SourceHarness } from './test-harness';
 
@@ -14,7 +13,7 @@ describe('GELF HTTP route', () => {
     app = Fastify();
     // Another route with the default JSON parser, to show the raw-body parser stays inside the GELF route.
     app.post('/other', async (request) => ({ echoed: request.body }));
-    await registerGelfHttpRoute(app, { config: loadConfig({}, { ingest: { maxMessageBytes: 4096 } }), metrics: h.deps.metrics, logger: h.deps.logger }, h.deps.handler, h.deps.drop);
+    await registerGelfHttpRoute(app, h.deps, 4096);
   });
   afterEach(() => app.close());
 

@@ -17,7 +17,7 @@ export interface GelfTcpOptions {
  * are unaffected. Whitespace-only frames (e.g. a stray newline after the NUL) are ignored.
  */
 export async function startGelfTcpSource(options: GelfTcpOptions, deps: SourceDeps): Promise<Source> {
-  const delivery = createDelivery('gelf_tcp', deps);
+  const delivery = createDelivery('gelf_tcp', deps, { durable: false });
   return startTcpListener({ name: 'gelf_tcp', host: options.host, port: options.port }, deps.logger, (socket) =>
     readFrames(socket, options, delivery)
   );

@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import { loadConfig } from '../config';
-import { createContext } from '../context';
-import { createLogger } from '../logger';
+import { createSourceHarness } from './test-harness';
 import { startSources } from '.';
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 };
@@ -9,7 +8,7 @@ const LOOPBACK = { host: '127.0.0.1', port: 0 };
 describe('startSources', () => {
   it('starts every enabled listener on its own ephemeral port and skips disabled ones', async () => {
     const config = loadConfig({}, { ingest: { gelfUdp: LOOPBACK, gelfTcp: LOOPBACK, jsonUdp: LOOPBACK, jsonTcp: { ...LOOPBACK, enabled: false }, jsonHttp: LOOPBACK } });
-    const sources = await startSources(createContext(config, createLogger('silent')), async () => undefined, () => undefined);
+    const sources = await startSources(config.ingest, createSourceHarness().deps);
     try {
       expect(sources.map((s) => s.name)).toEqual(['gelf_udp', 'gelf_tcp', 'json_udp', 'json_http']);
       expect(sources.every((s) => s.address().port > 0)).toBe(true);
@@ -24,7 +23,7 @@ describe('startSources', () => {
     const taken = (blocker.address() as { port: number }).port;
     const config = loadConfig({}, { ingest: { gelfUdp: { ...LOOPBACK, port: taken }, gelfTcp: { ...LOOPBACK, port: taken }, jsonUdp: LOOPBACK, jsonTcp: LOOPBACK, jsonHttp: LOOPBACK } });
     try {
-      await expect(startSources(createContext(config, createLogger('silent')), async () => undefined, () => undefined)).rejects.toThrow(/EADDRINUSE/);
+      await expect(startSources(config.ingest, createSourceHarness().deps)).rejects.toThrow(/EADDRINUSE/);
       // The UDP listener on the same number started first; it must have been closed again.
       const { createSocket } = await import('node:dgram');
       const probe = createSocket('udp4');

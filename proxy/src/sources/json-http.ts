@@ -16,7 +16,7 @@ export interface JsonHttpOptions {
 export async function startJsonHttpSource(options: JsonHttpOptions, deps: SourceDeps): Promise<Source> {
   // One request per DreamFactory API call: per-request log lines would double the log volume.
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
-  await registerHttpIngest(app, { path: '/', maxMessageBytes: options.maxMessageBytes, accepted: { status: 200, body: 'ok' } }, createDelivery('json_http', deps));
+  await registerHttpIngest(app, { path: '/', maxMessageBytes: options.maxMessageBytes, accepted: { status: 200, body: 'ok' } }, createDelivery('json_http', deps, { durable: true }));
   await app.listen({ host: options.host, port: options.port });
   const bound = app.server.address();
   const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: options.host, port: options.port };

@@ -17,7 +17,7 @@ export interface JsonTcpOptions {
  * closes. Over `maxFrameBytes` the message is dropped (`too_big`) and the connection reset.
  */
 export async function startJsonTcpSource(options: JsonTcpOptions, deps: SourceDeps): Promise<Source> {
-  const delivery = createDelivery('json_tcp', deps);
+  const delivery = createDelivery('json_tcp', deps, { durable: false });
   return startTcpListener({ name: 'json_tcp', host: options.host, port: options.port }, deps.logger, (socket) => {
     const sender = { address: socket.remoteAddress, port: socket.remotePort };
     const parts: Buffer[] = [];

@@ -25,21 +25,3 @@ export function getPath(object: unknown, path: string[]): unknown {
   }
   return node;
 }
-
-/** True when nesting goes deeper than `limit` (checked without recursion, so any input is safe to test). */
-export function deeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') {
-      continue;
-    }
-    if (depth >= limit) {
-      return true;
-    }
-    for (const child of Object.values(node)) {
-      stack.push([child, depth + 1]);
-    }
-  }
-  return false;
-}

@@ -1,29 +1,30 @@
 /**
  * Secrets never reach an Elasticsearch document: values under any of the configured keys (any depth, any case) are
- * replaced by `[redacted]`, and so are those query-string parameters inside `event.request.uri` (DreamFactory accepts
+ * replaced by `[redacted]`, and so are those query-string parameters inside a `uri` (DreamFactory accepts
  * `?api_key=` and `?session_token=`). The key itself stays, so an admin can still see that a call carried, say, an
  * API key header. DreamFactory redacts only its direct-POST path (dreamfactory-contract §1.3); events arrive raw.
+ *
+ * The transform asks a `Redactor` about each node of its single walk over the event; this one is driven by a key list.
  */
-import { isObject, JsonObject } from './objects';
 
 export const REDACTED = '[redacted]';
 
-/** Redacts `root` in place. Iterative, so nesting depth cannot overflow the stack. */
-export function redactKeys(root: unknown, keys: ReadonlySet<string>): void {
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') {
-      continue;
-    }
-    for (const [key, value] of Object.entries(node)) {
-      if (!Array.isArray(node) && keys.has(key.toLowerCase())) {
-        (node as JsonObject)[key] = REDACTED;
-      } else if (value !== null && typeof value === 'object') {
-        stack.push(value);
-      }
-    }
-  }
+export interface Redactor {
+  /** Whether the value under this key is a secret (case-insensitive). */
+  isSecretKey(key: string): boolean;
+  /** What replaces the value under a secret key. */
+  redactSecretValue(value: unknown): unknown;
+  /** A string value with its secret parts replaced (`key` is the object key it sits under, if any). */
+  redactString(value: string, key?: string): string;
+}
+
+export function createKeyRedactor(keys: readonly string[]): Redactor {
+  const secret = new Set(keys.map((k) => k.toLowerCase()));
+  return {
+    isSecretKey: (key) => secret.has(key.toLowerCase()),
+    redactSecretValue: () => REDACTED,
+    redactString: (value, key) => (key === 'uri' ? redactUriQuery(value, secret) : value),
+  };
 }
 
 /** `a=1&api_key=xyz` → `a=1&api_key=[redacted]`; everything else in the URI is kept byte for byte. */
@@ -38,14 +39,6 @@ export function redactUriQuery(uri: string, keys: ReadonlySet<string>): string {
     return keys.has(safeDecode(name).toLowerCase()) ? `${name}=${REDACTED}` : param;
   });
   return `${uri.slice(0, q + 1)}${params.join('&')}${fragment === undefined ? '' : `#${fragment}`}`;
-}
-
-export function redactEvent(doc: JsonObject, keys: ReadonlySet<string>): void {
-  redactKeys(doc, keys);
-  const request = isObject(doc.event) ? doc.event.request : undefined;
-  if (isObject(request) && typeof request.uri === 'string') {
-    request.uri = redactUriQuery(request.uri, keys);
-  }
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {

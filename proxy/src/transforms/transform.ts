@@ -2,77 +2,64 @@
  * A decoded DreamFactory message → the Elasticsearch document, following the reference Logstash pipeline (gelf input
  * with remap + strip_leading_underscore, `type => "dreamfactory"`, host → source_hostname, JWT → user.id) and fixing
  * what it got wrong. README.md "What the proxy stores, field by field" documents every field; keep the two in step.
- * Pure: the message is not modified.
+ *
+ * The transform owns the freshly parsed body and works on it in place: one walk checks the depth limit and redacts,
+ * the top level is renamed into the document, and the document is serialised once — the text the queue stores and
+ * the bulk request sends.
  */
 import type { Config } from '../config';
 import type { DropReason, IndexableEvent, ReceivedMessage } from '../pipeline-types';
 import { eventId } from './event-id';
 import { gelfLevel, Level, monologLevel } from './levels';
-import { deeperThan, isObject, JsonObject } from './objects';
-import { redactEvent } from './redact';
+import { isObject, JsonObject } from './objects';
+import { createKeyRedactor, Redactor } from './redact';
 import { addRequestFields, normalizeObjectFields } from './request-fields';
 import { attributeUser } from './user';
 
 export interface TransformOptions {
-  redact: boolean;
-  redactKeys: string[];
+  /** Absent: nothing is redacted (`ingest.redact=false`). */
+  redactor?: Redactor;
   dropDuplicateTableEvents: boolean;
 }
 
 export type TransformResult = { event: IndexableEvent } | { drop: DropReason };
 
 export function transformOptionsFromConfig(ingest: Config['ingest']): TransformOptions {
-  return { redact: ingest.redact, redactKeys: ingest.redactKeys, dropDuplicateTableEvents: ingest.dropDuplicateTableEvents };
+  return { redactor: ingest.redact ? createKeyRedactor(ingest.redactKeys) : undefined, dropDuplicateTableEvents: ingest.dropDuplicateTableEvents };
 }
 
-/** Deeper than any DreamFactory context; also keeps JSON.stringify and the field walks far from the stack limit. */
+/** Deeper than any DreamFactory context; also keeps JSON.stringify and the walk far from the stack limit. */
 const MAX_DEPTH = 64;
 /** Fields the transform consumes (or derives itself) rather than copies from the message. */
-const CONSUMED = ['version', 'short_message', 'full_message', 'timestamp', 'level_original'];
+const CONSUMED = new Set(['version', 'short_message', 'full_message', 'timestamp', 'level_original']);
 /** The literal placeholder in the name of the twin event DreamFactory fires for DB table calls (contract §1.2). */
 const TABLE_TWIN_MARKER = '{table_name}';
 const JWT_FAILURE_TAG = '_jwt_decode_failure';
 /** Year 10000: beyond it Elasticsearch's `date` and JavaScript's Date disagree. */
 const MAX_EPOCH_SECONDS = 253402300800;
+const LEADING_UNDERSCORES = /^_+/;
 
-const keySets = new WeakMap<string[], Set<string>>();
-
-function redactKeySet(keys: string[]): Set<string> {
-  let set = keySets.get(keys);
-  if (!set) {
-    set = new Set(keys.map((k) => k.toLowerCase()));
-    keySets.set(keys, set);
-  }
-  return set;
-}
-
+/** Transforms `message.body` in place (the caller hands over ownership) into a serialised, identified document. */
 export function transformMessage(message: ReceivedMessage, options: TransformOptions): TransformResult {
   const body = message.body;
-  if (deeperThan(body, MAX_DEPTH)) {
-    return { drop: 'too_deep' };
-  }
   const text = messageText(body);
   if (options.dropDuplicateTableEvents && text?.includes(TABLE_TWIN_MARKER)) {
     return { drop: 'duplicate_event' };
   }
   const seconds = epochSeconds(body.timestamp);
-  const json = JSON.stringify(body);
-  const id = eventId(message, json, seconds !== undefined);
 
   const doc: JsonObject = {};
-  // Parsing the text back is the deep copy (cheaper than structuredClone), so the message is never modified.
-  for (const [key, value] of Object.entries(JSON.parse(json) as JsonObject)) {
+  for (const key of Object.keys(body)) {
     // All leading underscores go, so `__id` cannot become Elasticsearch's reserved `_id`.
-    const name = key.replace(/^_+/, '');
-    if (name !== '') {
-      doc[name] = value;
+    const name = key.charCodeAt(0) === 0x5f ? key.replace(LEADING_UNDERSCORES, '') : key;
+    if (name !== '' && !CONSUMED.has(name)) {
+      doc[name] = body[key];
     }
   }
-  for (const key of CONSUMED) {
-    delete doc[key];
-  }
-
-  doc['@timestamp'] = seconds === undefined ? message.receivedAt.toISOString() : isoWithMicros(seconds);
+  // Attribution reads the tokens before the walk redacts them.
+  const { user, jwtFailed } = attributeUser(doc.event, doc.platform);
+  const timestamp = seconds === undefined ? message.receivedAt.toISOString() : isoWithMicros(seconds);
+  doc['@timestamp'] = timestamp;
   setOrDelete(doc, 'message', text);
   if (typeof body.short_message === 'string' && body.short_message.trim() !== '' && body.short_message !== text) {
     doc.short_message = body.short_message;
@@ -82,18 +69,54 @@ export function transformMessage(message: ReceivedMessage, options: TransformOpt
   doc.log_source = 'dreamfactory';
   doc.type = 'dreamfactory';
   setLevel(doc, message.format === 'json' ? (monologLevel(body._level) ?? gelfLevel(body.level)) : gelfLevel(body.level), message.format === 'json' ? (body._level ?? body.level) : body.level);
+  setOrDelete(doc, 'user', user);
+  if (!walk(doc, 0, options.redactor, undefined)) {
+    return { drop: 'too_deep' };
+  }
 
   normalizeObjectFields(doc);
-  const { user, jwtFailed } = attributeUser(doc.event, doc.platform);
-  setOrDelete(doc, 'user', user);
   if (jwtFailed) {
     doc.tags = [...(Array.isArray(doc.tags) ? doc.tags : []), JWT_FAILURE_TAG];
   }
-  if (options.redact) {
-    redactEvent(doc, redactKeySet(options.redactKeys));
-  }
   addRequestFields(doc.event);
-  return { event: { id, doc } };
+  return { event: { id: eventId(message, seconds !== undefined), timestamp, json: JSON.stringify(doc) } };
+}
+
+/**
+ * One pass over the body: false as soon as nesting reaches MAX_DEPTH; otherwise every secret key's value and every
+ * string the redactor recognises is replaced in place. Recursion is bounded by MAX_DEPTH.
+ */
+function walk(node: object, depth: number, redactor: Redactor | undefined, key: string | undefined): boolean {
+  if (depth >= MAX_DEPTH) {
+    return false;
+  }
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const value: unknown = node[i];
+      if (typeof value === 'string') {
+        if (redactor) {
+          node[i] = redactor.redactString(value, key);
+        }
+      } else if (value !== null && typeof value === 'object' && !walk(value, depth + 1, redactor, key)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  const object = node as JsonObject;
+  for (const name in object) {
+    const value = object[name];
+    if (redactor?.isSecretKey(name)) {
+      object[name] = redactor.redactSecretValue(value);
+    } else if (typeof value === 'string') {
+      if (redactor) {
+        object[name] = redactor.redactString(value, name);
+      }
+    } else if (value !== null && typeof value === 'object' && !walk(value, depth + 1, redactor, name)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Logstash's remap: non-empty `full_message`, else `short_message`; then `message` (GELF HTTP) or `_message` (JSON modes). */

@@ -28,13 +28,28 @@ function idString(value: unknown): string | undefined {
   return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '') ? String(value) : undefined;
 }
 
+/** Session tokens repeat across a user's calls: decoding each distinct token once is enough. */
+const JWT_CACHE_ENTRIES = 4096;
+const decodedTokens = new Map<string, string | undefined | null>();
+
 /** `user_id` claim, `undefined` when the token decodes without one, `null` when it does not decode. */
 function jwtUserId(token: string): string | undefined | null {
-  try {
-    return idString(decodeJwt(token).user_id);
-  } catch {
-    return null;
+  const cached = decodedTokens.get(token);
+  if (cached !== undefined || decodedTokens.has(token)) {
+    return cached;
   }
+  let id: string | undefined | null;
+  try {
+    id = idString(decodeJwt(token).user_id);
+  } catch {
+    id = null;
+  }
+  if (decodedTokens.size >= JWT_CACHE_ENTRIES) {
+    // Oldest first: Map iteration follows insertion order.
+    decodedTokens.delete(decodedTokens.keys().next().value!);
+  }
+  decodedTokens.set(token, id);
+  return id;
 }
 
 function tokenCandidates(request: unknown): string[] {
