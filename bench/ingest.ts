@@ -1,392 +1,540 @@
 /**
- * `npm run bench:ingest`: ingest throughput on this machine, one run, one Elasticsearch node (started here), a few
- * minutes at most. Writes bench/results/ingest-<date>.json.
- *   a. direct_bulk_eps  — pre-transformed DreamFactory-like documents straight into `_bulk` (same batch size and
- *                         concurrency as the sink): what this Elasticsearch can take.
- *   b. e2e_eps          — DreamFactory GELF datagrams (the simulator's byte-exact encoding) from a separate sender
- *                         process → proxy (UDP source, transform, disk queue, sink) → the same Elasticsearch.
- *   c. proxy_alone_eps  — the same traffic into the proxy with its sink pointed at a blackhole `_bulk` endpoint (a
- *                         separate process answering `errors:false`).
- * The sender is paced (events/s cap) and windowed (never more than WINDOW datagrams ahead of what the proxy has read
- * off its socket), so the numbers measure the proxy and Elasticsearch, not kernel UDP drops; loss is still counted.
+ * `npm run bench:ingest`: the proxy against a C shipper, side by side in one run on this machine, into one
+ * Elasticsearch node started here. Writes bench/results/ingest-<date>.json.
  *
- *   BENCH_EVENTS=20000 npm run bench:ingest
+ * Shippers, each receiving 30,000 DreamFactory-shaped events per phase over loopback UDP from a sender process that
+ * builds every datagram before the clock starts:
+ *   - rsyslog (Debian packages, its own instance): imudp → mmjsonparse → omelasticsearch (bulk mode), JSON datagrams;
+ *   - the proxy as shipped (the esbuild bundle, `node dist-proxy/proxy.js serve`, setup on start), JSON datagrams
+ *     (DreamFactory's `udp` mode) and DreamFactory's GELF datagrams (zlib, its 38-byte-header chunks for large ones);
+ *   - direct `_bulk` of the same documents from this process (the ceiling).
+ * Rates: 2,000, 5,000, 8,000, 12,000 events/s and unthrottled (a burst), the burst with the receive buffer the README
+ * recommends (both shippers get the same effective size) and with the kernel's default. Elasticsearch is warmed first.
+ * Delivered events are counted by distinct sequence number after a refresh; CPU is user+system of the whole process
+ * tree (every thread) from /proc/<pid>/stat, for the shipper and for Elasticsearch separately; RSS is sampled every
+ * 100 ms; kernel drops are each shipper's socket's `drops` (/proc/net/udp).
+ *
+ * End to end (ES the bottleneck): Elasticsearch is pinned to one core (taskset), the shipper and sender (or this
+ * process, for direct `_bulk`) to the other; the proxy's rate (GELF) is compared with direct `_bulk` of the same
+ * documents at the sink's batch size and concurrency.
+ *
+ *   npm run bench:ingest                  # full run (about 5 minutes on 2 cores)
+ *   npm run bench:ingest -- --smoke       # seconds: tiny counts, an in-process `_bulk` stand-in instead of ES
  */
-import { ChildProcess, execFileSync, fork } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { cpus, tmpdir, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { ElasticsearchClient } from '../proxy/src/clients/elasticsearch';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from '@elastic/elasticsearch';
 import { loadConfig } from '../proxy/src/config';
-import { createContext, ProxyContext } from '../proxy/src/context';
-import { createLogger } from '../proxy/src/logger';
-import { startIngest } from '../proxy/src/pipeline';
-import { DiskQueue } from '../proxy/src/queue/disk-queue';
+import type { ReceivedMessage } from '../proxy/src/pipeline-types';
+import { encodeEvent, headerEnd } from '../proxy/src/sinks/bulk-record';
+import { procLocalAddress, sumDrops } from '../proxy/src/sources/kernel-drops';
 import { transformMessage, transformOptionsFromConfig } from '../proxy/src/transforms';
-import { encodeEvent } from '../proxy/src/sinks/bulk-record';
-import { startElasticsearch } from '../tests/elasticsearch/es-runner';
-import { gelfDatagrams, gelfPayload } from '../tests/dreamfactory-sim/log-formats';
-import { generateEvents } from '../tests/dreamfactory-sim/sender';
+import { freePort, startElasticsearch } from '../tests/elasticsearch/es-runner';
+import { gelfPayload } from '../tests/dreamfactory-sim/log-formats';
+import { BulkTarget, elasticsearchTarget, recordingTarget } from './lib/bulk-target';
+import { benchEvents, SenderJob, SenderMessage, Wire } from './lib/ingest-sender';
+import { parsePrometheus, sampleTree, sumBy, udpRcvbufErrors, udpReceiveBuffer } from './lib/proc';
+import { ensureRsyslog, startRsyslog } from './lib/rsyslog';
 
-const EVENTS = Math.min(Math.max(Number(process.env.BENCH_EVENTS ?? 20_000), 1000), 200_000);
-const MAX_RATE = 60_000;
-/** Datagrams ahead of the proxy's reads; the kernel charges ~2-3× each datagram's size against the 4 MiB buffer. */
-const WINDOW = 1000;
-const PHASE_TIMEOUT_MS = 120_000;
-const WARMUP_DOCS = 200;
-const E2E_PREFIX = 'bench-e2e-';
-/** The machine is shared and loaded: a bulk request may take long, which is a measurement, not a failure. */
-const REQUEST_TIMEOUT_MS = 180_000;
-const USERS = [
-  { id: 1, email: 'admin@example.com', name: 'Ada Admin', is_sys_admin: true },
-  { id: 3, email: 'jane@example.com', name: 'Jane Doe' },
-  { id: 4, email: 'raj@example.com', name: 'Raj Patel' },
-];
+const ROOT = resolve(__dirname, '..');
+const { values: args } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const SMOKE = args.smoke!;
+const EVENTS = SMOKE ? 300 : Number(process.env.BENCH_EVENTS ?? 30_000);
+const RATES = SMOKE ? [2000] : [2000, 5000, 8000, 12000];
+/** What README "Configuration" tells users to set (ingest.udpReceiveBufferBytes' default). */
+const README_RECV_BUFFER = loadConfig({}).ingest.udpReceiveBufferBytes;
+const KERNEL_DEFAULT = 'kernel_default';
+const STALL_MS = SMOKE ? 1500 : 5000;
+const POLL_MS = SMOKE ? 100 : 500;
+const PROXY_TOKEN = 'bench-ingest-token-0123456789';
+const SEQ_FIELD = { proxy: 'event.request.parameters.seq', direct: 'event.request.parameters.seq', rsyslog: '_event.request.parameters.seq' };
 
-type ChildMessage = { ready: number } | { sent: number; seconds: number } | { docs: number };
+type Shipper = 'proxy' | 'rsyslog' | 'direct';
+type BufferChoice = 'readme' | typeof KERNEL_DEFAULT;
 
-/** DreamFactory-like events with sequence numbers, deterministic. */
-function dfEvents(count: number, seed: number) {
-  return generateEvents({ count, users: USERS, jwtSecret: 'bench-jwt-secret', seed, sequence: true, startSeconds: Date.now() / 1000 - 3600, stepMs: 1 });
+interface PhaseSpec {
+  name: string;
+  shipper: Shipper;
+  wire: Wire;
+  /** Events/s; 0 = unthrottled. */
+  rate: number;
+  buffer: BufferChoice;
+  /** Elasticsearch on core 1, everything else on core 0. */
+  pinned?: boolean;
 }
+
+interface Phase {
+  name: string;
+  shipper: Shipper;
+  wire: Wire;
+  rate: number | 'unthrottled';
+  receive_buffer: BufferChoice;
+  /** The socket's receive buffer as the kernel accounts it (`ss` rb: twice the SO_RCVBUF value set). */
+  receive_buffer_kernel_bytes?: number;
+  pinned: boolean;
+  sent: number;
+  datagrams?: number;
+  send_seconds?: number;
+  indexed: number;
+  kernel_drops: number;
+  /** Drops the shipper counted itself (the proxy's insights_ingest_dropped_total, every reason). */
+  shipper_drops: number;
+  counted_drops: number;
+  /** sent - indexed - counted_drops: 0 means every event is accounted for. */
+  unexplained: number;
+  duration_seconds: number;
+  eps: number;
+  cpu_seconds: number;
+  events_per_cpu_second: number;
+  es_cpu_seconds: number;
+  events_per_total_cpu_second: number;
+  rss_mb_max: number;
+  load_average: number;
+  /** Machine-wide Udp RcvbufErrors during the phase (other traffic on the box counts too). */
+  system_rcvbuf_errors: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (line: string) => process.stdout.write(`${line}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
-// Child processes: the paced, windowed GELF sender and the blackhole `_bulk` endpoint.
+// Shippers
 
-async function runSender(port: number, count: number, rate: number, seed: number): Promise<void> {
-  const datagrams = (await dfEvents(count, seed)).map((e) => gelfDatagrams(e)[0]);
-  const socket = createSocket('udp4');
-  let acknowledged = 0;
-  process.on('message', (m: { received?: number }) => typeof m.received === 'number' && (acknowledged = m.received));
-  process.send!({ ready: datagrams.length });
-  await new Promise<void>((resolve) => process.once('message', () => resolve()));
-  const started = Date.now();
-  let sent = 0;
-  while (sent < datagrams.length && Date.now() - started < PHASE_TIMEOUT_MS) {
-    const due = Math.min(datagrams.length, Math.floor(((Date.now() - started) / 1000) * rate) + 1, acknowledged + WINDOW);
-    for (; sent < due; sent++) {
-      socket.send(datagrams[sent], port, '127.0.0.1');
+interface RunningShipper {
+  pid: number;
+  udpPort: number;
+  /** Drops the shipper counted itself, read once the phase is over. */
+  ownDrops(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function proxyBundle(): string {
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-proxy.ts')], { cwd: ROOT, stdio: 'ignore' });
+  return join(ROOT, 'dist-proxy/proxy.js');
+}
+
+async function startProxy(bundle: string, target: BulkTarget, spec: PhaseSpec, work: string): Promise<RunningShipper> {
+  const [httpPort, udpPort] = [await freePort(), await freePort()];
+  const off = { enabled: false };
+  const config = {
+    logLevel: 'warn',
+    apiToken: PROXY_TOKEN,
+    server: { host: '127.0.0.1', port: httpPort },
+    elasticsearch: { urls: [target.url], indexPrefix: `${spec.name}-` },
+    ingest: {
+      gelfUdp: spec.wire === 'gelf' ? { host: '127.0.0.1', port: udpPort } : off,
+      jsonUdp: spec.wire === 'json' ? { host: '127.0.0.1', port: udpPort } : off,
+      gelfTcp: off,
+      jsonTcp: off,
+      jsonHttp: off,
+      udpReceiveBufferBytes: spec.buffer === KERNEL_DEFAULT ? 0 : README_RECV_BUFFER,
+    },
+    queue: { dir: join(work, `queue-${spec.name}`) },
+    setupOnStart: !SMOKE,
+  };
+  const configFile = join(work, `proxy-${spec.name}.json`);
+  writeFileSync(configFile, JSON.stringify(config));
+  const child = spawn(process.execPath, [bundle, 'serve'], { env: { ...process.env, INSIGHTS_CONFIG: configFile }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const health = `http://127.0.0.1:${httpPort}/health`;
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(health).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the proxy did not start (exit ${child.exitCode})`);
     }
-    await new Promise((r) => setTimeout(r, 1));
+    await sleep(100);
   }
-  process.send!({ sent, seconds: (Date.now() - started) / 1000 });
-  socket.close();
-}
-
-function runBlackhole(): void {
-  let docs = 0;
-  const server = createServer((req, res) => {
-    let lines = 0;
-    req.on('data', (chunk: Buffer) => {
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) {
-        lines++;
-      }
-    });
-    req.on('end', () => {
-      docs += lines / 2;
-      res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
-      res.end('{"errors":false,"items":[]}');
-    });
-  });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    process.send!({ ready: typeof address === 'object' && address ? address.port : 0 });
-  });
-  setInterval(() => process.send!({ docs }), 50);
-  process.on('disconnect', () => process.exit(0));
-}
-
-function forkSelf(args: string[]): { child: ChildProcess; next: () => Promise<ChildMessage>; latest: { docs: number } } {
-  const child = fork(__filename, args, { execArgv: ['--import', 'tsx'] });
-  const queue: ChildMessage[] = [];
-  const waiters: Array<(m: ChildMessage) => void> = [];
-  const latest = { docs: 0 };
-  child.on('message', (m: ChildMessage) => {
-    if ('docs' in m) {
-      latest.docs = m.docs;
-      return;
-    }
-    const waiter = waiters.shift();
-    waiter ? waiter(m) : queue.push(m);
-  });
-  const next = () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise<ChildMessage>((r) => waiters.push(r)));
-  return { child, next, latest };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Measurements
-
-interface CpuSample {
-  wall: number;
-  proxy: NodeJS.CpuUsage;
-  machineBusy: number;
-  machineTotal: number;
-  esTicks: number;
-}
-
-function machineTicks(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  return { busy: total - fields[3] - (fields[4] ?? 0), total };
-}
-
-function processTicks(pid: number | undefined): number {
-  if (!pid) {
-    return 0;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function sampleCpu(esPid?: number): CpuSample {
-  const m = machineTicks();
-  return { wall: Date.now(), proxy: process.cpuUsage(), machineBusy: m.busy, machineTotal: m.total, esTicks: processTicks(esPid) };
-}
-
-/** Cores used over an interval: this process (the proxy), Elasticsearch, and the whole (shared) machine. */
-function cpuBetween(a: CpuSample, b: CpuSample) {
-  const seconds = (b.wall - a.wall) / 1000;
-  const ticksPerSecond = 100;
-  const proxy = (b.proxy.user - a.proxy.user + b.proxy.system - a.proxy.system) / 1e6 / seconds;
-  const cores = cpus().length;
   return {
-    proxy_cores: round(proxy, 2),
-    es_cores: round((b.esTicks - a.esTicks) / ticksPerSecond / seconds, 2),
-    machine_busy_cores: round(((b.machineBusy - a.machineBusy) / Math.max(1, b.machineTotal - a.machineTotal)) * cores, 2),
+    pid: child.pid!,
+    udpPort,
+    ownDrops: async () => {
+      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { 'x-insights-token': PROXY_TOKEN } })).text();
+      return sumBy(parsePrometheus(text), 'insights_ingest_dropped_total').total ?? 0;
+    },
+    stop: () => stopChild(child),
   };
 }
 
-const ndjson = (lines: string[]) => Buffer.from(`${lines.join('\n')}\n`);
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 20): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) {
-      return true;
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-  return false;
+async function startPeer(target: BulkTarget, spec: PhaseSpec, work: string, recvBuffer: number): Promise<RunningShipper> {
+  const url = new URL(target.url);
+  const udpPort = await freePort();
+  const rsyslog = await startRsyslog({
+    dir: join(work, `rsyslog-${spec.name}`),
+    port: udpPort,
+    esHost: url.hostname,
+    esPort: Number(url.port),
+    index: `${spec.name}-all`,
+    recvBufferBytes: spec.buffer === KERNEL_DEFAULT ? undefined : recvBuffer,
+  });
+  return { pid: rsyslog.pid, udpPort, ownDrops: async () => 0, stop: () => rsyslog.stop() };
 }
 
-let rssMaxMb = 0;
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) {
+    return;
+  }
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
 
-/** a. Pre-transformed documents straight into `_bulk`, batch size and concurrency as the sink's defaults. */
-async function directBulk(es: ElasticsearchClient, prefix: string, esPid: number | undefined) {
-  const config = loadConfig({}, {});
-  const options = transformOptionsFromConfig(config.ingest);
-  const { batchMaxDocs, concurrency } = config.sink;
-  const events = await dfEvents(EVENTS, 1);
-  const bodies: string[][] = [];
-  let batch: string[] = [];
-  for (const e of events) {
-    const payload = Buffer.from(gelfPayload(e));
-    const result = transformMessage({ source: 'gelf_udp', format: 'gelf', body: JSON.parse(payload.toString()), payload, receivedAt: new Date(), remoteAddress: '127.0.0.1' }, options);
-    if ('event' in result) {
-      batch.push(...encodeEvent(result.event, prefix, new Date()).split('\t'));
+function pin(pid: number, core: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', core, String(pid)], { stdio: 'ignore' });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The sender process
+
+async function startSender(job: SenderJob): Promise<{ child: ChildProcess; ready: { datagrams: number }; go(): Promise<{ sent: number; datagrams: number; seconds: number }> }> {
+  const child = fork(join(__dirname, 'lib/ingest-sender.ts'), [JSON.stringify(job)], { execArgv: ['--import', 'tsx'] });
+  const messages: SenderMessage[] = [];
+  const waiters: Array<(m: SenderMessage) => void> = [];
+  child.on('message', (m: SenderMessage) => (waiters.length ? waiters.shift()!(m) : messages.push(m)));
+  const next = () => (messages.length ? Promise.resolve(messages.shift()!) : new Promise<SenderMessage>((r) => waiters.push(r)));
+  const ready = (await next()) as Extract<SenderMessage, { ready: unknown }>;
+  return {
+    child,
+    ready: ready.ready,
+    go: async () => {
+      child.send({ go: true });
+      return ((await next()) as Extract<SenderMessage, { done: unknown }>).done;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phases
+
+async function runShipperPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase> {
+  const shipper = spec.shipper === 'proxy' ? await startProxy(ctx.bundle, ctx.target, spec, ctx.work) : await startPeer(ctx.target, spec, ctx.work, ctx.effectiveRecvBuffer);
+  try {
+    const sender = await startSender({ port: shipper.udpPort, wire: spec.wire, events: EVENTS, rate: spec.rate, seed: 11 });
+    if (spec.pinned) {
+      pin(shipper.pid, '0');
+      pin(sender.child.pid!, '0');
     }
-    if (batch.length >= batchMaxDocs * 2) {
-      bodies.push(batch);
-      batch = [];
+    await sleep(SMOKE ? 200 : 1000);
+    const socketDrops = () => sumDrops(readProcUdp(), procLocalAddress('127.0.0.1', shipper.udpPort));
+    const dropsBefore = socketDrops();
+    const rcvbufBefore = udpRcvbufErrors();
+    const load = loadavg()[0];
+    const before = { at: Date.now(), shipper: sampleTree(shipper.pid).cpuSeconds, es: ctx.esCpu() };
+    let rssMax = 0;
+    const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, sampleTree(shipper.pid).rssBytes)), 100);
+    const sent = await sender.go();
+
+    // Done when every event sent is indexed or dropped in the kernel, or nothing has moved for STALL_MS.
+    const prefix = `${spec.name}-`;
+    let indexed = 0;
+    let lastChange = Date.now();
+    for (;;) {
+      const now = await ctx.target.count(prefix);
+      if (now !== indexed) {
+        indexed = now;
+        lastChange = Date.now();
+      }
+      if (indexed >= sent.sent - socketDrops() || Date.now() - lastChange > STALL_MS) {
+        break;
+      }
+      await sleep(POLL_MS);
     }
+    const after = { shipper: sampleTree(shipper.pid).cpuSeconds, es: ctx.esCpu() };
+    clearInterval(rssTimer);
+    const kernelDrops = socketDrops() - dropsBefore;
+    const shipperDrops = await shipper.ownDrops();
+    const distinct = await ctx.target.distinctSequences(prefix, SEQ_FIELD[spec.shipper]);
+    const duration = (lastChange - before.at) / 1000;
+    return phaseRecord(spec, {
+      sent: sent.sent,
+      datagrams: sent.datagrams,
+      send_seconds: round(sent.seconds, 3),
+      indexed: distinct,
+      kernel_drops: kernelDrops,
+      shipper_drops: shipperDrops,
+      duration_seconds: round(duration, 2),
+      cpu_seconds: after.shipper - before.shipper,
+      es_cpu_seconds: after.es - before.es,
+      rss_mb_max: rssMax / 1048576,
+      load_average: load,
+      system_rcvbuf_errors: udpRcvbufErrors() - rcvbufBefore,
+      receive_buffer_kernel_bytes: udpReceiveBuffer(shipper.udpPort),
+    });
+  } finally {
+    await shipper.stop();
   }
-  if (batch.length > 0) {
-    bodies.push(batch);
+}
+
+/** Direct `_bulk` of the proxy's own documents for the same events, at the sink's batch size and concurrency. */
+async function runDirectPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase> {
+  const { batchMaxDocs, concurrency } = loadConfig({}).sink;
+  const bodies = await bulkBodies(`${spec.name}-`, batchMaxDocs);
+  if (spec.pinned) {
+    pin(process.pid, '0');
   }
-  // Warm-up outside the clock: creating the daily index and its dynamic mapping is a one-off cost. The e2e index gets
-  // the same warm-up (under other ids) so both phases start from an existing index.
-  const warm = bodies[0].slice(0, WARMUP_DOCS * 2);
-  await es.bulkIngest(ndjson(warm.map((line, i) => (i % 2 === 0 ? line.replace(/"_id":"/, '"_id":"warm-') : line))));
-  await es.bulkIngest(ndjson(warm.map((line, i) => (i % 2 === 0 ? line.replace(/"_id":"/, '"_id":"warm-').replace(prefix, E2E_PREFIX) : line))));
-  const docs = bodies.reduce((n, b) => n + b.length / 2, 0);
-  const docBytes = Math.round(bodies[0].filter((_, i) => i % 2 === 1).reduce((n, d) => n + d.length, 0) / (bodies[0].length / 2));
-  const before = sampleCpu(esPid);
+  const load = loadavg()[0];
+  const before = { at: Date.now(), cpu: process.cpuUsage(), es: ctx.esCpu() };
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < bodies.length) {
-        const response = await es.bulkIngest(ndjson(bodies[next++]));
-        if (response.errors) {
-          throw new Error('direct bulk had item errors');
-        }
+        await ctx.bulk(bodies[next++]);
       }
     })
   );
-  const after = sampleCpu(esPid);
-  const seconds = (after.wall - before.wall) / 1000;
-  return { docs, doc_bytes: docBytes, seconds: round(seconds, 2), eps: Math.round(docs / seconds), cpu: cpuBetween(before, after) };
-}
-
-/** b/c. Sender process → proxy UDP source → queue → sink (→ Elasticsearch or the blackhole). */
-async function throughProxy(ctx: ProxyContext, rate: number, seed: number, esPid: number | undefined, delivered: () => Promise<number>) {
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es });
-  try {
-    const udpPort = ingest.sources.find((s) => s.name === 'gelf_udp')!.address().port;
-    const sender = forkSelf(['sender', String(udpPort), String(EVENTS), String(rate), String(seed)]);
-    // Credits may still be in flight when the sender exits; a closed IPC pipe is expected then.
-    sender.child.on('error', () => undefined);
-    const ready = (await sender.next()) as { ready: number };
-    const received = ctx.metrics.received;
-    const readReceived = async () => (await received.get()).values.find((v) => v.labels.source === 'gelf_udp')?.value ?? 0;
-    const credit = setInterval(() => void readReceived().then((n) => sender.child.connected && sender.child.send({ received: n }, () => undefined)), 10);
-    const before = sampleCpu(esPid);
-    sender.child.send({ go: true });
-    const sent = (await sender.next()) as { sent: number; seconds: number };
-    let last = -1;
-    let lastChange = Date.now();
-    // Done when everything sent arrived, or nothing moved for 5 s (losses).
-    await waitUntil(async () => {
-      const n = await delivered();
-      if (n !== last) {
-        last = n;
-        lastChange = Date.now();
-      }
-      return n >= ready.ready || Date.now() - lastChange > 5000;
-    }, PHASE_TIMEOUT_MS);
-    const doneAt = lastChange;
-    const after = sampleCpu(esPid);
-    after.wall = doneAt;
-    clearInterval(credit);
-    sender.child.kill();
-    const seconds = (doneAt - before.wall) / 1000;
-    const dropped = (await ctx.metrics.dropped.get()).values.reduce((n, v) => n + v.value, 0);
-    return { sent: sent.sent, send_seconds: round(sent.seconds, 2), delivered: last, seconds: round(seconds, 2), eps: Math.round(last / seconds), udp_received: await readReceived(), proxy_dropped: dropped, cpu: cpuBetween(before, after) };
-  } finally {
-    await ingest.stop();
+  const seconds = (Date.now() - before.at) / 1000;
+  const cpu = process.cpuUsage(before.cpu);
+  const after = { es: ctx.esCpu() };
+  if (spec.pinned) {
+    pin(process.pid, '0,1');
   }
+  return phaseRecord(spec, {
+    sent: EVENTS,
+    indexed: await ctx.target.distinctSequences(`${spec.name}-`, SEQ_FIELD.direct),
+    kernel_drops: 0,
+    shipper_drops: 0,
+    duration_seconds: round(seconds, 2),
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
+    es_cpu_seconds: after.es - before.es,
+    rss_mb_max: process.memoryUsage().rss / 1048576,
+    load_average: load,
+    system_rcvbuf_errors: 0,
+  });
 }
 
-/** fsync group commit of the disk queue alone: appends/s with 1 KB records, 1 and 100 appends per event-loop turn. */
-async function queueAppend(dir: string) {
-  const queue = await DiskQueue.open({ dir, maxBytes: 1 << 30, consumers: ['bench'] });
-  const record = encodeEvent({ id: 'x', timestamp: new Date().toISOString(), json: JSON.stringify({ message: 'y'.repeat(1000) }) }, 'bench-', new Date());
-  const results: Record<string, number> = {};
-  for (const perTurn of [1, 100]) {
-    const n = 20_000;
-    const t0 = Date.now();
-    const pending: Array<Promise<void>> = [];
-    for (let i = 0; i < n; i += perTurn) {
-      for (let j = 0; j < perTurn; j++) {
-        pending.push(queue.append([record]));
-      }
-      await new Promise((r) => setImmediate(r));
+function phaseRecord(
+  spec: PhaseSpec,
+  m: Omit<Phase, 'name' | 'shipper' | 'wire' | 'rate' | 'receive_buffer' | 'pinned' | 'counted_drops' | 'unexplained' | 'eps' | 'events_per_cpu_second' | 'events_per_total_cpu_second'>
+): Phase {
+  const counted = m.kernel_drops + m.shipper_drops;
+  return {
+    name: spec.name,
+    shipper: spec.shipper,
+    wire: spec.wire,
+    rate: spec.rate === 0 ? 'unthrottled' : spec.rate,
+    receive_buffer: spec.buffer,
+    pinned: spec.pinned ?? false,
+    ...m,
+    counted_drops: counted,
+    unexplained: m.sent - m.indexed - counted,
+    eps: Math.round(m.indexed / Math.max(m.duration_seconds, 0.001)),
+    cpu_seconds: round(m.cpu_seconds, 2),
+    events_per_cpu_second: Math.round(m.indexed / Math.max(m.cpu_seconds, 0.01)),
+    es_cpu_seconds: round(m.es_cpu_seconds, 2),
+    events_per_total_cpu_second: Math.round(m.indexed / Math.max(m.cpu_seconds + m.es_cpu_seconds, 0.01)),
+    rss_mb_max: round(m.rss_mb_max, 1),
+    load_average: round(m.load_average, 2),
+  };
+}
+
+/** The proxy's transform of the phase's events (GELF), as bulk bodies: what the sink would send. */
+async function bulkBodies(prefix: string, batchDocs: number): Promise<Buffer[]> {
+  const options = transformOptionsFromConfig(loadConfig({}).ingest);
+  const records: Buffer[] = [];
+  for (const event of await benchEvents(EVENTS, 11)) {
+    const payload = Buffer.from(gelfPayload(event));
+    const message: ReceivedMessage = { source: 'gelf_udp', format: 'gelf', body: JSON.parse(payload.toString()), payload, receivedAt: new Date(), remoteAddress: '127.0.0.1' };
+    const result = transformMessage(message, options);
+    if ('event' in result) {
+      const record = Buffer.from(`${encodeEvent(result.event, prefix, new Date())}\n`);
+      record[headerEnd(record)] = 0x0a;
+      records.push(record);
     }
-    await Promise.all(pending);
-    results[`appends_per_turn_${perTurn}_eps`] = Math.round(n / ((Date.now() - t0) / 1000));
-    queue.consumer('bench').ack((await queue.consumer('bench').read(1 << 30, 1 << 30))!);
   }
-  await queue.close();
-  return results;
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < records.length; i += batchDocs) {
+    bodies.push(Buffer.concat(records.slice(i, i + batchDocs)));
+  }
+  return bodies;
 }
 
-/** The Elasticsearch server JVM of the node whose work dir is `home`: the child of the launcher naming its config dir. */
+function readProcUdp(): string[] {
+  return ['/proc/net/udp', '/proc/net/udp6'].flatMap((f) => {
+    try {
+      return readFileSync(f, 'latin1').split('\n').slice(1);
+    } catch {
+      return [];
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface RunContext {
+  bundle: string;
+  target: BulkTarget;
+  work: string;
+  /** SO_RCVBUF the proxy ends up with for README's request (the kernel caps it); rsyslog is given the same. */
+  effectiveRecvBuffer: number;
+  esCpu(): number;
+  bulk(body: Buffer): Promise<void>;
+}
+
+function plan(rsyslog: boolean): PhaseSpec[] {
+  const shippers: Array<[Shipper, Wire]> = [...(rsyslog ? [['rsyslog', 'json'] as [Shipper, Wire]] : []), ['proxy', 'json'], ['proxy', 'gelf']];
+  const phases: PhaseSpec[] = [];
+  for (const rate of RATES) {
+    for (const [shipper, wire] of shippers) {
+      phases.push({ name: `bench-${shipper}-${wire}-${rate}`, shipper, wire, rate, buffer: 'readme' });
+    }
+  }
+  for (const buffer of (SMOKE ? [KERNEL_DEFAULT] : ['readme', KERNEL_DEFAULT]) as BufferChoice[]) {
+    for (const [shipper, wire] of shippers) {
+      phases.push({ name: `bench-${shipper}-${wire}-burst-${buffer.replace('_', '-')}`, shipper, wire, rate: 0, buffer });
+    }
+  }
+  phases.push({ name: 'bench-direct-bulk', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme' });
+  return phases;
+}
+
 function elasticsearchPid(home: string): number | undefined {
-  const pgrep = (args: string[]) => execFileSync('pgrep', args).toString().trim().split('\n').map(Number);
   try {
-    const [launcher] = pgrep(['-f', '--', `es.path.conf=${home}/config`]);
-    return pgrep(['-P', String(launcher)])[0] || undefined;
+    const [launcher] = execFileSync('pgrep', ['-f', '--', `es.path.conf=${home}/config`]).toString().trim().split('\n').map(Number);
+    return Number(execFileSync('pgrep', ['-P', String(launcher)]).toString().trim().split('\n')[0]) || undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Indexes the direct documents a few times, so no phase pays for a cold node (JIT, caches, first mappings). */
+async function warmUp(ctx: RunContext): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    for (const body of await bulkBodies('bench-warmup-', 2000)) {
+      await ctx.bulk(body);
+    }
+  }
+  await ctx.target.deleteIndices('bench-warmup-');
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | null {
+  return a === undefined || b === undefined || b === 0 ? null : round(a / b, 2);
+}
+
+function summary(phases: Phase[]) {
+  const find = (shipper: Shipper, wire: Wire, rate: Phase['rate'], buffer: BufferChoice = 'readme', pinned = false) =>
+    phases.find((p) => p.shipper === shipper && p.wire === wire && p.rate === rate && p.receive_buffer === buffer && p.pinned === pinned);
+  const efficiency = (rate: number) => {
+    const peer = find('rsyslog', 'json', rate)?.events_per_cpu_second;
+    const byWire = { json: ratio(find('proxy', 'json', rate)?.events_per_cpu_second, peer), gelf: ratio(find('proxy', 'gelf', rate)?.events_per_cpu_second, peer) };
+    return { min: byWire.json === null || byWire.gelf === null ? null : Math.min(byWire.json, byWire.gelf), byWire };
+  };
+  const burst = (buffer: BufferChoice) => {
+    const peer = find('rsyslog', 'json', 'unthrottled', buffer)?.indexed;
+    return { json: ratio(find('proxy', 'json', 'unthrottled', buffer)?.indexed, peer), gelf: ratio(find('proxy', 'gelf', 'unthrottled', buffer)?.indexed, peer) };
+  };
+  const bursts = { readme: burst('readme'), kernel_default: burst(KERNEL_DEFAULT) };
+  const burstRatios = Object.values(bursts).flatMap((b) => Object.values(b)).filter((r): r is number => r !== null);
+  const proxyPhases = phases.filter((p) => p.shipper === 'proxy');
+  const e2e = phases.find((p) => p.shipper === 'proxy' && p.pinned);
+  const e2eDirect = phases.find((p) => p.shipper === 'direct' && p.pinned);
+  const cpu2k = efficiency(2000);
+  const cpu5k = efficiency(5000);
+  return {
+    ratio_cpu_efficiency_vs_rsyslog_2k: cpu2k.min,
+    ratio_cpu_efficiency_vs_rsyslog_5k: cpu5k.min,
+    ratio_cpu_efficiency_by_wire: { '2k': cpu2k.byWire, '5k': cpu5k.byWire },
+    burst_kept_vs_rsyslog: burstRatios.length ? Math.min(...burstRatios) : null,
+    burst_kept_vs_rsyslog_by_buffer: bursts,
+    e2e_to_direct: ratio(e2e?.eps, e2eDirect?.eps),
+    proxy_rss_mb_max: proxyPhases.length ? Math.max(...proxyPhases.map((p) => p.rss_mb_max)) : null,
+    proxy_rss_mb_max_at_5k: Math.max(...proxyPhases.filter((p) => p.rate === 5000).map((p) => p.rss_mb_max), 0) || null,
+    every_phase_accounted: phases.every((p) => p.unexplained === 0),
+    lost_at_8k_12k: Object.fromEntries(
+      proxyPhases.filter((p) => p.rate === 8000 || p.rate === 12000).map((p) => [p.name, p.sent - p.indexed])
+    ),
+  };
+}
+
 async function main(): Promise<void> {
-  const rssTimer = setInterval(() => (rssMaxMb = Math.max(rssMaxMb, process.memoryUsage().rss / 1048576)), 100);
+  const startedLoad = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'dfi-bench-ingest-'));
-  const node = await startElasticsearch({ heap: '1g' });
-  const blackhole = forkSelf(['blackhole']);
+  const rsyslogVersion = SMOKE ? undefined : ensureRsyslog();
+  const bundle = proxyBundle();
+  const es = SMOKE ? undefined : await startElasticsearch({ heap: '1g' });
+  const target = es ? elasticsearchTarget(es.url) : await recordingTarget();
+  const esPid = es ? elasticsearchPid(es.home) : undefined;
+  const client = new Client({ node: target.url, requestTimeout: 300_000 });
+  const ctx: RunContext = {
+    bundle,
+    target,
+    work,
+    effectiveRecvBuffer: Math.min(README_RECV_BUFFER, Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'))),
+    esCpu: () => (esPid ? sampleTree(esPid).cpuSeconds : 0),
+    bulk: async (body) => {
+      const res = (await client.bulk({ body } as never)) as { errors: boolean };
+      if (res.errors) {
+        throw new Error('direct bulk had item errors');
+      }
+    },
+  };
+  const phases: Phase[] = [];
   try {
-    const esPid = elasticsearchPid(node.home);
-    const es = new ElasticsearchClient({ ...loadConfig({}, {}).elasticsearch, urls: [node.url], requestTimeoutMs: REQUEST_TIMEOUT_MS });
-    const info = await es.info();
-    process.stdout.write(`Elasticsearch ${info.version} at ${node.url}; ${EVENTS} events per phase\n`);
-
-    const direct = await directBulk(es, 'bench-direct-', esPid);
-    process.stdout.write(`direct bulk: ${JSON.stringify(direct)}\n`);
-
-    const loopback = { host: '127.0.0.1', port: 0 };
-    const proxyConfig = (urls: string[], prefix: string, queueDir: string) =>
-      loadConfig({}, {
-        elasticsearch: { urls, indexPrefix: prefix, requestTimeoutMs: REQUEST_TIMEOUT_MS },
-        ingest: { gelfUdp: loopback, gelfTcp: { ...loopback, enabled: false }, jsonUdp: { ...loopback, enabled: false }, jsonTcp: { ...loopback, enabled: false }, jsonHttp: { ...loopback, enabled: false } },
-        queue: { dir: queueDir },
-      });
-
-    const e2eCtx = createContext(proxyConfig([node.url], E2E_PREFIX, join(work, 'q-e2e')), createLogger('warn'));
-    const e2eRate = Math.min(MAX_RATE, Math.round(direct.eps * 1.2));
-    const e2e = await throughProxy(e2eCtx, e2eRate, 2, esPid, async () => (await e2eCtx.metrics.indexed.get()).values[0]?.value ?? 0);
-    await es.refresh(`${E2E_PREFIX}*`);
-    const inEs = await es.search(`${E2E_PREFIX}*`, { size: 0, track_total_hits: true });
-    const e2eIndexed = (typeof inEs.hits.total === 'number' ? inEs.hits.total : (inEs.hits.total?.value ?? 0)) - WARMUP_DOCS;
-    process.stdout.write(`e2e: ${JSON.stringify(e2e)} indexed in ES: ${e2eIndexed}\n`);
-    await e2eCtx.es.close();
-
-    const ready = (await blackhole.next()) as { ready: number };
-    const aloneCtx = createContext(proxyConfig([`http://127.0.0.1:${ready.ready}`], 'bench-alone-', join(work, 'q-alone')), createLogger('warn'));
-    const startDocs = blackhole.latest.docs;
-    const alone = await throughProxy(aloneCtx, MAX_RATE, 3, undefined, async () => blackhole.latest.docs - startDocs);
-    process.stdout.write(`proxy alone: ${JSON.stringify(alone)}\n`);
-    await aloneCtx.es.close();
-
-    const queue = await queueAppend(join(work, 'q-append'));
-    const date = new Date().toISOString();
-    const result = {
-      benchmark: 'ingest',
-      date,
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage1mAtEnd: loadavg()[0] },
-      es_version: info.version,
-      events_per_phase: EVENTS,
-      direct_bulk_eps: direct.eps,
-      direct_bulk: direct,
-      e2e_eps: e2e.eps,
-      e2e_sent: e2e.sent,
-      e2e_indexed: e2eIndexed,
-      e2e_loss: e2e.sent - e2eIndexed,
-      e2e_sender_rate_cap_eps: e2eRate,
-      e2e,
-      proxy_alone_eps: alone.eps,
-      proxy_alone_sent: alone.sent,
-      proxy_alone_delivered: alone.delivered,
-      proxy_alone_loss: alone.sent - alone.delivered,
-      proxy_alone: alone,
-      proxy_rss_mb_max: round(rssMaxMb, 1),
-      ratio_e2e_to_direct: round(e2e.eps / direct.eps, 3),
-      ratio_proxy_alone_to_direct: round(alone.eps / direct.eps, 3),
-      targets: { e2e_to_direct: '>= 0.9 with 0 loss', proxy_alone_eps: '>= 50000' },
-      queue_append: queue,
-    };
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    const file = join(__dirname, 'results', `ingest-${date.slice(0, 10)}.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${file}\n`);
-    await es.close();
+    log(`${es ? `Elasticsearch ${es.version}` : 'bulk stand-in (smoke)'}; ${rsyslogVersion ?? 'no rsyslog'}; ${EVENTS} events per phase; load ${startedLoad[0]}`);
+    if (!SMOKE) {
+      await warmUp(ctx);
+    }
+    const specs = plan(!SMOKE);
+    for (const spec of specs) {
+      const phase = spec.shipper === 'direct' ? await runDirectPhase(spec, ctx) : await runShipperPhase(spec, ctx);
+      phases.push(phase);
+      log(JSON.stringify(phase));
+    }
+    if (esPid) {
+      // End to end with Elasticsearch the bottleneck: ES on core 1, the shipper side on core 0.
+      pin(esPid, '1');
+      try {
+        const direct = await runDirectPhase({ name: 'bench-direct-bulk-pinned', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme', pinned: true }, ctx);
+        phases.push(direct);
+        log(JSON.stringify(direct));
+        const rate = Math.round(direct.eps * 1.1);
+        const proxy = await runShipperPhase({ name: `bench-proxy-gelf-e2e-pinned`, shipper: 'proxy', wire: 'gelf', rate, buffer: 'readme', pinned: true }, ctx);
+        phases.push(proxy);
+        log(JSON.stringify(proxy));
+      } finally {
+        pin(esPid, '0,1');
+      }
+    }
   } finally {
-    clearInterval(rssTimer);
-    blackhole.child.kill();
-    await node.stop();
+    await client.close();
+    await target.close();
+    await es?.stop();
     rmSync(work, { recursive: true, force: true });
   }
+
+  const date = new Date().toISOString();
+  const result = {
+    benchmark: 'ingest',
+    mode: SMOKE ? 'smoke' : 'full',
+    date,
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, rmem_max: ctx.effectiveRecvBuffer, load_average_at_start: startedLoad, load_average_at_end: loadavg() },
+    elasticsearch: es?.version ?? null,
+    rsyslog: rsyslogVersion ?? null,
+    events_per_phase: EVENTS,
+    receive_buffer: {
+      readme_request_bytes: README_RECV_BUFFER,
+      effective_so_rcvbuf_bytes: ctx.effectiveRecvBuffer,
+      note: 'net.core.rmem_max caps what the proxy gets; rsyslog (root, SO_RCVBUFFORCE) is given the same size, so both sockets hold the same bytes (receive_buffer_kernel_bytes per phase, from ss).',
+    },
+    e2e_method:
+      'Elasticsearch pinned to core 1 (taskset), the shipper and sender (or this process, for direct _bulk) to core 0. direct: the proxy\'s documents for the same events, bulk at the sink\'s batch size and concurrency; proxy: DreamFactory GELF datagrams sent at 1.1x the direct rate; e2e_to_direct = proxy eps / direct eps, eps = distinct events indexed / seconds from the first send to the last indexed.',
+    ...summary(phases),
+    phases,
+  };
+  const file = args.out ?? join(__dirname, 'results', `ingest-${date.slice(0, 10)}.json`);
+  mkdirSync(resolve(file, '..'), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`written to ${file}`);
 }
 
-const [mode, ...args] = process.argv.slice(2);
-if (mode === 'sender') {
-  void runSender(Number(args[0]), Number(args[1]), Number(args[2]), Number(args[3])).then(() => process.exit(0));
-} else if (mode === 'blackhole') {
-  runBlackhole();
-} else {
-  main().then(
-    () => process.exit(0),
-    (err: Error) => {
-      process.stderr.write(`${err.stack}\n`);
-      process.exit(1);
-    }
-  );
-}
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  }
+);

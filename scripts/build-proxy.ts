@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     platform: 'node',
     target: 'node24',
     sourcemap: true,
+    minify: true,
     logLevel: 'warning',
     // The node tsconfig declares the `@shared/*` alias (and is the one the Docker build copies).
     tsconfig: 'tsconfig.node.json',

@@ -2,7 +2,8 @@
  * Reading the machine and a process from /proc, and a proxy's Prometheus text, for the reliability benchmarks.
  * Linux only (the benchmarks run on the 2-core Linux box described in gelf-and-elasticsearch.md §4).
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Kernel UDP drops because a socket's receive buffer was full. System-wide: other traffic on the box counts too. */
 export function udpRcvbufErrors(): number {
@@ -62,4 +63,54 @@ export function sumBy(metrics: Map<string, number>, name: string, label?: string
 
 export function percentile(sorted: number[], p: number): number | null {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null;
+}
+
+/** A process and all its descendants (from the parent pid of every /proc/<pid>/stat). */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    tree.push(...(children.get(tree[i]) ?? []));
+  }
+  return tree;
+}
+
+/**
+ * CPU seconds (user + system, every thread) of a process tree, including children it already reaped; and its
+ * resident memory (VmRSS summed over the tree).
+ */
+export function sampleTree(root: number): { cpuSeconds: number; rssBytes: number } {
+  let ticks = 0;
+  let rssBytes = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime: fields 14-17 of stat.
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      rssBytes += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { cpuSeconds: ticks / CLK_TCK, rssBytes };
+}
+
+/** The kernel's receive buffer of the UDP socket bound to `port` (`ss` skmem `rb`, as the kernel accounts it). */
+export function udpReceiveBuffer(port: number): number | undefined {
+  const line = execFileSync('ss', ['-uamnH', `sport = :${port}`]).toString();
+  const rb = /\brb(\d+)/.exec(line);
+  return rb ? Number(rb[1]) : undefined;
 }
