@@ -120,6 +120,7 @@ export const selectors = {
     sources: 'data-testid status-sources',
     source: (source: string) => `data-testid status-source-${source}`,
     drops: 'data-testid status-drops',
+    kernelDrops: (source: string) => `data-testid status-kernel-drops-${source}`,
     noEvents: 'data-testid status-no-events',
     runDoctor: 'data-testid status-run-doctor',
     applySetup: 'data-testid status-apply-setup',

@@ -49,6 +49,9 @@ export interface SourceStatus extends ListenerStatus {
   received: number;
   decoded: number;
   dropped: number;
+  /** UDP only: datagrams the kernel dropped on this source's socket since start, and over the last minute. */
+  kernelDrops?: number;
+  kernelDropsLastMinute?: number;
   lastEventAt?: string;
 }
 
@@ -146,4 +149,9 @@ export interface OperationRun<K extends RunKind = RunKind> {
   result?: RunResults[K];
   /** When `failed`: what went wrong. */
   error?: string;
+}
+
+/** What the status page and the doctor say when the kernel dropped datagrams on a source's socket (receive buffer full). */
+export function kernelDropAdvice(lastMinute: number, sinceStart: number): string {
+  return `Lost in the kernel: ${lastMinute.toLocaleString('en-US')} in the last minute (${sinceStart.toLocaleString('en-US')} since start) — raise net.core.rmem_max / add receivers.`;
 }

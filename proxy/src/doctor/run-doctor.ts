@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProxyContext } from '../context';
 import type { SourceName } from '../pipeline-types';
-import type { DoctorResult, DoctorSourceResult, ListenerStatus } from '@shared/status-api';
+import { kernelDropAdvice, type DoctorResult, type DoctorSourceResult, type ListenerStatus } from '@shared/status-api';
 import { explainEsError } from '../setup/es-problems';
 import { proxyPrivileges } from '../setup/privileges';
 import { countsBy } from '../status/metric-values';
@@ -173,5 +173,11 @@ export async function runDoctor(ctx: ProxyContext, listeners: ListenerStatus[], 
     queueDepth: after.queued,
   };
   const sources: DoctorSourceResult[] = testable.map((l) => diagnose(l.source, l, seen.get(l.source)!, state));
+  // UDP loss the doctor's one message may not hit, but real traffic does.
+  for (const [source, counts] of Object.entries(ctx.metrics.ingest.snapshot().sources)) {
+    if (counts && counts.kernelDropsLastMinute > 0) {
+      problems.push(`${source}: ${kernelDropAdvice(counts.kernelDropsLastMinute, counts.dropped.kernel ?? 0)}`);
+    }
+  }
   return { ok: problems.length === 0 && sources.every((s) => s.ok), tag, finishedAt: new Date().toISOString(), sources, problems };
 }

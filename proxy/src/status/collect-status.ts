@@ -147,6 +147,14 @@ async function ingestStatus(ctx: ProxyContext, sources: StatusSources): Promise<
   const lastBy = countsBy(lastEvent, 'source');
   const iso = (seconds?: number) => (seconds ? new Date(seconds * 1000).toISOString() : undefined);
   const lastSeconds = Math.max(0, ...Object.values(lastBy));
+  const snapshot = metrics.ingest.snapshot();
+  const kernel = (source: string) => {
+    const counts = snapshot.sources[source as keyof typeof snapshot.sources];
+    return counts?.dropped.kernel === undefined ? {} : { kernelDrops: counts.dropped.kernel, kernelDropsLastMinute: counts.kernelDropsLastMinute };
+  };
+  const kernelDrops = Object.entries(snapshot.sources)
+    .filter(([, counts]) => (counts?.dropped.kernel ?? 0) > 0)
+    .map(([source, counts]) => ({ source, reason: 'kernel', count: counts!.dropped.kernel! }));
   return {
     sources: sources.listeners.map((listener) => ({
       ...listener,
@@ -156,11 +164,13 @@ async function ingestStatus(ctx: ProxyContext, sources: StatusSources): Promise<
       received: receivedBy[listener.source] ?? 0,
       decoded: decodedBy[listener.source] ?? 0,
       dropped: droppedBy[listener.source] ?? 0,
+      ...kernel(listener.source),
       lastEventAt: iso(lastBy[listener.source]),
     })),
     drops: dropped.values
       .filter((v) => v.value > 0)
       .map((v) => ({ source: String(v.labels.source ?? ''), reason: String(v.labels.reason ?? ''), count: v.value }))
+      .concat(kernelDrops)
       .sort((a, b) => b.count - a.count),
     queue: { events: queued.values[0]?.value ?? 0, bytes: queueBytes.values[0]?.value ?? 0 },
     indexed: indexed.values[0]?.value ?? 0,

@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
-import { Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
+import { Alert, Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import type { IngestStatus, SourceStatus } from '@shared/status-api';
+import { kernelDropAdvice, type IngestStatus, type SourceStatus } from '@shared/status-api';
 import { formatAge, formatRate } from './format';
 
 type DropRow = IngestStatus['drops'][number];
@@ -46,6 +46,13 @@ export function SourcesTable({ ingest, now }: { ingest: IngestStatus; now: Date 
         {ingest.indexed.toLocaleString()} events indexed since start, {ingest.queue.events.toLocaleString()} waiting in the disk queue
         {ingest.deadLettered > 0 ? `, ${ingest.deadLettered.toLocaleString()} rejected by Elasticsearch (dead-letter index)` : ''}.
       </Text>
+      {ingest.sources
+        .filter((s) => (s.kernelDropsLastMinute ?? 0) > 0)
+        .map((s) => (
+          <Alert key={s.source} severity="warning" title={`${s.source}: datagrams lost in the kernel`} data-testid={selectors.status.kernelDrops(s.source)}>
+            {kernelDropAdvice(s.kernelDropsLastMinute ?? 0, s.kernelDrops ?? 0)}
+          </Alert>
+        ))}
       <div data-testid={selectors.status.sources}>
         <InteractiveTable columns={columns} data={ingest.sources} getRowId={(row) => row.source} />
       </div>

@@ -137,6 +137,24 @@ describe('Status page', () => {
     expect(screen.getByTestId(sel.tile('ingest'))).toHaveTextContent('No events');
   });
 
+  it('says how many datagrams the kernel dropped in the last minute, with the fix', async () => {
+    const base = healthy as StatusResponse;
+    const dropping: StatusResponse = {
+      ...base,
+      ingest: {
+        ...base.ingest,
+        sources: base.ingest.sources.map((s) => (s.source === 'gelf_udp' ? { ...s, kernelDrops: 4321, kernelDropsLastMinute: 1200 } : s)),
+        drops: [{ source: 'gelf_udp', reason: 'kernel', count: 4321 }],
+      },
+    };
+    serve(dropping);
+    renderPage();
+    const warning = await screen.findByTestId(sel.kernelDrops('gelf_udp'));
+    expect(warning).toHaveTextContent('Lost in the kernel: 1,200 in the last minute (4,321 since start) — raise net.core.rmem_max / add receivers.');
+    expect(screen.queryByTestId(sel.kernelDrops('json_udp'))).not.toBeInTheDocument();
+    expect(screen.getByTestId(sel.drops)).toHaveTextContent('kernel');
+  });
+
   it('lets an Admin run the doctor and apply setup, showing their results', async () => {
     serve(healthy as StatusResponse, { doctor: doctorOk as DoctorResult, setup: setupOk as SetupResult });
     renderPage();
