@@ -478,13 +478,15 @@ async function main(): Promise<void> {
     if (!SMOKE) {
       await warmUp(ctx);
     }
-    const specs = plan(!SMOKE);
+    // BENCH_ONLY=<regex> keeps the phases whose name matches (for working on one of them).
+    const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+    const specs = plan(!SMOKE).filter((spec) => !only || only.test(spec.name));
     for (const spec of specs) {
       const phase = spec.shipper === 'direct' ? await runDirectPhase(spec, ctx) : await runShipperPhase(spec, ctx);
       phases.push(phase);
       log(JSON.stringify(phase));
     }
-    if (esPid) {
+    if (esPid && (!only || only.test('bench-e2e-pinned'))) {
       // End to end with Elasticsearch the bottleneck: ES on core 1, the shipper side on core 0.
       pin(esPid, '1');
       try {
