@@ -27,6 +27,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { loadConfig } from '../proxy/src/config';
 import type { ReceivedMessage } from '../proxy/src/pipeline-types';
 import { encodeEvent, headerEnd } from '../proxy/src/sinks/bulk-record';
@@ -42,8 +43,10 @@ import { ensureRsyslog, startRsyslog } from './lib/rsyslog';
 const ROOT = resolve(__dirname, '..');
 const { values: args } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const SMOKE = args.smoke!;
-const EVENTS = SMOKE ? 300 : Number(process.env.BENCH_EVENTS ?? 30_000);
-const RATES = SMOKE ? [2000] : [2000, 5000, 8000, 12000];
+const EVENTS = Number(process.env.BENCH_EVENTS ?? (SMOKE ? 300 : 30_000));
+const RATES = process.env.BENCH_RATES ? process.env.BENCH_RATES.split(',').map(Number) : SMOKE ? [2000] : [2000, 5000, 8000, 12000];
+/** Node's options for the proxy, as proxy/Dockerfile runs it (BENCH_NODE_FLAGS tries others). */
+const PROXY_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /** What README "Configuration" tells users to set (ingest.udpReceiveBufferBytes' default). */
 const README_RECV_BUFFER = loadConfig({}).ingest.udpReceiveBufferBytes;
 const KERNEL_DEFAULT = 'kernel_default';
@@ -138,7 +141,7 @@ async function startProxy(bundle: string, target: BulkTarget, spec: PhaseSpec, w
   };
   const configFile = join(work, `proxy-${spec.name}.json`);
   writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, [bundle, 'serve'], { env: { ...process.env, INSIGHTS_CONFIG: configFile }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...PROXY_NODE_FLAGS, bundle, 'serve'], { env: { ...process.env, INSIGHTS_CONFIG: configFile }, stdio: ['ignore', 'ignore', 'inherit'] });
   const health = `http://127.0.0.1:${httpPort}/health`;
   const deadline = Date.now() + 60_000;
   while (!(await fetch(health).then((r) => r.ok, () => false))) {
@@ -152,7 +155,7 @@ async function startProxy(bundle: string, target: BulkTarget, spec: PhaseSpec, w
     pid: child.pid!,
     udpPort,
     ownDrops: async () => {
-      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { 'x-insights-token': PROXY_TOKEN } })).text();
+      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { [PROXY_TOKEN_HEADER]: PROXY_TOKEN } })).text();
       return sumBy(parsePrometheus(text), 'insights_ingest_dropped_total').total ?? 0;
     },
     stop: () => stopChild(child),
@@ -375,6 +378,8 @@ interface RunContext {
   bulk(body: Buffer): Promise<void>;
 }
 
+const DIRECT: PhaseSpec = { name: 'bench-direct-bulk', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme' };
+
 function plan(rsyslog: boolean): PhaseSpec[] {
   const shippers: Array<[Shipper, Wire]> = [...(rsyslog ? [['rsyslog', 'json'] as [Shipper, Wire]] : []), ['proxy', 'json'], ['proxy', 'gelf']];
   const phases: PhaseSpec[] = [];
@@ -383,12 +388,16 @@ function plan(rsyslog: boolean): PhaseSpec[] {
       phases.push({ name: `bench-${shipper}-${wire}-${rate}`, shipper, wire, rate, buffer: 'readme' });
     }
   }
-  for (const buffer of (SMOKE ? [KERNEL_DEFAULT] : ['readme', KERNEL_DEFAULT]) as BufferChoice[]) {
+  for (const buffer of ['readme', KERNEL_DEFAULT] as BufferChoice[]) {
     for (const [shipper, wire] of shippers) {
       phases.push({ name: `bench-${shipper}-${wire}-burst-${buffer.replace('_', '-')}`, shipper, wire, rate: 0, buffer });
     }
   }
-  phases.push({ name: 'bench-direct-bulk', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme' });
+  if (SMOKE) {
+    // One paced phase per wire would do; keep the smoke short: paced JSON, a GELF burst into the kernel default, direct.
+    return [...phases.filter((p) => p.name === 'bench-proxy-json-2000' || p.name === 'bench-proxy-gelf-burst-kernel-default'), DIRECT];
+  }
+  phases.push(DIRECT);
   return phases;
 }
 

@@ -9,9 +9,9 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TOKEN_HEADER } from '../../proxy/src/api/auth';
+import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { parsePrometheus, sumBy } from '../../bench/lib/proc';
-import type { DoctorResult, StatusResponse } from '../../src/shared/status-api';
+import type { DoctorResult, StatusResponse } from '@shared/status-api';
 import { freePort } from '../elasticsearch/es-runner';
 import { waitFor } from '../../proxy/src/testing/wait';
 import { plainEs, uniquePrefix } from './env';
@@ -61,7 +61,7 @@ describe('kernel drops on a paused proxy', () => {
   });
 
   const api = async <T>(method: string, path: string): Promise<T> =>
-    (await (await fetch(`http://127.0.0.1:${httpPort}${path}`, { method, headers: { [TOKEN_HEADER]: TOKEN, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: method === 'POST' ? '{}' : undefined })).json()) as T;
+    (await (await fetch(`http://127.0.0.1:${httpPort}${path}`, { method, headers: { [PROXY_TOKEN_HEADER]: TOKEN, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: method === 'POST' ? '{}' : undefined })).json()) as T;
 
   it('counts every datagram the kernel dropped in /metrics, the status and the doctor', async () => {
     proxy.kill('SIGSTOP');
@@ -74,7 +74,7 @@ describe('kernel drops on a paused proxy', () => {
     proxy.kill('SIGCONT');
 
     const counts = async () => {
-      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { [TOKEN_HEADER]: TOKEN } })).text();
+      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { [PROXY_TOKEN_HEADER]: TOKEN } })).text();
       const metrics = parsePrometheus(text);
       return { received: sumBy(metrics, 'insights_ingest_received_total').total ?? 0, kernel: sumBy(metrics, 'insights_ingest_kernel_drops_total', 'source').json_udp ?? 0 };
     };
