@@ -53,7 +53,6 @@ const KERNEL_DEFAULT = 'kernel_default';
 const STALL_MS = SMOKE ? 1500 : 5000;
 const POLL_MS = SMOKE ? 100 : 500;
 const PROXY_TOKEN = 'bench-ingest-token-0123456789';
-const SEQ_FIELD = { proxy: 'event.request.parameters.seq', direct: 'event.request.parameters.seq', rsyslog: '_event.request.parameters.seq' };
 
 type Shipper = 'proxy' | 'rsyslog' | 'direct';
 type BufferChoice = 'readme' | typeof KERNEL_DEFAULT;
@@ -101,6 +100,13 @@ interface Phase {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** What a SIGINT/SIGTERM must stop before the benchmark exits (Elasticsearch, shippers, the sender, temp dirs). */
+const running = new Set<() => Promise<void> | void>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.allSettled([...running].map((stop) => stop())).then(() => process.exit(130));
+  });
+}
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -216,8 +222,12 @@ async function startSender(job: SenderJob): Promise<{ child: ChildProcess; ready
 
 async function runShipperPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase> {
   const shipper = spec.shipper === 'proxy' ? await startProxy(ctx.bundle, ctx.target, spec, ctx.work) : await startPeer(ctx.target, spec, ctx.work, ctx.effectiveRecvBuffer);
+  running.add(shipper.stop);
+  let sender: Awaited<ReturnType<typeof startSender>> | undefined;
+  const stopSender = () => void sender?.child.kill();
+  running.add(stopSender);
   try {
-    const sender = await startSender({ port: shipper.udpPort, wire: spec.wire, events: EVENTS, rate: spec.rate, seed: 11 });
+    sender = await startSender({ port: shipper.udpPort, wire: spec.wire, events: EVENTS, rate: spec.rate, seed: 11 });
     if (spec.pinned) {
       pin(shipper.pid, '0');
       pin(sender.child.pid!, '0');
@@ -251,7 +261,7 @@ async function runShipperPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase>
     clearInterval(rssTimer);
     const kernelDrops = socketDrops() - dropsBefore;
     const shipperDrops = await shipper.ownDrops();
-    const distinct = await ctx.target.distinctSequences(prefix, SEQ_FIELD[spec.shipper]);
+    const distinct = await ctx.target.distinctSequences(prefix);
     const duration = (lastChange - before.at) / 1000;
     return phaseRecord(spec, {
       sent: sent.sent,
@@ -269,7 +279,10 @@ async function runShipperPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase>
       receive_buffer_kernel_bytes: udpReceiveBuffer(shipper.udpPort),
     });
   } finally {
+    stopSender();
+    running.delete(stopSender);
     await shipper.stop();
+    running.delete(shipper.stop);
   }
 }
 
@@ -298,7 +311,7 @@ async function runDirectPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase> 
   }
   return phaseRecord(spec, {
     sent: EVENTS,
-    indexed: await ctx.target.distinctSequences(`${spec.name}-`, SEQ_FIELD.direct),
+    indexed: await ctx.target.distinctSequences(`${spec.name}-`),
     kernel_drops: 0,
     shipper_drops: 0,
     duration_seconds: round(seconds, 2),
@@ -393,7 +406,7 @@ function plan(rsyslog: boolean): PhaseSpec[] {
       phases.push({ name: `bench-${shipper}-${wire}-burst-${buffer.replace('_', '-')}`, shipper, wire, rate: 0, buffer });
     }
   }
-  if (SMOKE) {
+  if (SMOKE && !process.env.BENCH_ONLY) {
     // One paced phase per wire would do; keep the smoke short: paced JSON, a GELF burst into the kernel default, direct.
     return [...phases.filter((p) => p.name === 'bench-proxy-json-2000' || p.name === 'bench-proxy-gelf-burst-kernel-default'), DIRECT];
   }
@@ -464,7 +477,11 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'dfi-bench-ingest-'));
   const rsyslogVersion = SMOKE ? undefined : ensureRsyslog();
   const bundle = proxyBundle();
+  running.add(() => rmSync(work, { recursive: true, force: true }));
   const es = SMOKE ? undefined : await startElasticsearch({ heap: '1g' });
+  if (es) {
+    running.add(es.stop);
+  }
   const target = es ? elasticsearchTarget(es.url) : await recordingTarget();
   const esPid = es ? elasticsearchPid(es.home) : undefined;
   const client = new Client({ node: target.url, requestTimeout: 300_000 });

@@ -4,19 +4,25 @@
  * exercised in seconds. Both count what a phase delivered by distinct sequence number.
  */
 import { createServer, Server } from 'node:http';
-import { Client } from '@elastic/elasticsearch';
+import { Client, estypes } from '@elastic/elasticsearch';
 
 export interface BulkTarget {
   url: string;
   /** Documents visible under `<prefix>*` (after a refresh). */
   count(prefix: string): Promise<number>;
-  /** Distinct `request.parameters.seq` values under `<prefix>*`, exactly. */
-  distinctSequences(prefix: string, field: string): Promise<number>;
+  /** Distinct sequence numbers (`request.parameters.seq`) under `<prefix>*`, exactly. */
+  distinctSequences(prefix: string): Promise<number>;
   deleteIndices(prefix: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Composite aggregation pages: exact where `cardinality` is an estimate. */
+/** A document as the proxy stores it (`event`) or as rsyslog does (DreamFactory's `_event`, unrenamed). */
+type SequencedDoc = Partial<Record<'event' | '_event', { request?: { parameters?: { seq?: unknown } } }>>;
+
+function sequenceOf(doc: SequencedDoc | undefined): unknown {
+  return (doc?.event ?? doc?._event)?.request?.parameters?.seq;
+}
+
 export function elasticsearchTarget(url: string): BulkTarget {
   const client = new Client({ node: url, requestTimeout: 300_000 });
   return {
@@ -25,24 +31,31 @@ export function elasticsearchTarget(url: string): BulkTarget {
       await client.indices.refresh({ index: `${prefix}*`, ignore_unavailable: true, allow_no_indices: true });
       return (await client.count({ index: `${prefix}*`, ignore_unavailable: true, allow_no_indices: true })).count;
     },
-    async distinctSequences(prefix, field) {
+    async distinctSequences(prefix) {
+      // Read every document's sequence number (point in time + search_after): exact whatever the field's mapping.
       await client.indices.refresh({ index: `${prefix}*`, ignore_unavailable: true, allow_no_indices: true });
-      let distinct = 0;
-      let after: Record<string, string | number | boolean | null> | undefined;
-      for (;;) {
-        const res = await client.search({
-          index: `${prefix}*`,
-          size: 0,
-          ignore_unavailable: true,
-          allow_no_indices: true,
-          aggs: { seq: { composite: { size: 10_000, sources: [{ seq: { terms: { field } } }], after } } },
-        });
-        const agg = res.aggregations?.seq as { buckets: unknown[]; after_key?: Record<string, string | number | boolean | null> } | undefined;
-        distinct += agg?.buckets.length ?? 0;
-        if (!agg?.after_key || agg.buckets.length === 0) {
-          return distinct;
+      const { id } = await client.openPointInTime({ index: `${prefix}*`, keep_alive: '1m', ignore_unavailable: true });
+      const seqs = new Set<string>();
+      let after: estypes.SortResults | undefined;
+      try {
+        for (;;) {
+          const res = await client.search<SequencedDoc>({
+            pit: { id, keep_alive: '1m' },
+            size: 10_000,
+            sort: ['_shard_doc'],
+            search_after: after,
+            _source: ['event.request.parameters.seq', '_event.request.parameters.seq'],
+          });
+          for (const hit of res.hits.hits) {
+            seqs.add(String(sequenceOf(hit._source)));
+          }
+          if (res.hits.hits.length === 0) {
+            return seqs.size;
+          }
+          after = res.hits.hits[res.hits.hits.length - 1].sort;
         }
-        after = agg.after_key;
+      } finally {
+        await client.closePointInTime({ id });
       }
     },
     async deleteIndices(prefix) {
@@ -71,8 +84,7 @@ export async function recordingTarget(): Promise<BulkTarget> {
       for (let i = 0; i + 1 < lines.length; i += 2) {
         const action = JSON.parse(lines[i]) as Record<string, { _index?: string }>;
         const index = Object.values(action)[0]._index ?? /^\/([^/]+)\/_bulk/.exec(req.url ?? '')?.[1] ?? 'unknown';
-        const doc = JSON.parse(lines[i + 1]) as Record<string, { request?: { parameters?: { seq?: unknown } } }>;
-        const seq = (doc.event ?? doc._event)?.request?.parameters?.seq;
+        const seq = sequenceOf(JSON.parse(lines[i + 1]) as SequencedDoc);
         if (!seqs.has(index)) {
           seqs.set(index, new Set());
         }

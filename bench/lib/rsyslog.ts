@@ -46,7 +46,7 @@ module(load="omelasticsearch")
 template(name="document" type="list") { property(name="$!all-json") }
 input(type="imudp" address="127.0.0.1" port="${options.port}"${rcvbuf})
 action(type="mmjsonparse" cookie="" useRawMsg="on")
-action(type="omelasticsearch" server="${options.esHost}" serverport="${options.esPort}" template="document" searchIndex="${options.index}" bulkmode="on" errorFile="${join(options.dir, 'es-errors.json')}")
+action(type="omelasticsearch" server="${options.esHost}" serverport="${options.esPort}" template="document" searchIndex="${options.index}" bulkmode="on" esVersion.major="8" errorFile="${join(options.dir, 'es-errors.json')}")
 `;
 }
 
