@@ -29,14 +29,15 @@ export type ReceiverMessage =
   | {
       type: 'batch';
       source: SourceName;
-      /** The kept datagrams back to back. */
-      data: ArrayBuffer;
-      /** Per kept datagram: its length, its sender (port, index into `addresses`) and receive time (ms since the epoch). */
-      lengths: Uint32Array;
-      ports: Uint16Array;
-      senders: Uint32Array;
+      /**
+       * The kept datagrams back to back (`dataBytes`, a multiple of 8), then for each of the `count` datagrams: its
+       * receive time (float64, ms since the epoch), length (uint32), sender (uint16 index into `addresses`) and the
+       * sender's port (uint16). See batchViews().
+       */
+      buffer: ArrayBuffer;
+      count: number;
+      dataBytes: number;
       addresses: string[];
-      times: Float64Array;
       /** Everything read off the socket, kept or not. */
       received: number;
       receivedBytes: number;
@@ -47,4 +48,15 @@ export type ReceiverMessage =
 /** Close one socket. */
 export interface ReceiverRequest {
   source: SourceName;
+}
+
+/** Typed views of a batch's buffer (the layout the receiving thread writes). */
+export function batchViews(batch: { buffer: ArrayBuffer; count: number; dataBytes: number }) {
+  const { buffer, count, dataBytes } = batch;
+  return {
+    times: new Float64Array(buffer, dataBytes, count),
+    lengths: new Uint32Array(buffer, dataBytes + count * 8, count),
+    senders: new Uint16Array(buffer, dataBytes + count * 12, count),
+    ports: new Uint16Array(buffer, dataBytes + count * 14, count),
+  };
 }

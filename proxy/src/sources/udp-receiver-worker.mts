@@ -69,12 +69,16 @@ class Receiver {
       return;
     }
     this.batch = new Batch();
+    // One transferred buffer per batch: the datagrams back to back, then (8-byte aligned) per datagram its receive
+    // time, length, sender index and port (layout in udp-receiver-protocol.ts).
     const count = batch.datagrams.length;
-    const data = new Uint8Array(batch.bytes);
-    const lengths = new Uint32Array(count);
-    const ports = new Uint16Array(count);
-    const senders = new Uint32Array(count);
-    const times = new Float64Array(count);
+    const dataBytes = Math.ceil(batch.bytes / 8) * 8;
+    const buffer = new ArrayBuffer(dataBytes + count * 18);
+    const data = new Uint8Array(buffer, 0, batch.bytes);
+    const times = new Float64Array(buffer, dataBytes, count);
+    const lengths = new Uint32Array(buffer, dataBytes + count * 8, count);
+    const senders = new Uint16Array(buffer, dataBytes + count * 12, count);
+    const ports = new Uint16Array(buffer, dataBytes + count * 14, count);
     const addresses: string[] = [];
     let at = 0;
     for (let i = 0; i < count; i++) {
@@ -85,26 +89,24 @@ class Receiver {
       if (addresses[addresses.length - 1] !== sender.address) {
         addresses.push(sender.address);
       }
-      lengths[i] = datagram.length;
-      ports[i] = sender.port;
-      senders[i] = addresses.length - 1;
       times[i] = batch.times[i];
+      lengths[i] = datagram.length;
+      senders[i] = addresses.length - 1;
+      ports[i] = sender.port;
     }
-    Atomics.add(inFlight, 0, batch.bytes);
+    Atomics.add(inFlight, 0, dataBytes);
     const message: ReceiverMessage = {
       type: 'batch',
       source: this.spec.source,
-      data: data.buffer,
-      lengths,
-      ports,
-      senders,
+      buffer,
+      count,
+      dataBytes,
       addresses,
-      times,
       received: batch.received,
       receivedBytes: batch.receivedBytes,
       bufferFull: batch.bufferFull,
     };
-    port.postMessage(message, [data.buffer, lengths.buffer, ports.buffer, senders.buffer, times.buffer]);
+    port.postMessage(message, [buffer]);
   }
 }
 

@@ -18,10 +18,25 @@ export interface Redactor {
   redactString(value: string, key?: string): string;
 }
 
+/** Distinct keys remembered per redactor; a flood of unique keys only resets the memo. */
+const KEY_MEMO_ENTRIES = 10_000;
+
 export function createKeyRedactor(keys: readonly string[]): Redactor {
   const secret = new Set(keys.map((k) => k.toLowerCase()));
+  // The same few hundred keys recur in every DreamFactory event: lower-case each once.
+  const verdicts = new Map<string, boolean>();
   return {
-    isSecretKey: (key) => secret.has(key.toLowerCase()),
+    isSecretKey: (key) => {
+      let verdict = verdicts.get(key);
+      if (verdict === undefined) {
+        if (verdicts.size >= KEY_MEMO_ENTRIES) {
+          verdicts.clear();
+        }
+        verdict = secret.has(key.toLowerCase());
+        verdicts.set(key, verdict);
+      }
+      return verdict;
+    },
     redactSecretValue: () => REDACTED,
     redactString: (value, key) => (key === 'uri' ? redactUriQuery(value, secret) : value),
   };
