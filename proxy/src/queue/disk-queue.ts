@@ -75,7 +75,7 @@ interface Segment {
 }
 
 interface PendingAppend {
-  data: string;
+  data: Buffer;
   records: number;
   bytes: number;
   durable: boolean;
@@ -186,8 +186,8 @@ export class DiskQueue {
     if (records.some((r) => r.includes('\n'))) {
       return Promise.reject(new Error('queue records must be single lines'));
     }
-    const data = `${records.join('\n')}\n`;
-    const bytes = Buffer.byteLength(data);
+    const data = Buffer.from(`${records.join('\n')}\n`);
+    const bytes = data.length;
     if (this.depth.bytes + this.pendingBytes + bytes > this.options.maxBytes) {
       return Promise.reject(new QueueFullError(this.options.maxBytes));
     }
@@ -275,7 +275,7 @@ export class DiskQueue {
   /** Writes a batch of appends at the end of the active segment; false (appends rejected) if the write failed. */
   private async write(batch: PendingAppend[]): Promise<boolean> {
     const active = this.segments[this.segments.length - 1];
-    const data = Buffer.from(batch.length === 1 ? batch[0].data : batch.map((p) => p.data).join(''));
+    const data = batch.length === 1 ? batch[0].data : Buffer.concat(batch.map((p) => p.data));
     try {
       let written = 0;
       while (written < data.length) {
