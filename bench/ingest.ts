@@ -14,9 +14,10 @@
  * tree (every thread) from /proc/<pid>/stat, for the shipper and for Elasticsearch separately; RSS is sampled every
  * 100 ms; kernel drops are each shipper's socket's `drops` (/proc/net/udp).
  *
- * End to end (ES the bottleneck): Elasticsearch is pinned to one core (taskset), the shipper and sender (or this
- * process, for direct `_bulk`) to the other; the proxy's rate (GELF) is compared with direct `_bulk` of the same
- * documents at the sink's batch size and concurrency.
+ * End to end (ES the bottleneck): Elasticsearch is pinned to one core (taskset), the proxy and sender (or this
+ * process, for direct `_bulk`) to the other; the proxy drains a backlog of the 30,000 GELF events from its disk queue
+ * (received while Elasticsearch was stopped) and its rate is compared with direct `_bulk` of the same documents at the
+ * sink's batch size and concurrency (see `e2e_method` in the result).
  *
  *   npm run bench:ingest                  # full run (about 5 minutes on 2 cores)
  *   npm run bench:ingest -- --smoke       # seconds: tiny counts, an in-process `_bulk` stand-in instead of ES
@@ -37,7 +38,7 @@ import { freePort, startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { gelfPayload } from '../tests/dreamfactory-sim/log-formats';
 import { BulkTarget, elasticsearchTarget, recordingTarget } from './lib/bulk-target';
 import { benchEvents, SenderJob, SenderMessage, Wire } from './lib/ingest-sender';
-import { parsePrometheus, sampleTree, sumBy, udpRcvbufErrors, udpReceiveBuffer } from './lib/proc';
+import { parsePrometheus, processTree, sampleTree, sumBy, udpRcvbufErrors, udpReceiveBuffer } from './lib/proc';
 import { ensureRsyslog, startRsyslog } from './lib/rsyslog';
 
 const ROOT = resolve(__dirname, '..');
@@ -66,6 +67,11 @@ interface PhaseSpec {
   buffer: BufferChoice;
   /** Elasticsearch on core 1, everything else on core 0. */
   pinned?: boolean;
+  /**
+   * Elasticsearch is stopped (SIGSTOP) while the events arrive, so they pile up in the proxy's disk queue; the phase
+   * measures from SIGCONT until all are indexed: the sink draining a backlog with Elasticsearch the bottleneck.
+   */
+  backlog?: { esPid: number };
 }
 
 interface Phase {
@@ -118,6 +124,8 @@ interface RunningShipper {
   udpPort: number;
   /** Drops the shipper counted itself, read once the phase is over. */
   ownDrops(): Promise<number>;
+  /** A Prometheus metric of the proxy, summed over its series (0 for rsyslog). */
+  metric(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -148,6 +156,10 @@ async function startProxy(bundle: string, target: BulkTarget, spec: PhaseSpec, w
   const configFile = join(work, `proxy-${spec.name}.json`);
   writeFileSync(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [...PROXY_NODE_FLAGS, bundle, 'serve'], { env: { ...process.env, INSIGHTS_CONFIG: configFile }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const metric = async (name: string) => {
+    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { [PROXY_TOKEN_HEADER]: PROXY_TOKEN } })).text();
+    return sumBy(parsePrometheus(text), name).total ?? 0;
+  };
   const health = `http://127.0.0.1:${httpPort}/health`;
   const deadline = Date.now() + 60_000;
   while (!(await fetch(health).then((r) => r.ok, () => false))) {
@@ -160,10 +172,8 @@ async function startProxy(bundle: string, target: BulkTarget, spec: PhaseSpec, w
   return {
     pid: child.pid!,
     udpPort,
-    ownDrops: async () => {
-      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { [PROXY_TOKEN_HEADER]: PROXY_TOKEN } })).text();
-      return sumBy(parsePrometheus(text), 'insights_ingest_dropped_total').total ?? 0;
-    },
+    ownDrops: () => metric('insights_ingest_dropped_total'),
+    metric,
     stop: () => stopChild(child),
   };
 }
@@ -179,7 +189,7 @@ async function startPeer(target: BulkTarget, spec: PhaseSpec, work: string, recv
     index: `${spec.name}-all`,
     recvBufferBytes: spec.buffer === KERNEL_DEFAULT ? undefined : recvBuffer,
   });
-  return { pid: rsyslog.pid, udpPort, ownDrops: async () => 0, stop: () => rsyslog.stop() };
+  return { pid: rsyslog.pid, udpPort, ownDrops: async () => 0, metric: async () => 0, stop: () => rsyslog.stop() };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -234,6 +244,9 @@ async function runShipperPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase>
     }
     await sleep(SMOKE ? 200 : 1000);
     const socketDrops = () => sumDrops(readProcUdp(), procLocalAddress('127.0.0.1', shipper.udpPort));
+    if (spec.backlog) {
+      return await drainBacklog(spec, spec.backlog.esPid, shipper, sender, socketDrops, ctx);
+    }
     const dropsBefore = socketDrops();
     const rcvbufBefore = udpRcvbufErrors();
     const load = loadavg()[0];
@@ -284,6 +297,63 @@ async function runShipperPhase(spec: PhaseSpec, ctx: RunContext): Promise<Phase>
     await shipper.stop();
     running.delete(shipper.stop);
   }
+}
+
+/** Fills the proxy's queue while Elasticsearch is stopped, then times the drain from SIGCONT to the last event indexed. */
+async function drainBacklog(
+  spec: PhaseSpec,
+  esPid: number,
+  shipper: RunningShipper,
+  sender: Awaited<ReturnType<typeof startSender>>,
+  socketDrops: () => number,
+  ctx: RunContext
+): Promise<Phase> {
+  const dropsBefore = socketDrops();
+  const load = loadavg()[0];
+  const signalEs = (signal: 'SIGSTOP' | 'SIGCONT') => {
+    for (const pid of processTree(esPid)) {
+      process.kill(pid, signal);
+    }
+  };
+  signalEs('SIGSTOP');
+  let sent: Awaited<ReturnType<typeof sender.go>>;
+  try {
+    sent = await sender.go();
+    // Everything received is in the queue before the clock starts.
+    const deadline = Date.now() + 60_000;
+    while ((await shipper.metric('insights_ingest_queued_total')) + (await shipper.ownDrops()) + (socketDrops() - dropsBefore) < sent.sent && Date.now() < deadline) {
+      await sleep(100);
+    }
+  } finally {
+    signalEs('SIGCONT');
+  }
+  const before = { at: Date.now(), shipper: sampleTree(shipper.pid).cpuSeconds, es: ctx.esCpu() };
+  let rssMax = 0;
+  const expected = sent.sent - (socketDrops() - dropsBefore) - (await shipper.ownDrops());
+  let indexed = 0;
+  const deadline = Date.now() + 300_000;
+  while (indexed < expected && Date.now() < deadline) {
+    rssMax = Math.max(rssMax, sampleTree(shipper.pid).rssBytes);
+    await sleep(50);
+    indexed = await shipper.metric('insights_sink_indexed_total');
+  }
+  const doneAt = Date.now();
+  const after = { shipper: sampleTree(shipper.pid).cpuSeconds, es: ctx.esCpu() };
+  return phaseRecord(spec, {
+    sent: sent.sent,
+    datagrams: sent.datagrams,
+    send_seconds: round(sent.seconds, 3),
+    indexed: await ctx.target.distinctSequences(`${spec.name}-`),
+    kernel_drops: socketDrops() - dropsBefore,
+    shipper_drops: await shipper.ownDrops(),
+    duration_seconds: round((doneAt - before.at) / 1000, 2),
+    cpu_seconds: after.shipper - before.shipper,
+    es_cpu_seconds: after.es - before.es,
+    rss_mb_max: rssMax / 1048576,
+    load_average: load,
+    system_rcvbuf_errors: 0,
+    receive_buffer_kernel_bytes: udpReceiveBuffer(shipper.udpPort),
+  });
 }
 
 /** Direct `_bulk` of the proxy's own documents for the same events, at the sink's batch size and concurrency. */
@@ -519,8 +589,10 @@ async function main(): Promise<void> {
         const direct = await runDirectPhase({ name: 'bench-direct-bulk-pinned', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme', pinned: true }, ctx);
         phases.push(direct);
         log(JSON.stringify(direct));
-        const rate = Math.round(direct.eps * 1.1);
-        const proxy = await runShipperPhase({ name: `bench-proxy-gelf-e2e-pinned`, shipper: 'proxy', wire: 'gelf', rate, buffer: 'readme', pinned: true }, ctx);
+        const proxy = await runShipperPhase(
+          { name: 'bench-proxy-gelf-backlog-pinned', shipper: 'proxy', wire: 'gelf', rate: 12000, buffer: 'readme', pinned: true, backlog: { esPid } },
+          ctx
+        );
         phases.push(proxy);
         log(JSON.stringify(proxy));
       } finally {
@@ -549,7 +621,7 @@ async function main(): Promise<void> {
       note: 'net.core.rmem_max caps what the proxy gets; rsyslog (root, SO_RCVBUFFORCE) is given the same size, so both sockets hold the same bytes (receive_buffer_kernel_bytes per phase, from ss).',
     },
     e2e_method:
-      'Elasticsearch pinned to core 1 (taskset), the shipper and sender (or this process, for direct _bulk) to core 0. direct: the proxy\'s documents for the same events, bulk at the sink\'s batch size and concurrency; proxy: DreamFactory GELF datagrams sent at 1.1x the direct rate; e2e_to_direct = proxy eps / direct eps, eps = distinct events indexed / seconds from the first send to the last indexed.',
+      'Elasticsearch the bottleneck: it is pinned to core 1 (taskset), the proxy and sender (or this process, for direct _bulk) to core 0. direct (bench-direct-bulk-pinned): the proxy\'s documents for the same 30,000 events, _bulk at the sink\'s batch size (2000) and concurrency (3), seconds from the first request to the last response. proxy (bench-proxy-gelf-backlog-pinned): the DreamFactory GELF datagrams are sent at 12,000/s while Elasticsearch is stopped (SIGSTOP), so every event is received, transformed and in the disk queue; the clock starts at SIGCONT and stops when the proxy\'s insights_sink_indexed_total reaches the events queued (polled every 50 ms). e2e_to_direct = proxy eps / direct eps. It measures the delivery half (queue → sink → _bulk) against the ceiling; the receive half is measured by the paced phases.',
     ...summary(phases),
     phases,
   };
