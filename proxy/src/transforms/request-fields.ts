@@ -45,22 +45,23 @@ export function addRequestFields(event: unknown): void {
     } else if (response.status_code !== undefined) {
       // Keep what was sent, where a string cannot break the integer mapping.
       response.status_code_original = String(response.status_code);
-      delete response.status_code;
+      // Undefined rather than deleted (JSON.stringify skips it): deleting slows the object down (see transform.ts).
+      response.status_code = undefined;
     }
   }
 }
 
-/** PHP's empty array `[]` is dropped; any other non-object is wrapped as `{ value: … }` so it stays searchable. */
+/** PHP's empty array `[]` is dropped (left undefined); any other non-object is wrapped as `{ value: … }` so it stays searchable. */
 export function normalizeObjectFields(doc: JsonObject): void {
   for (const path of OBJECT_PATHS) {
     const parent = getPath(doc, path.slice(0, -1));
     const key = path[path.length - 1];
-    if (!isObject(parent) || !(key in parent) || isObject(parent[key])) {
+    if (!isObject(parent) || parent[key] === undefined || isObject(parent[key])) {
       continue;
     }
     const value = parent[key];
     if ((Array.isArray(value) && value.length === 0) || value === null) {
-      delete parent[key];
+      parent[key] = undefined;
     } else {
       parent[key] = { value };
     }
