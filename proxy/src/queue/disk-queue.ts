@@ -1,6 +1,6 @@
 /**
  * Durable FIFO between the transforms and the sinks. Records (single-line strings) are appended to segment files;
- * every append waiting while a write runs goes into the next write, so one write covers a whole batch of events.
+ * appends arriving within `writeDelayMs` (and every one waiting while a write runs) go into one write.
  *
  * Durability is chosen per append, like Logstash's persistent queue (checkpoint every N writes) and Vector's disk
  * buffer (sync on an interval): a `durable` append resolves only once an fdatasync covers it (HTTP sources answer
@@ -47,6 +47,8 @@ export interface DiskQueueOptions {
   segmentBytes?: number;
   /** Longest time a written, non-durable append waits for its fdatasync. */
   syncIntervalMs?: number;
+  /** Non-durable appends are gathered this long (or up to WRITE_NOW_BYTES) into one write; durable ones are written at once. */
+  writeDelayMs?: number;
   observer?: QueueObserver;
 }
 
@@ -85,6 +87,9 @@ interface PendingAppend {
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SYNC_INTERVAL_MS = 1000;
+const DEFAULT_WRITE_DELAY_MS = 50;
+/** Pending bytes that are written without waiting out the write delay. */
+const WRITE_NOW_BYTES = 1024 * 1024;
 const MIN_READ_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 
@@ -103,6 +108,8 @@ export class DiskQueue {
   private closed = false;
   private readonly segmentBytes: number;
   private readonly syncIntervalMs: number;
+  private readonly writeDelayMs: number;
+  private writeTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly options: DiskQueueOptions,
@@ -112,6 +119,7 @@ export class DiskQueue {
   ) {
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
+    this.writeDelayMs = options.writeDelayMs ?? DEFAULT_WRITE_DELAY_MS;
   }
 
   /** Opens (creating if needed) the queue in `options.dir`, repairs a torn tail and prepares each consumer's replay. */
@@ -194,7 +202,12 @@ export class DiskQueue {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ data, records: records.length, bytes, durable, resolve, reject });
       this.pendingBytes += bytes;
-      this.kick();
+      if (durable || this.pendingBytes >= WRITE_NOW_BYTES || this.writeDelayMs === 0) {
+        this.kick();
+      } else {
+        // One write (one thread-pool round trip) for every batch arriving within the delay.
+        this.writeTimer ??= setTimeout(() => this.kick(), this.writeDelayMs);
+      }
     });
   }
 
@@ -236,6 +249,8 @@ export class DiskQueue {
   }
 
   private kick(): void {
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
     // setImmediate lets every append of this event-loop turn join the same write.
     this.flushing ??= new Promise<void>((done) => setImmediate(() => this.flushLoop().finally(done)));
   }
