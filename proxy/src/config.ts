@@ -76,6 +76,11 @@ export const configSchema = z.object({
       udpReceiveBufferBytes: z.coerce.number().int().nonnegative().default(8 * 1024 * 1024),
       /** Datagrams received but not yet decoded may hold this much memory; beyond it they are counted as buffer_full. */
       udpBufferBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+      /**
+       * Nice value of the main thread (decode, transform, queue, sink, API) once the UDP receiving thread runs, so the
+       * receiving thread wins a contended CPU during a burst (Linux; 0 leaves it as started).
+       */
+      mainThreadNice: z.coerce.number().int().min(0).max(19).default(10),
       maxMessageBytes: z.coerce.number().int().positive().default(8 * 1024 * 1024),
       maxTcpFrameBytes: z.coerce.number().int().positive().default(2 * 1024 * 1024),
       chunkTimeoutMs: z.coerce.number().int().positive().default(5000),

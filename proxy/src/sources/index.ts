@@ -32,7 +32,7 @@ export async function startSources(ingest: Config['ingest'], deps: SourceDeps): 
     udp.push(jsonUdpSpec({ ...ingest.jsonUdp, ...common, recvBufferBytes }));
   }
   const starters: Array<[boolean, () => Promise<Source[]>]> = [
-    [udp.length > 0, () => startUdpSources(udp, { ...DEFAULT_UDP_RECEIVER, maxBufferedBytes: ingest.udpBufferBytes }, deps)],
+    [udp.length > 0, () => startUdpSources(udp, { ...DEFAULT_UDP_RECEIVER, maxBufferedBytes: ingest.udpBufferBytes, mainThreadNice: ingest.mainThreadNice }, deps)],
     [ingest.gelfTcp.enabled, async () => [await startGelfTcpSource({ ...ingest.gelfTcp, ...common, maxFrameBytes: ingest.maxTcpFrameBytes }, deps)]],
     [
       ingest.jsonTcp.enabled,

@@ -7,6 +7,7 @@
  * our sockets is read into the ingest counters (kernel-drops.ts).
  */
 import { existsSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DatagramResult } from '../gelf/datagram-decoder';
@@ -28,6 +29,8 @@ export interface UdpSourceSpec extends SocketSpec {
 export interface UdpReceiverOptions {
   /** Bound on datagrams received and not yet decoded (held by the receiving thread or in transit). */
   maxBufferedBytes: number;
+  /** Nice value for the calling (main) thread once the receiving thread exists; 0 leaves it. */
+  mainThreadNice?: number;
   batchMaxDatagrams: number;
   flushIntervalMs: number;
 }
@@ -58,6 +61,7 @@ export async function startUdpSources(specs: UdpSourceSpec[], options: UdpReceiv
   // A small young generation: each received datagram's buffer is freed only when the thread collects garbage, and
   // with V8's default size that is tens of thousands of datagrams later (hundreds of MB resident).
   const worker = new Worker(workerEntry(), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
+  lowerMainThread(options.mainThreadNice ?? 0, deps.logger);
   const bySource = new Map(specs.map((spec) => [spec.source, spec]));
   const kernel = new KernelDropMonitor(deps.counters);
   const closing = new Map<SourceName, () => void>();
@@ -164,6 +168,22 @@ function processBatch(spec: UdpSourceSpec, batch: BatchMessage, deps: UdpReceive
   if (messages.length > 0) {
     counters.decoded(spec.source, messages.length, messages[messages.length - 1].receivedAt.getTime());
     deps.deliverBatch(messages);
+  }
+}
+
+/**
+ * The receiving thread has already started (the Worker constructor starts it), so it keeps its priority while the
+ * main thread — decoding, transforming, shipping — yields to it under contention. On Linux a nice value belongs to a
+ * thread, and pid 0 is the calling one; threads the main thread creates later inherit it.
+ */
+function lowerMainThread(nice: number, logger: Logger): void {
+  if (nice <= 0 || getPriority(0) >= nice) {
+    return;
+  }
+  try {
+    setPriority(0, nice);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message, nice }, 'cannot lower the main thread priority; bursts may lose more datagrams');
   }
 }
 
