@@ -543,7 +543,7 @@ function summary(phases: Phase[]) {
     proxy_rss_mb_max_at_5k: Math.max(...proxyPhases.filter((p) => p.rate === 5000).map((p) => p.rss_mb_max), 0) || null,
     every_phase_accounted: phases.every((p) => p.unexplained === 0),
     lost_at_8k_12k: Object.fromEntries(
-      proxyPhases.filter((p) => p.rate === 8000 || p.rate === 12000).map((p) => [p.name, p.sent - p.indexed])
+      proxyPhases.filter((p) => !p.pinned && (p.rate === 8000 || p.rate === 12000)).map((p) => [p.name, p.sent - p.indexed])
     ),
   };
 }
