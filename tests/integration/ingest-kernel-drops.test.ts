@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { parsePrometheus, sumBy } from '../../bench/lib/proc';
-import type { DoctorResult, StatusResponse } from '@shared/status-api';
+import type { OperationRun, StatusResponse } from '@shared/status-api';
 import { freePort } from '../elasticsearch/es-runner';
 import { waitFor } from '../../proxy/src/testing/wait';
 import { plainEs, uniquePrefix } from './env';
@@ -90,7 +90,11 @@ describe('kernel drops on a paused proxy', () => {
     expect(jsonUdp).toMatchObject({ kernelDrops: kernel, kernelDropsLastMinute: kernel });
     expect(status.ingest.drops).toContainEqual({ source: 'json_udp', reason: 'kernel', count: kernel });
 
-    const doctor = await api<DoctorResult>('POST', '/api/doctor');
+    // The doctor runs in the background: POST starts it, GET /api/runs/:id reports it.
+    let run = await api<OperationRun<'doctor'>>('POST', '/api/doctor');
+    await waitFor(async () => (run = await api<OperationRun<'doctor'>>('GET', `/api/runs/${run.id}`)).state !== 'running', 'the doctor to finish', 40_000);
+    expect(run.state).toBe('done');
+    const doctor = run.result!;
     expect(doctor.problems).toContain(`json_udp: Lost in the kernel: ${kernel.toLocaleString('en-US')} in the last minute (${kernel.toLocaleString('en-US')} since start) — raise net.core.rmem_max / add receivers.`);
   }, 60_000);
 });
