@@ -49,6 +49,8 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? (SMOKE ? 300 : 30_000));
 const RATES = process.env.BENCH_RATES ? process.env.BENCH_RATES.split(',').map(Number) : SMOKE ? [2000] : [2000, 5000, 8000, 12000];
 /** Node's options for the proxy, as proxy/Dockerfile runs it (BENCH_NODE_FLAGS tries others). */
 const PROXY_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** The environment proxy/Dockerfile gives the proxy beyond its configuration. */
+const PROXY_RUNTIME_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 /** What README "Configuration" tells users to set (ingest.udpReceiveBufferBytes' default). */
 const README_RECV_BUFFER = loadConfig({}).ingest.udpReceiveBufferBytes;
 const KERNEL_DEFAULT = 'kernel_default';
@@ -156,7 +158,7 @@ async function startProxy(bundle: string, target: BulkTarget, spec: PhaseSpec, w
   };
   const configFile = join(work, `proxy-${spec.name}.json`);
   writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, [...PROXY_NODE_FLAGS, bundle, 'serve'], { env: { ...process.env, INSIGHTS_CONFIG: configFile }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...PROXY_NODE_FLAGS, bundle, 'serve'], { env: { ...process.env, ...PROXY_RUNTIME_ENV, INSIGHTS_CONFIG: configFile }, stdio: ['ignore', 'ignore', 'inherit'] });
   const metric = async (name: string) => {
     const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { [PROXY_TOKEN_HEADER]: PROXY_TOKEN } })).text();
     return sumBy(parsePrometheus(text), name).total ?? 0;
