@@ -468,7 +468,8 @@ interface RunContext {
   installTemplate(prefix: string): Promise<void>;
 }
 
-const DIRECT: PhaseSpec = { name: 'bench-direct-bulk', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme' };
+// Phase names are index prefixes, each with its own template: none may be a prefix of another (bench-direct-*).
+const DIRECT: PhaseSpec = { name: 'bench-direct-ceiling', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme' };
 
 function plan(rsyslog: boolean): PhaseSpec[] {
   const shippers: Array<[Shipper, Wire]> = [...(rsyslog ? [['rsyslog', 'json'] as [Shipper, Wire]] : []), ['proxy', 'json'], ['proxy', 'gelf']];
@@ -599,7 +600,7 @@ async function main(): Promise<void> {
       // End to end with Elasticsearch the bottleneck: ES on core 1, the shipper side on core 0.
       pin(esPid, '1');
       try {
-        const direct = await runDirectPhase({ name: 'bench-direct-bulk-pinned', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme', pinned: true }, ctx);
+        const direct = await runDirectPhase({ name: 'bench-direct-pinned', shipper: 'direct', wire: 'gelf', rate: 0, buffer: 'readme', pinned: true }, ctx);
         phases.push(direct);
         log(JSON.stringify(direct));
         const proxy = await runShipperPhase(
@@ -634,7 +635,7 @@ async function main(): Promise<void> {
       note: 'net.core.rmem_max caps what the proxy gets; rsyslog (root, SO_RCVBUFFORCE) is given the same size, so both sockets hold the same bytes (receive_buffer_kernel_bytes per phase, from ss).',
     },
     e2e_method:
-      'Elasticsearch the bottleneck: it is pinned to core 1 (taskset), the proxy and sender (or this process, for direct _bulk) to core 0. direct (bench-direct-bulk-pinned): the proxy\'s documents for the same 30,000 events, _bulk at the sink\'s batch size (2000) and concurrency (3), seconds from the first request to the last response. proxy (bench-proxy-gelf-backlog-pinned): the DreamFactory GELF datagrams are sent at 12,000/s while Elasticsearch is stopped (SIGSTOP), so every event is received, transformed and in the disk queue; the clock starts at SIGCONT and stops when the proxy\'s insights_sink_indexed_total reaches the events queued (polled every 50 ms). e2e_to_direct = proxy eps / direct eps. It measures the delivery half (queue → sink → _bulk) against the ceiling; the receive half is measured by the paced phases.',
+      'Elasticsearch the bottleneck: it is pinned to core 1 (taskset), the proxy and sender (or this process, for direct _bulk) to core 0. direct (bench-direct-pinned): the proxy\'s documents for the same 30,000 events, _bulk at the sink\'s batch size (2000) and concurrency (3), seconds from the first request to the last response. proxy (bench-proxy-gelf-backlog-pinned): the DreamFactory GELF datagrams are sent at 12,000/s while Elasticsearch is stopped (SIGSTOP), so every event is received, transformed and in the disk queue; the clock starts at SIGCONT and stops when the proxy\'s insights_sink_indexed_total reaches the events queued (polled every 50 ms). e2e_to_direct = proxy eps / direct eps. It measures the delivery half (queue → sink → _bulk) against the ceiling; the receive half is measured by the paced phases.',
     ...summary(phases),
     phases,
   };

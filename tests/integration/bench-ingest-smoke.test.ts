@@ -22,7 +22,7 @@ describe('bench:ingest --smoke', () => {
       await promisify(execFile)(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../bench/ingest.ts'), '--smoke', '--out', out], { cwd: resolve(__dirname, '../..') });
       const result = JSON.parse(readFileSync(out, 'utf8')) as SmokeResult;
       expect(result.mode).toBe('smoke');
-      expect(result.phases.map((p) => p.name)).toEqual(['bench-proxy-json-2000', 'bench-proxy-gelf-burst-kernel-default', 'bench-direct-bulk']);
+      expect(result.phases.map((p) => p.name)).toEqual(['bench-proxy-json-2000', 'bench-proxy-gelf-burst-kernel-default', 'bench-direct-ceiling']);
       for (const phase of result.phases) {
         expect([phase.name, phase.sent, phase.indexed + phase.counted_drops]).toEqual([phase.name, 300, 300]);
         expect(phase.cpu_seconds).toBeGreaterThan(0);
