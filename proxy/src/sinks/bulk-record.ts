@@ -27,10 +27,11 @@ export function headerEnd(record: Buffer): number {
 }
 
 /**
- * A stored line read back into its parts (the slow path: dead letters, records of earlier versions). Undefined for
- * a line that is not a stored event (disk corruption); the caller counts and skips it.
+ * A stored line read back into its parts (the slow path: dead letters, records of earlier versions, sinks other than
+ * Elasticsearch). Undefined for a line that is not a stored event (disk corruption); the caller counts and skips it.
+ * `indexPrefix` and `now` name the daily index of a record of an earlier version, which did not store it.
  */
-export function decodeRecord(line: Buffer, indexPrefix: string, now: Date): QueuedEvent | undefined {
+export function decodeRecord(line: Buffer, indexPrefix = '', now = new Date()): QueuedEvent | undefined {
   const tab = headerEnd(line);
   if (tab < 0) {
     return undefined;

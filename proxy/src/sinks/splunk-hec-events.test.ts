@@ -2,7 +2,7 @@ import { classifyHecReply, epochSeconds, toHecEvent } from './splunk-hec-events'
 
 const queued = {
   id: 'ev-1',
-  timestamp: '2024-05-27T08:53:20.123456Z',
+  index: 'logstash-dreamfactory-2024.05.27',
   doc: JSON.stringify({ '@timestamp': '2024-05-27T08:53:20.123456Z', message: 'GET db/_table/contact', source_hostname: 'df-1', event: { request: { method: 'GET' } } }),
 };
 const options = { sourcetype: 'dreamfactory', source: 'dreamfactory-insights', eventBody: 'document' as const };
@@ -22,7 +22,7 @@ describe('toHecEvent', () => {
 
   it('sends only the message text as the event in message mode, like the reference Logstash output', () => {
     expect(JSON.parse(toHecEvent(queued, { ...options, eventBody: 'message' })).event).toBe('GET db/_table/contact');
-    const silent = { ...queued, doc: JSON.stringify({ '@timestamp': queued.timestamp, message: '' }) };
+    const silent = { ...queued, doc: JSON.stringify({ '@timestamp': '2024-05-27T08:53:20.123456Z', message: '' }) };
     expect(JSON.parse(toHecEvent(silent, { ...options, eventBody: 'message' })).event).toBe('(no message)');
   });
 

@@ -8,7 +8,7 @@
  * exactly as the reference did. The event id goes along as the indexed field `event_id`: HEC has no idempotent
  * writes, so a batch resent after a lost reply can repeat events, and `| dedup event_id` removes them.
  */
-import type { QueuedEvent } from '../queue/event-record';
+import type { QueuedEvent } from './bulk-record';
 
 export interface HecEventOptions {
   index?: string;
@@ -37,7 +37,7 @@ export function toHecEvent(queued: QueuedEvent, options: HecEventOptions): strin
   const host = typeof doc.source_hostname === 'string' ? doc.source_hostname : typeof doc.source_host === 'string' ? doc.source_host : undefined;
   const text = typeof doc.message === 'string' && doc.message !== '' ? doc.message : '(no message)';
   return JSON.stringify({
-    time: epochSeconds(timestamp ?? queued.timestamp),
+    time: epochSeconds(timestamp),
     host,
     source: options.source,
     sourcetype: options.sourcetype,

@@ -18,7 +18,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import type { SplunkConfig, SplunkHecClient } from '../clients/splunk-hec';
 import type { QueueBatch } from '../queue/disk-queue';
-import { decodeRecord, type QueuedEvent } from '../queue/event-record';
+import { decodeRecord, type QueuedEvent } from './bulk-record';
 import { backoffMs, sleep } from './backoff';
 import type { QueueConsumer, Sink, SinkStopOptions } from './sink';
 import { classifyHecReply, describeHecReply, toHecEvent, type HecOutcome } from './splunk-hec-events';

@@ -12,7 +12,7 @@ import { enabledSplunk, SplunkHecClient } from '../../../proxy/src/clients/splun
 import { loadConfig } from '../../../proxy/src/config';
 import { createLogger } from '../../../proxy/src/logger';
 import { DiskQueue } from '../../../proxy/src/queue/disk-queue';
-import { encodeEvent } from '../../../proxy/src/queue/event-record';
+import { encodeEvent } from '../../../proxy/src/sinks/bulk-record';
 import { counterValue } from '../../../proxy/src/testing/metric-value';
 import { waitFor } from '../../../proxy/src/testing/wait';
 import { createSplunkMetrics, SplunkHecSink } from '../../../proxy/src/sinks/splunk-hec';
@@ -20,6 +20,8 @@ import { createSplunkMetrics, SplunkHecSink } from '../../../proxy/src/sinks/spl
 const TOKEN = '5b3c1f2e-7d4a-4c8e-9f00-112233445566';
 const ACK_TOKEN = '7e1d0c9b-1111-4222-8333-444455556666';
 const event = (n: number) => ({ id: `ev-${n}`, doc: { '@timestamp': `2026-11-23T10:00:0${n % 10}.000Z`, message: `m${n}`, source_hostname: 'df-1' } });
+/** The event as the pipeline stores it in the queue. */
+const record = (n: number) => encodeEvent({ id: event(n).id, timestamp: event(n).doc['@timestamp'], json: JSON.stringify(event(n).doc) }, 'logstash-dreamfactory-', new Date());
 
 describe('SplunkHecSink', () => {
   let dir: string;
@@ -52,16 +54,16 @@ describe('SplunkHecSink', () => {
     metrics = createSplunkMetrics(new Registry());
     logged = '';
     const logger = createLogger('debug', new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) }));
-    sink = new SplunkHecSink({ config, client, consumer: queue, metrics, logger });
+    sink = new SplunkHecSink({ config, client, consumer: queue.consumer('splunk'), metrics, logger });
     sink.start();
     return config;
   };
-  const appendEvents = (from: number, to: number) => Promise.all(Array.from({ length: to - from + 1 }, (_, i) => queue.append(encodeEvent(event(from + i)))));
+  const appendEvents = (from: number, to: number) => Promise.all(Array.from({ length: to - from + 1 }, (_, i) => queue.append([record(from + i)])));
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dfi-splunk-'));
     hec = await new HecServer({ tokens: { [TOKEN]: { allowedIndexes: ['dreamfactory'] }, [ACK_TOKEN]: { ack: true } }, ackDelayMs: 30 }).start();
-    queue = await DiskQueue.open({ dir: join(dir, 'queue'), maxBytes: 1 << 20 });
+    queue = await DiskQueue.open({ dir: join(dir, 'queue'), maxBytes: 1 << 20, consumers: ['splunk'] });
   });
   afterEach(async () => {
     await sink?.stop();
@@ -152,7 +154,7 @@ describe('SplunkHecSink', () => {
     await waitFor(async () => (await counterValue(metrics.failed, { kind: 'unreachable' })) >= 1, 'first attempt');
     await sink!.stop();
     await queue.close();
-    queue = await DiskQueue.open({ dir: join(dir, 'queue'), maxBytes: 1 << 20 });
+    queue = await DiskQueue.open({ dir: join(dir, 'queue'), maxBytes: 1 << 20, consumers: ['splunk'] });
     expect(queue.recovery.replayed).toBe(2);
   });
 });
