@@ -39,7 +39,7 @@ import { freePort, startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { gelfPayload } from '../tests/dreamfactory-sim/log-formats';
 import { BulkTarget, elasticsearchTarget, recordingTarget } from './lib/bulk-target';
 import { benchEvents, SenderJob, SenderMessage, Wire } from './lib/ingest-sender';
-import { parsePrometheus, processTree, sampleTree, sumBy, udpRcvbufErrors, udpReceiveBuffer } from './lib/proc';
+import { parsePrometheus, processTree, sampleTree, stopChild, sumBy, udpRcvbufErrors, udpReceiveBuffer } from './lib/proc';
 import { ensureRsyslog, startRsyslog } from './lib/rsyslog';
 
 const ROOT = resolve(__dirname, '..');
@@ -193,17 +193,6 @@ async function startPeer(target: BulkTarget, spec: PhaseSpec, work: string, recv
     recvBufferBytes: spec.buffer === KERNEL_DEFAULT ? undefined : recvBuffer,
   });
   return { pid: rsyslog.pid, udpPort, ownDrops: async () => 0, metric: async () => 0, stop: () => rsyslog.stop() };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) {
-    return;
-  }
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function pin(pid: number, core: string): void {

@@ -2,7 +2,7 @@
  * Reading the machine and a process from /proc, and a proxy's Prometheus text, for the reliability benchmarks.
  * Linux only (the benchmarks run on the 2-core Linux box described in gelf-and-elasticsearch.md §4).
  */
-import { execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Kernel UDP drops because a socket's receive buffer was full. System-wide: other traffic on the box counts too. */
@@ -113,4 +113,16 @@ export function udpReceiveBuffer(port: number): number | undefined {
   const line = execFileSync('ss', ['-uamnH', `sport = :${port}`]).toString();
   const rb = /\brb(\d+)/.exec(line);
   return rb ? Number(rb[1]) : undefined;
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within `graceMs`; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

@@ -6,6 +6,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopChild } from './proc';
 
 const RSYSLOGD = '/usr/sbin/rsyslogd';
 const PACKAGES = ['rsyslog', 'rsyslog-elasticsearch'];
@@ -70,16 +71,7 @@ export async function startRsyslog(options: RsyslogOptions): Promise<RunningRsys
   return {
     pid: child.pid!,
     config,
-    stop: async () => {
-      if (child.exitCode !== null) {
-        return;
-      }
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }
 
