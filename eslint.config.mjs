@@ -20,6 +20,14 @@ const sharedIsPure = {
   regex: '^(?!\\./)',
   message: 'src/shared is pure: import only its own modules (./…).',
 };
+/**
+ * The DreamFactory simulator is the oracle the product is tested against: sharing a validator, parser or message table
+ * with the product would let a wrong rule pass on both sides, so it imports nothing from src/ or proxy/.
+ */
+const simulatorIsIndependent = {
+  regex: '(^|/)(src|proxy)(/|$)|^@(shared|proxy)(/|$)',
+  message: 'The simulator must not share code with the product it checks (src/, proxy/).',
+};
 /** The proxy ships without the test tree: fixtures it needs live next to it, tests that need the simulator in tests/. */
 const proxyNotFromTests = {
   regex: '^(\\.\\./)+(.*/)?tests(/|$)',
@@ -85,5 +93,9 @@ export default defineConfig([
   {
     files: ['proxy/src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['moment'], patterns: [sharedByAlias, proxyNotFromTests] }] },
+  },
+  {
+    files: ['tests/dreamfactory-sim/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['moment'], patterns: [simulatorIsIndependent] }] },
   },
 ]);

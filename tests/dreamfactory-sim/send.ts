@@ -7,7 +7,6 @@
  *          resolve to real people in the dashboards (the docker-compose demo does this)
  */
 import { parseArgs } from 'node:util';
-import { DreamFactoryClient } from '../../proxy/src/clients/dreamfactory';
 import { GeneratorUser, generateEvents, sendEvent, WireFormat } from './sender';
 
 const FORMATS: WireFormat[] = ['gelf-udp', 'json-udp', 'json-tcp', 'json-http'];
@@ -22,11 +21,30 @@ const DEMO_USERS = [
   { id: 5, email: 'li@example.com', name: 'Li Wei' },
 ];
 
-/** Every user and admin of a DreamFactory, through the proxy's own client (all pages). */
+type DfUser = { id: number; email: string; name?: string | null; username?: string };
+
+/** Every record of a DreamFactory list, page after page, each starting where the last one ended. */
+async function allPages(url: string, apiKey: string, path: string): Promise<DfUser[]> {
+  const records: DfUser[] = [];
+  for (;;) {
+    const page = new URL(`${url.replace(/\/+$/, '')}/api/v2/${path}`);
+    page.searchParams.set('fields', 'id,email,name,username');
+    page.searchParams.set('offset', String(records.length));
+    const response = await fetch(page, { headers: { 'x-dreamfactory-api-key': apiKey } });
+    if (!response.ok) {
+      throw new Error(`${path} answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    }
+    const { resource } = (await response.json()) as { resource: DfUser[] };
+    if (resource.length === 0) {
+      return records;
+    }
+    records.push(...resource);
+  }
+}
+
+/** Every user and admin of a DreamFactory (simulator), so the traffic's user ids resolve to real people. */
 async function usersFrom(url: string, apiKey: string): Promise<GeneratorUser[]> {
-  const df = new DreamFactoryClient({ url, apiKey, timeoutMs: 10000, directoryTtlMs: 0 });
-  type DfUser = { id: number; email: string; name?: string | null; username?: string };
-  const [users, admins] = await Promise.all([df.listAll<DfUser>('system/user'), df.listAll<DfUser>('system/admin')]);
+  const [users, admins] = await Promise.all([allPages(url, apiKey, 'system/user'), allPages(url, apiKey, 'system/admin')]);
   const asGenerator = (u: DfUser, isAdmin: boolean) => ({ id: u.id, email: u.email, name: u.name ?? u.username ?? u.email, is_sys_admin: isAdmin });
   return [...users.map((u) => asGenerator(u, false)), ...admins.map((u) => asGenerator(u, true))];
 }

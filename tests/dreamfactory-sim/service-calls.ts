@@ -1,57 +1,37 @@
 /**
- * Calls to DreamFactory's non-system services (`/api/v2/{service}/{resource}`), reduced to what limits see: each call
- * is counted by df.evaluate_limits semantics (SimStore.recordCall) and answers an empty list, or DreamFactory's 429.
+ * Calls to DreamFactory's non-system services (`/api/v2/{service}/{resource}`), reduced to what limits see: the call
+ * has already been counted by df.evaluate_limits (server.ts); it answers an empty list.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DfError } from './errors';
-import { limitWithPeriodName, type CallOutcome, type SimStore } from './store';
-import type { Identity } from './server';
+import { limitWithPeriodName, type CallOutcome, type LimitRecord, type SimStore } from './store';
 
 /**
- * DreamFactory's 429: the refusing limits in `context`, X-RateLimit-* headers describing the last limit evaluated, and
- * its Retry-After quirk (the lockout timer is stored as now + period × 60, so it reads 60× the real lockout).
+ * DreamFactory's 429: the refusing limits in `context`, and — on the 429 only — X-RateLimit-* and Retry-After
+ * headers describing the last active limit evaluated (not necessarily one that refused).
  */
-function limitHeaders(reply: FastifyReply, outcome: CallOutcome, nowMs: number): void {
-  if (!outcome.last) {
-    return;
+export function limitExceeded(
+  reply: FastifyReply,
+  refused: LimitRecord[],
+  headers: CallOutcome['headers'],
+  nowMs: number
+): DfError {
+  if (headers) {
+    reply
+      .header('X-RateLimit-Limit', headers.limit)
+      .header('X-RateLimit-Remaining', headers.remaining)
+      .header('Retry-After', headers.retryAfter)
+      .header('X-RateLimit-Reset', Math.floor(nowMs / 1000) + headers.retryAfter);
   }
-  reply
-    .header('X-RateLimit-Limit', outcome.last.max)
-    .header('X-RateLimit-Remaining', Math.max(0, outcome.last.remaining));
-  if (outcome.status === 429) {
-    const retryAfter = outcome.last.periodSeconds * 60;
-    reply.header('Retry-After', retryAfter).header('X-RateLimit-Reset', Math.floor(nowMs / 1000) + retryAfter);
-  }
+  const context = refused.map((limit) => ({ id: limit.id, name: limit.name, object: limitWithPeriodName(limit) }));
+  return new DfError(429, 'API limit(s) exceeded. ', 429, context);
 }
 
-export function serviceCallRoutes(
-  app: FastifyInstance,
-  store: SimStore,
-  identityOf: (request: FastifyRequest) => Identity
-): void {
-  const handler = async (
-    request: FastifyRequest<{ Params: { service: string; '*'?: string } }>,
-    reply: FastifyReply
-  ) => {
+export function serviceCallRoutes(app: FastifyInstance, store: SimStore): void {
+  const handler = async (request: FastifyRequest<{ Params: { service: string } }>) => {
     const { service } = request.params;
-    if (service === 'system' || !store.services.some((s) => s.name === service)) {
+    if (!store.serviceByName(service)) {
       throw new DfError(404, `Service '${service}' not found.`);
-    }
-    const identity = identityOf(request);
-    const outcome = store.recordCall({
-      service,
-      userId: identity.userId,
-      auth: identity.auth,
-      verb: request.method,
-      endpoint: request.params['*'] ?? '',
-    });
-    limitHeaders(reply, outcome, store.now());
-    if (outcome.status === 429) {
-      const context = outcome.exceeded.map((id) => {
-        const limit = store.limit(id);
-        return { id, name: limit.name, object: limitWithPeriodName(limit) };
-      });
-      throw new DfError(429, 'API limit(s) exceeded. ', 429, context);
     }
     return { resource: [] };
   };

@@ -1,23 +1,25 @@
 /**
- * The simulator's DreamFactory state: seeded users, admins, roles, services, limits and the limit counter store
- * (df-limits' limit_cache), with DreamFactory's write rules for limits (contract §2). Deterministic for a seed.
+ * The simulator's DreamFactory state: users (admins and not), roles, services, limits and the limit store, seeded
+ * deterministically for a seed, with DreamFactory's write rules: limits checked by `limit-rules.ts`, and deleting a
+ * user, role or service deleting the limits that name it together with their counters.
  */
-import type { LimitPeriod, LimitType, LimitVerb } from '@shared/limits-api';
+import { DfError, batchError, notFound } from './errors';
+import { evaluateLimits, type Evaluation, type LimitedCall } from './evaluate-limits';
+import { LimitCounters, type CacheEntry } from './limit-counters';
 import {
-  LIMIT_PERIODS,
-  computeKeyText,
-  dfErrorFor,
-  limitTypeInfo,
-  normaliseEndpoint,
-  parsePeriod,
-  parseRate,
-  validateLimit,
-  type LimitCandidate,
-  type LimitLookups,
-} from '@shared/limits';
+  DUPLICATE,
+  PERIODS,
+  checkLimit,
+  createBatchError,
+  invalidData,
+  isEachUser,
+  limitKey,
+  type CheckedLimit,
+  type ExistingIds,
+} from './limit-rules';
+import type { Column, Row, Table } from './list-query';
+import { filterBool } from './php';
 import { prng } from './prng';
-import { DfError, notFound } from './errors';
-import type { Row } from './list-query';
 
 export type SimUser = {
   id: number;
@@ -39,40 +41,19 @@ export type SimUser = {
   expired: boolean;
 };
 
-/** A limit row as the `limits` table holds it (period as its index). Column order = the table's. */
-export type LimitRecord = {
-  id: number;
-  type: LimitType;
-  key_text: string;
-  rate: number;
-  period: number;
-  user_id: number | null;
-  role_id: number | null;
-  service_id: number | null;
-  name: string;
-  description: string | null;
-  is_active: boolean;
-  created_date: string;
-  last_modified_date: string;
-  endpoint: string | null;
-  verb: LimitVerb | null;
-};
+/** A limit row as the `limits` table holds it (period as its index). */
+export type LimitRecord = { id: number } & CheckedLimit & { created_date: string; last_modified_date: string };
 
-export interface LimitCacheEntry {
-  id: number;
-  key: string;
-  max: number;
-  attempts: number;
-  remaining: number;
-}
+export type LimitCacheEntry = CacheEntry;
 
+/** A call as the demo traffic and tests describe it (`POST /_sim/calls`). */
 export interface SimCall {
   userId?: number;
   /** Service name. */
   service: string;
   verb?: string;
   endpoint?: string;
-  /** each_user limits count only JWT (or basic-auth) calls. */
+  /** each_user limits count only session (JWT) or basic-auth calls. */
   auth?: 'jwt' | 'apiKey';
 }
 
@@ -80,8 +61,8 @@ export interface CallOutcome {
   status: 200 | 429;
   /** Ids of the limits that refused the call. */
   exceeded: number[];
-  /** The last limit evaluated (what DreamFactory's X-RateLimit-* headers describe), if any applied. */
-  last?: { id: number; max: number; remaining: number; periodSeconds: number };
+  /** What the 429's X-RateLimit-* and Retry-After headers say (the last active limit evaluated). */
+  headers?: { limit: number; remaining: number; retryAfter: number };
 }
 
 export interface StoreOptions {
@@ -90,96 +71,103 @@ export interface StoreOptions {
   seed?: number;
   /** Seed a few demo limits (default true). */
   limits?: boolean;
+  /** Password of every seeded user (default "dreamfactory"). */
+  password?: string;
   now?: () => number;
 }
 
-export const USER_FIELDS = new Set([
-  'id',
-  'name',
-  'username',
-  'first_name',
-  'last_name',
-  'last_login_date',
-  'email',
-  'is_active',
-  'phone',
-  'security_question',
-  'default_app_id',
-  'created_date',
-  'last_modified_date',
-  'created_by_id',
-  'last_modified_by_id',
-  'confirmed',
-  'expired',
-]);
-export const ROLE_FIELDS = new Set([
-  'id',
-  'name',
-  'description',
-  'is_active',
-  'created_date',
-  'last_modified_date',
-  'created_by_id',
-  'last_modified_by_id',
-]);
-export const SERVICE_FIELDS = new Set([
-  'id',
-  'name',
-  'label',
-  'description',
-  'is_active',
-  'type',
-  'mutable',
-  'deletable',
-  'created_date',
-  'last_modified_date',
-  'created_by_id',
-  'last_modified_by_id',
-]);
-export const LIMIT_FIELDS = new Set([
-  'id',
-  'type',
-  'key_text',
-  'rate',
-  'period',
-  'user_id',
-  'role_id',
-  'service_id',
-  'name',
-  'description',
-  'is_active',
-  'created_date',
-  'last_modified_date',
-  'endpoint',
-  'verb',
-]);
+const column = (name: string, type: Column['type'], allowNull = true): Column => ({ name, type, allowNull });
 
-const FIRST = [
-  'Ada',
-  'Grace',
-  'Linus',
-  'Margaret',
-  'Dennis',
-  'Barbara',
-  'Ken',
-  'Frances',
-  'Edsger',
-  'Radia',
-  'Tim',
-  'Sophie',
+const USER_COLUMNS: Column[] = [
+  column('id', 'id', false),
+  column('name', 'string'),
+  column('username', 'string'),
+  column('first_name', 'string'),
+  column('last_name', 'string'),
+  column('last_login_date', 'datetime'),
+  column('email', 'string', false),
+  column('is_active', 'boolean', false),
+  column('phone', 'string'),
+  column('security_question', 'string'),
+  column('default_app_id', 'reference'),
+  column('created_date', 'timestamp'),
+  column('last_modified_date', 'timestamp'),
+  column('created_by_id', 'reference'),
+  column('last_modified_by_id', 'reference'),
+  column('confirmed', 'boolean', false),
+  column('expired', 'boolean', false),
 ];
-const LAST = [
-  'Lovelace',
-  'Hopper',
-  'Torvalds',
-  'Hamilton',
-  'Ritchie',
-  'Liskov',
-  'Thompson',
-  'Allen',
-  'Dijkstra',
-  'Perlman',
-];
+
+export const USER_TABLE: Table = {
+  name: 'user',
+  label: 'User',
+  plural: 'Users',
+  nameField: 'name',
+  columns: USER_COLUMNS,
+};
+export const ADMIN_TABLE: Table = { ...USER_TABLE, label: 'Admin', plural: 'Admins' };
+export const ROLE_TABLE: Table = {
+  name: 'role',
+  label: 'Role',
+  plural: 'Roles',
+  nameField: 'name',
+  columns: [
+    column('id', 'id', false),
+    column('name', 'string', false),
+    column('description', 'text'),
+    column('is_active', 'boolean', false),
+    column('created_date', 'timestamp'),
+    column('last_modified_date', 'timestamp'),
+    column('created_by_id', 'reference'),
+    column('last_modified_by_id', 'reference'),
+  ],
+};
+export const SERVICE_TABLE: Table = {
+  name: 'service',
+  label: 'Service',
+  plural: 'Services',
+  nameField: 'name',
+  columns: [
+    column('id', 'id', false),
+    column('name', 'string', false),
+    column('label', 'string'),
+    column('description', 'text'),
+    column('is_active', 'boolean', false),
+    column('type', 'string', false),
+    column('mutable', 'boolean', false),
+    column('deletable', 'boolean', false),
+    column('created_date', 'timestamp'),
+    column('last_modified_date', 'timestamp'),
+    column('created_by_id', 'reference'),
+    column('last_modified_by_id', 'reference'),
+  ],
+};
+export const LIMIT_TABLE: Table = {
+  name: 'limits',
+  label: 'Limits',
+  plural: 'Limits',
+  nameField: 'name',
+  columns: [
+    column('id', 'id', false),
+    column('type', 'string', false),
+    column('key_text', 'string', false),
+    column('rate', 'integer', false),
+    column('period', 'integer', false),
+    column('user_id', 'reference'),
+    column('role_id', 'reference'),
+    column('service_id', 'reference'),
+    column('name', 'string', false),
+    column('description', 'string'),
+    column('is_active', 'boolean', false),
+    column('created_date', 'timestamp'),
+    column('last_modified_date', 'timestamp'),
+    column('endpoint', 'text'),
+    column('verb', 'string'),
+  ],
+};
+
+const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Radia', 'Tim'];
+const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra'];
 const SERVICES: Array<[string, string, string]> = [
   ['system', 'system', 'System Management'],
   ['api_docs', 'swagger', 'Live API Docs'],
@@ -191,100 +179,66 @@ const SERVICES: Array<[string, string, string]> = [
   ['mysql', 'mysql', 'Orders database'],
 ];
 const ROLES = ['Readers', 'Editors', 'Partners', 'Mobile app'];
+/** Service types DreamFactory creates itself; they cannot be changed or deleted. */
+const BUILT_IN_TYPES = new Set(['system', 'swagger', 'user']);
 
 /** "YYYY-MM-DD HH:MM:SS" (last_login_date) and ISO with microseconds (created/modified dates). */
-const sqlDate = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+export const sqlDate = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const isoDate = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
-interface Counter {
-  attempts: number;
-  windowStart: number;
-  lockedUntil?: number;
-}
+const given = (value: unknown) => value !== undefined && value !== null;
+const text = (value: unknown) => (given(value) ? String(value) : null);
 
 export class SimStore {
   readonly users: SimUser[] = [];
   readonly roles: Row[] = [];
   readonly services: Row[] = [];
   readonly limits: LimitRecord[] = [];
-  /** Role of each user (DreamFactory's user_to_app_to_role, reduced to one role per user). */
+  /** Role of each non-admin user for the simulator's app (DreamFactory's user_to_app_to_role, one app). */
   readonly userRoles = new Map<number, number>();
-  private readonly admins = new Set<number>();
-  private readonly counters = new Map<string, Counter>();
-  private nextLimitId = 1;
+  readonly counters: LimitCounters;
   readonly now: () => number;
+  private readonly admins = new Set<number>();
+  private readonly passwords = new Map<number, string>();
+  private readonly nextId = { user: 1, role: 1, service: 1, limit: 1 };
+  private readonly defaultPassword: string;
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.counters = new LimitCounters(this.now);
+    this.defaultPassword = options.password ?? 'dreamfactory';
     const rand = prng(options.seed ?? 1);
     const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
     const base = Date.UTC(2025, 0, 6, 9, 0, 0);
     const adminCount = options.admins ?? 2;
     const userCount = options.users ?? 25;
-    ROLES.forEach((name, i) => {
-      const at = isoDate(base + i * 60000);
-      this.roles.push({
-        id: i + 1,
-        name,
-        description: `${name} role`,
-        is_active: true,
-        created_date: at,
-        last_modified_date: at,
-        created_by_id: 1,
-        last_modified_by_id: 1,
-      });
-    });
-    SERVICES.forEach(([name, type, label], i) => {
-      const at = isoDate(base + i * 60000);
-      this.services.push({
-        id: i + 1,
-        name,
-        label,
-        description: label,
-        is_active: true,
-        type,
-        mutable: type !== 'system' && type !== 'swagger',
-        deletable: type !== 'system' && type !== 'swagger',
-        created_date: at,
-        last_modified_date: at,
-        created_by_id: null,
-        last_modified_by_id: null,
-      });
-    });
-    for (let id = 1; id <= adminCount + userCount; id++) {
-      const admin = id <= adminCount;
+    ROLES.forEach((name, i) => this.addRole({ name, description: `${name} role` }, base + i * 60000));
+    SERVICES.forEach(([name, type, label], i) => this.addService({ name, type, label }, base + i * 60000));
+    for (let n = 1; n <= adminCount + userCount; n++) {
+      const admin = n <= adminCount;
       const first = pick(FIRST);
       const last = pick(LAST);
       // Some non-admins registered without a name: dashboards must fall back to the email.
-      const nameless = !admin && id % 5 === 0;
-      const created = base + id * 3600000;
-      this.users.push({
-        id,
-        name: nameless ? null : `${first} ${last}`,
-        username: admin
-          ? `admin${id}@dreamfactory.example`
-          : `${first.toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
-        first_name: nameless ? null : first,
-        last_name: nameless ? null : last,
-        last_login_date: rand() < 0.8 ? sqlDate(created + Math.floor(rand() * 30) * 86400000) : null,
-        email: admin
-          ? `admin${id}@dreamfactory.example`
-          : `${first.toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
-        is_active: admin || rand() < 0.9,
-        phone: rand() < 0.5 ? `+1-555-01${String(id % 100).padStart(2, '0')}` : null,
-        security_question: null,
-        default_app_id: null,
-        created_date: isoDate(created),
-        last_modified_date: isoDate(created),
-        created_by_id: admin ? null : 1,
-        last_modified_by_id: admin ? null : 1,
-        confirmed: true,
-        expired: false,
-      });
-      if (admin) {
-        this.admins.add(id);
-      } else {
-        this.userRoles.set(id, 1 + Math.floor(rand() * ROLES.length));
+      const nameless = !admin && n % 5 === 0;
+      const created = base + n * 3600000;
+      const email = admin
+        ? `admin${n}@dreamfactory.example`
+        : `${first.toLowerCase()}.${last.toLowerCase()}${n}@example.com`;
+      const user = this.addUser(
+        {
+          name: nameless ? null : `${first} ${last}`,
+          first_name: nameless ? null : first,
+          last_name: nameless ? null : last,
+          email,
+          is_active: admin || rand() < 0.9,
+          phone: rand() < 0.5 ? `+1-555-01${String(n % 100).padStart(2, '0')}` : null,
+        },
+        admin,
+        created
+      );
+      user.last_login_date = rand() < 0.8 ? sqlDate(created + Math.floor(rand() * 30) * 86400000) : null;
+      if (!admin) {
+        this.userRoles.set(user.id, 1 + Math.floor(rand() * ROLES.length));
       }
     }
     if (options.limits ?? true) {
@@ -293,13 +247,16 @@ export class SimStore {
   }
 
   private seedLimits(): void {
-    const db = this.services.find((s) => s.name === 'db')!.id as number;
+    const db = this.serviceByName('db')!.id as number;
     this.createLimits([
       { name: 'Whole instance', description: 'Protects the instance', type: 'instance', rate: 10000, period: 'hour' },
       { name: 'Fair use per user', type: 'instance.each_user', rate: 1000, period: 'day' },
       { name: 'Database writes', type: 'instance.service', service_id: db, rate: 600, period: 'minute', verb: 'POST' },
     ]);
   }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Users, roles, services
 
   isAdmin(userId: number): boolean {
     return this.admins.has(userId);
@@ -313,9 +270,179 @@ export class SimStore {
     return this.users.filter((u) => this.admins.has(u.id));
   }
 
-  lookups(): LimitLookups {
-    const ids = (rows: Row[]) => new Set(rows.map((r) => r.id as number));
-    return { userIds: ids(this.users), roleIds: ids(this.roles), serviceIds: ids(this.services) };
+  serviceByName(name: string): Row | undefined {
+    return this.services.find((s) => s.name === name);
+  }
+
+  /** Email + password + admin or not, as login checks them (active users only). */
+  authenticate(email: unknown, password: unknown, admin: boolean): SimUser | undefined {
+    const user = this.users.find(
+      (u) => u.email.toLowerCase() === String(email).toLowerCase() && u.is_active && this.isAdmin(u.id) === admin
+    );
+    return user && this.passwords.get(user.id) === password ? user : undefined;
+  }
+
+  private addUser(input: Row, admin: boolean, at = this.now()): SimUser {
+    const id = this.nextId.user++;
+    const email = String(input.email);
+    const user: SimUser = {
+      id,
+      name: text(input.name),
+      username: text(input.username) ?? email,
+      first_name: text(input.first_name),
+      last_name: text(input.last_name),
+      last_login_date: null,
+      email,
+      is_active: !given(input.is_active) || filterBool(input.is_active),
+      phone: text(input.phone),
+      security_question: null,
+      default_app_id: null,
+      created_date: isoDate(at),
+      last_modified_date: isoDate(at),
+      created_by_id: admin ? null : 1,
+      last_modified_by_id: admin ? null : 1,
+      confirmed: true,
+      expired: false,
+    };
+    this.users.push(user);
+    this.passwords.set(id, given(input.password) ? String(input.password) : this.defaultPassword);
+    if (admin) {
+      this.admins.add(id);
+    }
+    return user;
+  }
+
+  private addRole(input: Row, at = this.now()): Row {
+    const role = {
+      id: this.nextId.role++,
+      name: String(input.name),
+      description: text(input.description),
+      is_active: !given(input.is_active) || filterBool(input.is_active),
+      created_date: isoDate(at),
+      last_modified_date: isoDate(at),
+      created_by_id: 1,
+      last_modified_by_id: 1,
+    };
+    this.roles.push(role);
+    return role;
+  }
+
+  private addService(input: Row, at = this.now()): Row {
+    const type = String(input.type);
+    const service = {
+      id: this.nextId.service++,
+      name: String(input.name),
+      label: text(input.label),
+      description: text(input.description ?? input.label),
+      is_active: !given(input.is_active) || filterBool(input.is_active),
+      type,
+      mutable: !BUILT_IN_TYPES.has(type),
+      deletable: !BUILT_IN_TYPES.has(type),
+      created_date: isoDate(at),
+      last_modified_date: isoDate(at),
+      created_by_id: null,
+      last_modified_by_id: null,
+    };
+    this.services.push(service);
+    return service;
+  }
+
+  /**
+   * POST system/user (or system/admin, system/role, system/service): each record is checked (required, unique) and
+   * created in turn; the first that fails stops the batch, and the ones before it stay created.
+   */
+  create(kind: 'user' | 'admin' | 'role' | 'service', records: Row[]): Row[] {
+    const created: Row[] = [];
+    for (const record of records) {
+      const problem = this.createProblem(kind, record);
+      if (problem) {
+        const done = created.map((row) => ({ id: row.id }));
+        throw batchError('Batch Error: Not all requested records could be created.', [...done, problem]);
+      }
+      created.push(
+        kind === 'role'
+          ? this.addRole(record)
+          : kind === 'service'
+            ? this.addService(record)
+            : this.addUser(record, kind === 'admin')
+      );
+    }
+    return created;
+  }
+
+  private createProblem(kind: 'user' | 'admin' | 'role' | 'service', record: Row): DfError | undefined {
+    const key = kind === 'user' || kind === 'admin' ? 'email' : 'name';
+    const value = record[key];
+    if (!given(value) || String(value).trim() === '') {
+      return invalidData({ [key]: [`The ${key} field is required.`] });
+    }
+    const taken =
+      kind === 'role'
+        ? this.roles.some((r) => r.name === value)
+        : kind === 'service'
+          ? this.services.some((s) => s.name === value)
+          : this.users.some((u) => u.email.toLowerCase() === String(value).toLowerCase());
+    if (taken) {
+      return invalidData({ [key]: [`The ${key} has already been taken.`] });
+    }
+    if (kind === 'service' && !given(record.type)) {
+      return invalidData({ type: ['The type field is required.'] });
+    }
+    return undefined;
+  }
+
+  /** The record `kind` knows by this id, or DreamFactory's 404. */
+  find(kind: 'user' | 'admin' | 'role' | 'service', id: number | string): Row {
+    const rows: Row[] =
+      kind === 'user'
+        ? this.nonAdmins()
+        : kind === 'admin'
+          ? this.adminUsers()
+          : kind === 'role'
+            ? this.roles
+            : this.services;
+    const row = rows.find((r) => String(r.id) === String(id));
+    if (!row) {
+      throw notFound(id);
+    }
+    return row;
+  }
+
+  /**
+   * Deletes a user, role or service, and (df-limits listens for these deletions) every limit naming it, counters
+   * first.
+   */
+  remove(kind: 'user' | 'admin' | 'role' | 'service', id: number | string): Row {
+    const row = this.find(kind, id);
+    const rowId = row.id as number;
+    const column = kind === 'role' ? 'role_id' : kind === 'service' ? 'service_id' : 'user_id';
+    for (const limit of this.limits.filter((l) => l[column] === rowId)) {
+      this.deleteLimit(limit.id);
+    }
+    if (kind === 'role') {
+      this.roles.splice(this.roles.indexOf(row), 1);
+      for (const [userId, roleId] of this.userRoles) {
+        if (roleId === rowId) {
+          this.userRoles.delete(userId);
+        }
+      }
+    } else if (kind === 'service') {
+      this.services.splice(this.services.indexOf(row), 1);
+    } else {
+      this.users.splice(this.users.indexOf(row as SimUser), 1);
+      this.admins.delete(rowId);
+      this.passwords.delete(rowId);
+      this.userRoles.delete(rowId);
+    }
+    return row;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Limits
+
+  private existing(): ExistingIds {
+    const has = (rows: Row[]) => (id: unknown) => rows.some((r) => String(r.id) === String(id));
+    return { user: has(this.users), role: has(this.roles), service: has(this.services) };
   }
 
   limit(id: number | string): LimitRecord {
@@ -326,98 +453,77 @@ export class SimStore {
     return found;
   }
 
-  /** DreamFactory's enrichment (nullify unused ids, trim the endpoint, key_text) after validation. */
-  private enrich(candidate: LimitCandidate): Omit<LimitRecord, 'id' | 'created_date' | 'last_modified_date'> {
-    const t = limitTypeInfo(String(candidate.type))!;
-    const keep = (need: string, value: unknown) => (need === 'none' ? null : ((value ?? null) as number | null));
-    const record = {
-      type: t.type,
-      key_text: '',
-      rate: parseRate(candidate.rate)!,
-      period: parsePeriod(candidate.period)!.index,
-      user_id: t.eachUser ? null : keep(t.userId, candidate.user_id),
-      role_id: keep(t.roleId, candidate.role_id),
-      service_id: keep(t.serviceId, candidate.service_id),
-      name: String(candidate.name),
-      description: (candidate.description ?? null) as string | null,
-      is_active:
-        candidate.is_active === undefined ? true : ![false, 0, '0', 'false'].includes(candidate.is_active as never),
-      endpoint: t.endpoint === 'none' ? null : normaliseEndpoint((candidate.endpoint ?? null) as string | null),
-      verb: candidate.verb ? (String(candidate.verb).toUpperCase() as LimitVerb) : null,
-    };
-    record.key_text = computeKeyText(record);
-    return record;
-  }
-
-  private duplicate(record: { key_text: string }, exceptId?: number, batchKeys?: ReadonlySet<string>): DfError | null {
-    const clash =
-      this.limits.some((l) => l.key_text === record.key_text && l.id !== exceptId) ||
-      Boolean(batchKeys?.has(record.key_text));
-    return clash
-      ? new DfError(400, 'A limit already exists with those parameters. No records added.', 400, record)
-      : null;
+  private duplicateOf(record: CheckedLimit, exceptId?: number): DfError | undefined {
+    const clash = this.limits.some((l) => l.key_text === record.key_text && l.id !== exceptId);
+    return clash ? new DfError(400, DUPLICATE, 400, record) : undefined;
   }
 
   /**
-   * POST system/limit. Type/id checks and duplicates fail the whole request before anything is written; a record
-   * failing the model's rules stops the batch there (earlier records stay created), as in DreamFactory.
+   * POST system/limit. Every record is checked (and compared with the stored keys) before anything is written, so a
+   * refusal there writes nothing; then records are written in turn, and one failing the model's rules stops the
+   * batch with the earlier ones kept (DreamFactory does not roll back). Twins within one batch hit the table's unique
+   * key at that record.
    */
-  createLimits(candidates: LimitCandidate[]): LimitRecord[] {
-    const lookups = this.lookups();
-    const batchKeys = new Set<string>();
+  createLimits(candidates: Row[]): LimitRecord[] {
     const checked = candidates.map((candidate) => {
-      const error = validateLimit(candidate, lookups);
-      if (error && !error.invalid) {
-        const body = dfErrorFor(error);
-        throw new DfError(400, body.message, body.code, body.context);
+      const result = checkLimit(candidate, this.existing());
+      if ('record' in result) {
+        const duplicate = this.duplicateOf(result.record);
+        if (duplicate) {
+          throw duplicate;
+        }
       }
-      if (error) {
-        return { error };
-      }
-      const record = this.enrich(candidate);
-      // The unique key_text index also refuses twins within one batch.
-      const clash = this.duplicate(record, undefined, batchKeys);
-      if (clash) {
-        throw clash;
-      }
-      batchKeys.add(record.key_text);
-      return { record };
+      return result;
     });
     const created: LimitRecord[] = [];
-    for (const [index, item] of checked.entries()) {
-      if (item.error) {
-        const body = dfErrorFor(item.error, index);
-        const context = body.context as { error: number[]; resource: unknown[] };
-        context.resource = [...created.map((l) => ({ id: l.id })), ...context.resource];
-        throw new DfError(400, body.message, body.code, context);
+    for (const result of checked) {
+      if ('invalid' in result) {
+        throw createBatchError(created, result.invalid);
+      }
+      const duplicate = this.duplicateOf(result.record);
+      if (duplicate) {
+        throw createBatchError(created, duplicate);
       }
       const at = isoDate(this.now());
-      const limit: LimitRecord = { id: this.nextLimitId++, ...item.record!, created_date: at, last_modified_date: at };
+      const r = result.record;
+      // In the table's column order, which is the order DreamFactory answers the fields in.
+      const limit: LimitRecord = {
+        id: this.nextId.limit++,
+        type: r.type,
+        key_text: r.key_text,
+        rate: r.rate,
+        period: r.period,
+        user_id: r.user_id,
+        role_id: r.role_id,
+        service_id: r.service_id,
+        name: r.name,
+        description: r.description,
+        is_active: r.is_active,
+        created_date: at,
+        last_modified_date: at,
+        endpoint: r.endpoint,
+        verb: r.verb,
+      };
       this.limits.push(limit);
       created.push(limit);
     }
     return created;
   }
 
-  /** PATCH/PUT system/limit/{id}: merge, re-validate, recompute the key; a rate change clears a lockout. */
-  updateLimit(id: number | string, patch: LimitCandidate): LimitRecord {
+  /** PATCH/PUT system/limit/{id}: merged into the stored record, checked again; a rate change lifts a lockout. */
+  updateLimit(id: number | string, patch: Row): LimitRecord {
     const current = this.limit(id);
-    const merged = { ...current, period: current.period, ...patch } as LimitCandidate;
-    const error = validateLimit(merged, this.lookups());
-    if (error) {
-      throw new DfError(400, error.message, 400, error.invalid ?? null);
+    const result = checkLimit({ ...current, ...patch }, this.existing());
+    if ('invalid' in result) {
+      throw result.invalid;
     }
-    const record = this.enrich(merged);
+    const record = result.record;
     if (record.key_text !== current.key_text) {
-      const clash = this.duplicate(record, current.id);
-      if (clash) {
-        throw clash;
+      const duplicate = this.duplicateOf(record, current.id);
+      if (duplicate) {
+        throw duplicate;
       }
-    }
-    if (
-      record.rate !== current.rate &&
-      this.counterKeys(current).some((key) => this.counter(current, key).lockedUntil)
-    ) {
+    } else if (record.rate !== current.rate && this.counterKeys(current).some((k) => this.counters.isLockedOut(k))) {
       this.clearCounters(current);
     }
     Object.assign(current, record, { last_modified_date: isoDate(this.now()) });
@@ -432,124 +538,88 @@ export class SimStore {
     return limit.id;
   }
 
+  /** The keys a limit counts under: its own, or one per active non-admin user for each-user types. */
   private counterKeys(limit: LimitRecord): string[] {
-    if (!limitTypeInfo(limit.type)?.eachUser) {
+    if (!isEachUser(limit.type)) {
       return [limit.key_text];
     }
     return this.nonAdmins()
       .filter((u) => u.is_active)
-      .map((u) => computeKeyText({ ...limit, period: limit.period }, u.id));
+      .map((u) =>
+        limitKey({
+          type: limit.type,
+          userId: u.id,
+          roleId: limit.role_id,
+          serviceId: limit.service_id,
+          endpoint: limit.endpoint,
+          verb: limit.verb,
+          period: limit.period,
+        })
+      );
   }
 
-  private periodMs(limit: LimitRecord): number {
-    return LIMIT_PERIODS[limit.period].seconds * 1000;
-  }
-
-  /** A counter as it stands now (a window that has run out counts as empty). */
-  private counter(limit: LimitRecord, key: string): Counter {
-    const now = this.now();
-    const c = this.counters.get(key);
-    if (!c || (c.lockedUntil ?? c.windowStart + this.periodMs(limit)) <= now) {
-      return { attempts: 0, windowStart: now };
-    }
-    return c;
-  }
-
-  /** limit_cache entries of one limit (one per active non-admin user for each-user types). */
+  /** limit_cache entries of one limit (one per active non-admin user for each-user types; none when there are none). */
   cacheEntries(limit: LimitRecord): LimitCacheEntry[] {
-    return this.counterKeys(limit).map((key) => {
-      const c = this.counter(limit, key);
-      const attempts = c.lockedUntil ? limit.rate : Math.min(c.attempts, limit.rate);
-      return { id: limit.id, key, max: limit.rate, attempts, remaining: limit.rate - attempts };
-    });
+    return this.counterKeys(limit).map((key) => this.counters.entry(limit.id, key, limit.rate));
   }
 
   /** Resets every counter of a limit (all users for each-user types). */
   clearCounters(limit: LimitRecord): void {
-    for (const key of this.counterKeys(limit)) {
-      this.counters.delete(key);
-    }
+    this.counterKeys(limit).forEach((key) => this.counters.clear(key));
   }
 
-  /** `allow_delete=true`: the whole limit store. */
   flushCounters(): void {
-    this.counters.clear();
+    this.counters.flush();
   }
 
-  private applies(limit: LimitRecord, call: SimCall, serviceId: number | undefined): boolean {
-    const t = limitTypeInfo(limit.type)!;
-    if (!limit.is_active || (limit.verb && limit.verb !== (call.verb ?? 'GET').toUpperCase())) {
-      return false;
-    }
-    if (t.eachUser && (call.userId === undefined || call.auth === 'apiKey')) {
-      return false;
-    }
-    if (t.userId === 'required' && limit.user_id !== call.userId) {
-      return false;
-    }
-    if (t.roleId === 'required' && (call.userId === undefined || this.userRoles.get(call.userId) !== limit.role_id)) {
-      return false;
-    }
-    if (t.serviceId === 'required' && limit.service_id !== serviceId) {
-      return false;
-    }
-    if (t.endpoint !== 'none' && limit.endpoint) {
-      const endpoint = normaliseEndpoint(call.endpoint ?? '') ?? '';
-      const prefix = limit.endpoint.endsWith('*') ? limit.endpoint.slice(0, -1) : undefined;
-      return prefix !== undefined ? endpoint.startsWith(prefix) : endpoint === limit.endpoint;
-    }
-    return true;
-  }
-
-  /**
-   * One API call under df.evaluate_limits, simplified: admins are exempt, every matching active limit ticks, the
-   * call over a limit's rate gets 429 and locks that counter for one full period, and 429s are not counted.
-   * (DreamFactory's overrides — a user limit over its each-user twin, a verb limit over its verb-less twin — are not
-   * modelled: both tick.)
-   */
-  recordCall(call: SimCall): CallOutcome {
+  /** One API call through df.evaluate_limits (admins are exempt). */
+  evaluate(call: LimitedCall & { userId?: number }): Evaluation<LimitRecord> {
     if (call.userId !== undefined && this.isAdmin(call.userId)) {
-      return { status: 200, exceeded: [] };
+      return { refused: [] };
     }
-    const serviceId = this.services.find((s) => s.name === call.service)?.id as number | undefined;
-    const now = this.now();
-    const hits = this.limits
-      .filter((limit) => this.applies(limit, call, serviceId))
-      .map((limit) => {
-        const key = limitTypeInfo(limit.type)!.eachUser ? computeKeyText(limit, call.userId) : limit.key_text;
-        return { limit, key, counter: this.counter(limit, key) };
-      });
-    const exceeded = hits.filter(
-      ({ limit, counter }) => counter.lockedUntil !== undefined || counter.attempts >= limit.rate
-    );
-    if (exceeded.length > 0) {
-      for (const { limit, key, counter } of exceeded) {
-        this.counters.set(key, {
-          ...counter,
-          attempts: limit.rate,
-          lockedUntil: counter.lockedUntil ?? now + this.periodMs(limit),
-        });
-      }
-      const last = exceeded[exceeded.length - 1].limit;
-      return { status: 429, exceeded: exceeded.map(({ limit }) => limit.id), last: this.describe(last, 0) };
+    return evaluateLimits(this.limits, this.counters, call);
+  }
+
+  /** The 429's headers: they describe the last active limit evaluated, whichever it is. */
+  rateLimitHeaders(evaluation: Evaluation<LimitRecord>): CallOutcome['headers'] {
+    if (!evaluation.last) {
+      return undefined;
     }
-    for (const { key, counter } of hits) {
-      this.counters.set(key, { ...counter, attempts: counter.attempts + 1 });
-    }
-    const last = hits[hits.length - 1];
+    const { limit, key } = evaluation.last;
     return {
-      status: 200,
-      exceeded: [],
-      ...(last && { last: this.describe(last.limit, last.limit.rate - last.counter.attempts - 1) }),
+      limit: limit.rate,
+      remaining: this.counters.remaining(key, limit.rate),
+      retryAfter: this.counters.availableIn(key),
     };
   }
 
-  private describe(limit: LimitRecord, remaining: number): NonNullable<CallOutcome['last']> {
-    return { id: limit.id, max: limit.rate, remaining, periodSeconds: LIMIT_PERIODS[limit.period].seconds };
+  /** A simulated call (`POST /_sim/calls`): a JWT user of the simulator's app, or an API-key-only call. */
+  recordCall(call: SimCall): CallOutcome {
+    const session = call.userId !== undefined && call.auth !== 'apiKey';
+    const evaluation = this.evaluate({
+      userId: session ? call.userId : undefined,
+      roleId: session ? this.userRoles.get(call.userId!) : undefined,
+      auth: session ? 'session' : 'apiKey',
+      serviceId: this.serviceByName(call.service)?.id as number | undefined,
+      resource: call.endpoint ?? '',
+      method: (call.verb ?? 'GET').toUpperCase(),
+    });
+    if (evaluation.refused.length === 0) {
+      return { status: 200, exceeded: [] };
+    }
+    return {
+      status: 429,
+      exceeded: evaluation.refused.map((l) => l.id),
+      headers: this.rateLimitHeaders(evaluation),
+    };
+  }
+
+  periodSeconds(limit: LimitRecord): number {
+    return PERIODS[limit.period].seconds;
   }
 }
 
 /** A limit row as GET list answers it: period by name. */
 export function limitWithPeriodName(limit: LimitRecord): Row {
-  return { ...limit, period: LIMIT_PERIODS[limit.period].period as LimitPeriod };
+  return { ...limit, period: PERIODS[limit.period].name };
 }
