@@ -72,6 +72,12 @@ function fixtures() {
   };
 }
 
+/**
+ * DreamFactory counts the proxy's own API-key calls against instance-wide limits (only admin sessions are exempt), so
+ * an instance limit needs room for the relay's reads.
+ */
+const rateFor = (type: LimitType) => (type === 'instance' ? 30 : 3);
+
 /** One valid input per type, with the names the relay should resolve. */
 function validInput(type: LimitType, period: LimitInput['period']): LimitInput {
   const { user, roleId, serviceId } = fixtures();
@@ -85,7 +91,7 @@ function validInput(type: LimitType, period: LimitInput['period']): LimitInput {
     name: `Limit for ${type}`,
     description: 'relay test',
     type,
-    rate: 3,
+    rate: rateFor(type),
     period,
     verb: null,
     is_active: true,
@@ -114,7 +120,7 @@ describe.each(TYPES)('limit type %s', (type, period) => {
     const created = await relay<LimitView>('POST', '/limits', input);
     expect(created.status).toBe(201);
     const limit = created.body;
-    expect(limit).toMatchObject({ name: input.name, type, rate: 3, period, isActive: true, verb: null });
+    expect(limit).toMatchObject({ name: input.name, type, rate: input.rate, period, isActive: true, verb: null });
     expect(limit.typeLabel).not.toBe(type);
     if (input.user_id) {
       expect(limit.userName).toBe(user.name ?? user.email);
@@ -132,19 +138,21 @@ describe.each(TYPES)('limit type %s', (type, period) => {
 
     const read = await relay<LimitView>('GET', `/limits/${limit.id}`);
     expect(read.status).toBe(200);
-    expect(read.body).toEqual(limit);
+    // An instance-wide limit's counter has meanwhile counted the relay's own calls.
+    expect(read.body).toEqual(type === 'instance' ? { ...limit, counters: expect.any(Array) } : limit);
 
-    const edited = await relay<LimitView>('PATCH', `/limits/${limit.id}`, { rate: 2, name: `${input.name} (edited)` });
+    const rate = input.rate - 1;
+    const edited = await relay<LimitView>('PATCH', `/limits/${limit.id}`, { rate, name: `${input.name} (edited)` });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({
       id: limit.id,
-      rate: 2,
+      rate,
       name: `${input.name} (edited)`,
       period,
       keyText: limit.keyText,
     });
 
-    // Three calls against a rate of 2: the counter fills and the third call is refused.
+    // Calls until the counter is full, then one more: refused.
     const call = {
       userId: user.id,
       service: serviceName,
@@ -152,14 +160,31 @@ describe.each(TYPES)('limit type %s', (type, period) => {
       endpoint: '_table/contact',
       auth: 'jwt' as const,
     };
-    expect([1, 2, 3].map(() => sim.store.recordCall(call).status)).toEqual([200, 200, 429]);
-    const counters = await relay<{
-      counters: Array<{ limitId: number; attempts: number; max: number; remaining: number }>;
-    }>('GET', `/limit-counters?limitId=${limit.id}`);
-    expect(counters.body.counters.length).toBeGreaterThan(0);
-    expect(counters.body.counters).toContainEqual(
-      expect.objectContaining({ limitId: limit.id, attempts: 2, max: 2, remaining: 0 })
-    );
+    const userKey = (key: string) => !key.includes('each_user') || key.includes(`each_user:${user.id}.`);
+    const left = sim.store.cacheEntries(sim.store.limit(limit.id)).find((e) => userKey(e.key))!.remaining;
+    if (type === 'instance') {
+      expect(left).toBeLessThan(rate); // the relay's own calls
+    } else {
+      expect(left).toBe(rate);
+    }
+    expect(Array.from({ length: left + 1 }, () => sim.store.recordCall(call).status)).toEqual([
+      ...Array<number>(left).fill(200),
+      429,
+    ]);
+    if (type === 'instance') {
+      // The relay's own calls count too: while an instance-wide limit is locked out, DreamFactory refuses the relay.
+      const locked = await relay<RelayError>('GET', `/limit-counters?limitId=${limit.id}`);
+      expect(locked.body).toMatchObject({ source: 'dreamfactory', dfCode: 429 });
+      sim.store.clearCounters(sim.store.limit(limit.id));
+    } else {
+      const counters = await relay<{
+        counters: Array<{ limitId: number; attempts: number; max: number; remaining: number }>;
+      }>('GET', `/limit-counters?limitId=${limit.id}`);
+      expect(counters.body.counters.length).toBeGreaterThan(0);
+      expect(counters.body.counters).toContainEqual(
+        expect.objectContaining({ limitId: limit.id, attempts: rate, max: rate, remaining: 0 })
+      );
+    }
 
     const reset = await relay('DELETE', `/limit-counters/${limit.id}`);
     expect(reset).toEqual({ status: 200, body: { limitId: limit.id } });
@@ -167,12 +192,16 @@ describe.each(TYPES)('limit type %s', (type, period) => {
       'GET',
       `/limit-counters?limitId=${limit.id}`
     );
-    expect(afterReset.body.counters.every((c) => c.attempts === 0)).toBe(true);
+    // (An instance-wide limit has counted this very read: its two requests to DreamFactory.)
+    const ownReads = type === 'instance' ? 2 : 0;
+    expect(afterReset.body.counters.every((c) => c.attempts <= ownReads)).toBe(true);
 
     const deactivated = await relay<LimitView>('PATCH', `/limits/${limit.id}`, { is_active: false });
     expect(deactivated.body.isActive).toBe(false);
+    const counted = () => sim.store.cacheEntries(sim.store.limit(limit.id)).map((e) => e.attempts);
+    const before = counted();
     expect(sim.store.recordCall(call).status).toBe(200);
-    expect(sim.store.cacheEntries(sim.store.limit(limit.id)).every((e) => e.attempts === 0)).toBe(true);
+    expect(counted()).toEqual(before);
 
     expect(await relay('DELETE', `/limits/${limit.id}`)).toEqual({ status: 200, body: { id: limit.id } });
     const gone = await relay<RelayError>('GET', `/limits/${limit.id}`);
@@ -300,8 +329,8 @@ describe('lists, bulk, counters and directory', () => {
   });
 
   it('flushes every counter only when asked with all=true', async () => {
-    const limit = (await relay<LimitView>('POST', '/limits', validInput('instance', 'day'))).body;
-    sim.store.recordCall({ service: 'db' });
+    const limit = (await relay<LimitView>('POST', '/limits', validInput('instance.user', 'day'))).body;
+    sim.store.recordCall({ service: 'db', userId: fixtures().user.id, auth: 'jwt' });
     expect((await relay<RelayError>('DELETE', '/limit-counters')).status).toBe(400);
     expect(sim.store.cacheEntries(sim.store.limit(limit.id))[0].attempts).toBe(1);
     expect(await relay('DELETE', '/limit-counters?all=true')).toEqual({ status: 200, body: { flushed: true } });
