@@ -1,5 +1,5 @@
-import { jwtVerify } from 'jose';
-import { apiEventName, generateEvents, GenerateOptions } from './sender';
+import { decodeJwt, jwtVerify } from 'jose';
+import { apiEventName, generateEvents, GenerateOptions, SessionTokens } from './sender';
 
 const SECRET = 'sender-test-secret-sender-test-secret';
 const users = [
@@ -41,5 +41,44 @@ describe('generateEvents', () => {
   it('names events like df-core', () => {
     expect(apiEventName('db', '_table/contact', 'GET')).toBe('db._table.contact.get');
     expect(apiEventName('email', '', 'POST')).toBe('email.post');
+  });
+});
+
+describe('session tokens in demo traffic', () => {
+  const tokensOf = (events: Awaited<ReturnType<typeof generateEvents>>) =>
+    events.flatMap((e) => {
+      const headers = request(e).headers;
+      const token = headers['x-dreamfactory-session-token'] ?? headers.authorization?.slice(7);
+      return token ? [{ token, at: e.timestamp }] : [];
+    });
+
+  it('are signed once per user and reused across messages and calls, not re-signed per message', async () => {
+    const tokens = new SessionTokens(SECRET);
+    const live: Array<Awaited<ReturnType<typeof generateEvents>>[number]> = [];
+    // The way the stack sends live traffic: one event per call, 20 per second.
+    for (let i = 0; i < 200; i++) {
+      live.push(...(await generateEvents({ ...options, count: 1, seed: i, startSeconds: 1716800000 + i / 20, tokens })));
+    }
+    const byUser = new Map<unknown, Set<string>>();
+    for (const { token } of tokensOf(live)) {
+      const userId = decodeJwt(token).user_id;
+      byUser.set(userId, (byUser.get(userId) ?? new Set()).add(token));
+    }
+    expect([...byUser.keys()].sort()).toEqual([1, 3]);
+    expect([...byUser.values()].map((set) => set.size)).toEqual([1, 1]);
+    expect(tokens.signed).toBe(2);
+  });
+
+  it('are renewed once they near expiry, so every event carries a token valid at its own time', async () => {
+    const tokens = new SessionTokens(SECRET);
+    // A day and a half of history, one event every 10 minutes.
+    const events = await generateEvents({ ...options, count: 216, stepMs: 600_000, tokens, tableTwins: false });
+    for (const { token, at } of tokensOf(events)) {
+      const { iat, exp } = decodeJwt(token);
+      expect(iat!).toBeLessThanOrEqual(at);
+      expect(exp! - at).toBeGreaterThanOrEqual(3600);
+    }
+    expect(tokens.signed).toBeGreaterThan(2);
+    expect(tokens.signed).toBeLessThanOrEqual(6);
   });
 });

@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { DfLevel, DfLogEvent, gelfDatagrams, jsonModeBody } from './log-formats';
 import { prng } from './prng';
-import { mintSessionToken } from './jwt';
+import { JWT_TTL_SECONDS, mintSessionToken } from './jwt';
 
 export type WireFormat = 'gelf-udp' | 'json-udp' | 'json-tcp' | 'json-http';
 
@@ -107,6 +107,8 @@ export interface GenerateOptions {
   host?: string;
   /** Share of calls made with only an API key (no session). */
   apiKeyOnlyShare?: number;
+  /** Session tokens to reuse; by default one cache per JWT secret, shared by every call in this process. */
+  tokens?: SessionTokens;
 }
 
 interface Endpoint {
@@ -138,16 +140,57 @@ export function apiEventName(service: string, resource: string, method: string):
   return [service, ...resource.split('/').filter(Boolean), method.toLowerCase()].join('.');
 }
 
+/** Re-sign a user's token once an event falls within this long of its expiry (DreamFactory's TTL is 24 h). */
+const RENEW_BEFORE_EXPIRY_SECONDS = 3600;
+
+/**
+ * Session tokens the way clients hold them: one per user, used for every call until it nears expiry, then a new one
+ * (as a client refreshing its session would). Signing is the traffic generator's dearest step, so each token is
+ * signed once, not once per message. Tokens are keyed by event time, so a backlog spread over a day stays valid
+ * for each event's timestamp.
+ */
+export class SessionTokens {
+  private readonly tokens = new Map<number, { issuedAt: number; expiresAt: number; token: Promise<string> }>();
+  /** How many tokens were signed (for tests and benchmarks). */
+  signed = 0;
+
+  constructor(
+    private readonly jwtSecret: string,
+    private readonly issuer = 'http://127.0.0.1/api/v2/user/session'
+  ) {}
+
+  /** A token valid at `atSeconds` (epoch seconds) with at least an hour left. */
+  forUser(user: GeneratorUser, atSeconds: number): Promise<string> {
+    const held = this.tokens.get(user.id);
+    if (held && held.issuedAt <= atSeconds && atSeconds < held.expiresAt - RENEW_BEFORE_EXPIRY_SECONDS) {
+      return held.token;
+    }
+    const issuedAt = Math.floor(atSeconds);
+    const token = mintSessionToken(this.jwtSecret, user, this.issuer, issuedAt);
+    this.tokens.set(user.id, { issuedAt, expiresAt: issuedAt + JWT_TTL_SECONDS, token });
+    this.signed += 1;
+    return token;
+  }
+}
+
+const sharedBySecret = new Map<string, SessionTokens>();
+
+function sharedTokens(jwtSecret: string): SessionTokens {
+  let tokens = sharedBySecret.get(jwtSecret);
+  if (!tokens) {
+    tokens = new SessionTokens(jwtSecret);
+    sharedBySecret.set(jwtSecret, tokens);
+  }
+  return tokens;
+}
+
 /** Events as DreamFactory logs them with context `_event.request`, `_event.response`, `_platform.session`. */
 export async function generateEvents(options: GenerateOptions): Promise<DfLogEvent[]> {
   const random = prng(options.seed ?? 1);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   const start = options.startSeconds ?? Date.now() / 1000;
   const step = (options.stepMs ?? 10) / 1000;
-  const tokens = new Map<number, string>();
-  for (const user of options.users) {
-    tokens.set(user.id, await mintSessionToken(options.jwtSecret, user, 'http://127.0.0.1/api/v2/user/session', Math.floor(start)));
-  }
+  const tokens = options.tokens ?? sharedTokens(options.jwtSecret);
   const admins = options.users.filter((u) => u.is_sys_admin);
   const events: DfLogEvent[] = [];
   for (let i = 0; events.length < options.count; i++) {
@@ -166,12 +209,14 @@ export async function generateEvents(options: GenerateOptions): Promise<DfLogEve
       'user-agent': pick(['curl/8.5.0', 'Mozilla/5.0 (X11; Linux x86_64)', 'python-requests/2.32']),
       'x-dreamfactory-api-key': API_KEY,
     };
+    const timestamp = Math.round((start + events.length * step) * 1e6) / 1e6;
     if (user) {
+      const token = await tokens.forUser(user, timestamp);
       // Most clients use DreamFactory's header; some send the same token as a Bearer.
       if (random() < 0.8) {
-        headers['x-dreamfactory-session-token'] = tokens.get(user.id)!;
+        headers['x-dreamfactory-session-token'] = token;
       } else {
-        headers.authorization = `Bearer ${tokens.get(user.id)!}`;
+        headers.authorization = `Bearer ${token}`;
       }
     }
     const parameters: Record<string, unknown> = method === 'GET' ? { limit: query.slice(7) } : {};
@@ -182,7 +227,7 @@ export async function generateEvents(options: GenerateOptions): Promise<DfLogEve
     const uri = `/api/v2/${endpoint.service}${endpoint.resource ? `/${endpoint.resource}` : ''}${query}${seq !== undefined ? `${query ? '&' : '?'}seq=${seq}` : ''}`;
     const base: Omit<DfLogEvent, 'message'> = {
       level: statusLevel(status),
-      timestamp: Math.round((start + events.length * step) * 1e6) / 1e6,
+      timestamp,
       host: options.host ?? 'df01',
       event: {
         request: {
