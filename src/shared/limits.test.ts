@@ -1,10 +1,11 @@
-import type { LimitInput } from './limits-api';
+import type { LimitInput, LimitType } from './limits-api';
 import {
   LIMIT_PERIODS,
   LIMIT_TYPES,
   computeKeyText,
   dfErrorFor,
   hierarchyWarnings,
+  limitTypeInfo,
   parsePeriod,
   validateLimit,
   type KeyFields,
@@ -315,6 +316,146 @@ describe('hierarchyWarnings', () => {
     const userService = limit({ type: 'instance.user.service', user_id: 3, service_id: 5 });
     expect(hierarchyWarnings(userService, [eachUser])).toHaveLength(1);
     expect(hierarchyWarnings(service, [eachUser])).toHaveLength(0);
+  });
+
+  /**
+   * Every ordered pair of types over the same user (3), role (2), service (5) and endpoint: the first limit allows
+   * 1 call a minute, the second 100000 an hour. Listed: the types the first one warns about, i.e. the ones whose calls
+   * it counts and refuses — so not a user's own limit against the each-user limit it overrides.
+   */
+  const TRIPS_FIRST: Record<LimitType, LimitType[]> = {
+    instance: LIMIT_TYPES.map((t) => t.type),
+    'instance.user': ['instance.user', 'instance.user.service', 'instance.user.service.endpoint'],
+    'instance.each_user': [
+      'instance.each_user',
+      'instance.user.service',
+      'instance.each_user.service',
+      'instance.user.service.endpoint',
+      'instance.each_user.service.endpoint',
+    ],
+    'instance.role': ['instance.role'],
+    'instance.service': [
+      'instance.service',
+      'instance.user.service',
+      'instance.each_user.service',
+      'instance.service.endpoint',
+      'instance.user.service.endpoint',
+      'instance.each_user.service.endpoint',
+    ],
+    'instance.user.service': ['instance.user.service', 'instance.user.service.endpoint'],
+    'instance.each_user.service': [
+      'instance.each_user.service',
+      'instance.user.service.endpoint',
+      'instance.each_user.service.endpoint',
+    ],
+    'instance.service.endpoint': [
+      'instance.service.endpoint',
+      'instance.user.service.endpoint',
+      'instance.each_user.service.endpoint',
+    ],
+    'instance.user.service.endpoint': ['instance.user.service.endpoint'],
+    'instance.each_user.service.endpoint': ['instance.each_user.service.endpoint'],
+  };
+  const scoped = (type: LimitType, over: Partial<LimitForWarnings>): LimitForWarnings => {
+    const t = limitTypeInfo(type)!;
+    return limit({
+      type,
+      user_id: t.userId === 'none' ? null : 3,
+      role_id: t.roleId === 'none' ? null : 2,
+      service_id: t.serviceId === 'none' ? null : 5,
+      endpoint: t.endpoint === 'none' ? null : '_table/contact',
+      ...over,
+    });
+  };
+  const pairs = LIMIT_TYPES.flatMap((b) => LIMIT_TYPES.map((n) => [b.type, n.type] as const));
+
+  it.each(pairs)('%s (1/minute) over %s (100000/hour)', (broadType, narrowType) => {
+    const broad = scoped(broadType, { id: 1, name: 'broad', rate: 1, period: 'minute' });
+    const narrow = scoped(narrowType, { id: 2, name: 'narrow', rate: 100000, period: 'hour' });
+    const trips = hierarchyWarnings(narrow, [broad, narrow]).filter((w) => w.includes('trip first'));
+    expect(trips).toHaveLength(TRIPS_FIRST[broadType].includes(narrowType) ? 1 : 0);
+  });
+
+  it("does not warn about an each-user limit the user's own limit overrides — which DreamFactory matches by user only", () => {
+    const each = limit({ id: 1, name: 'each', type: 'instance.each_user.service', service_id: 5, rate: 1 });
+    const endpoint = limit({
+      id: 2,
+      name: 'ep',
+      type: 'instance.user.service.endpoint',
+      user_id: 3,
+      service_id: 5,
+      endpoint: '_table/contact',
+    });
+    expect(hierarchyWarnings(endpoint, [each, endpoint])).toHaveLength(1);
+    // A user-by-service limit for the same user, even on another service, overrides the each-user limit for them.
+    const own = limit({ id: 3, name: 'own', type: 'instance.user.service', user_id: 3, service_id: 9 });
+    expect(hierarchyWarnings(endpoint, [each, endpoint, own])).toHaveLength(0);
+    expect(hierarchyWarnings(endpoint, [each, endpoint, { ...own, is_active: false }])).toHaveLength(1);
+  });
+
+  it.each<[string, Partial<LimitForWarnings>, Array<Partial<LimitForWarnings>>, boolean]>([
+    [
+      'a GET limit of the same type and period overrides its verb-less twin',
+      { verb: 'GET', period: 'minute' },
+      [],
+      false,
+    ],
+    ['a GET limit with another period does not', { verb: 'GET', period: 'hour' }, [], true],
+    ['a verb-less limit is not overridden for calls of every verb', { verb: null, period: 'hour' }, [], true],
+    [
+      'another GET limit of the type and period overrides it, whatever its service',
+      { verb: 'GET', period: 'hour' },
+      [{ id: 3, name: 'get9', verb: 'GET', period: 'minute', service_id: 9, rate: 5000 }],
+      false,
+    ],
+    [
+      'a POST limit does not override it for GET calls',
+      { verb: 'GET', period: 'hour' },
+      [{ id: 3, name: 'post9', verb: 'POST', period: 'minute', service_id: 9, rate: 5000 }],
+      true,
+    ],
+  ])('%s', (_case, narrowOver, others, warns) => {
+    const plain = limit({ id: 1, name: 'plain', type: 'instance.service', service_id: 5, rate: 1, period: 'minute' });
+    const narrow = limit({ id: 2, name: 'verb', type: 'instance.service', service_id: 5, rate: 100000, ...narrowOver });
+    const all = [plain, narrow, ...others.map((o) => limit({ type: 'instance.service', ...o }))];
+    const trips = hierarchyWarnings(narrow, all).filter((w) => w.includes('"plain"'));
+    expect(trips).toHaveLength(warns ? 1 : 0);
+  });
+
+  it('counts endpoint scopes: a wildcard holds the endpoints under it, an endpoint-less limit only the service root', () => {
+    const wildcard = limit({
+      id: 1,
+      name: 'all tables',
+      type: 'instance.service.endpoint',
+      service_id: 5,
+      endpoint: '_table/*',
+      rate: 1,
+    });
+    const bare = limit({
+      id: 3,
+      name: 'root',
+      type: 'instance.service.endpoint',
+      service_id: 5,
+      endpoint: null,
+      rate: 1,
+    });
+    const contact = limit({
+      id: 2,
+      name: 'contact',
+      type: 'instance.each_user.service.endpoint',
+      service_id: 5,
+      endpoint: '/_table/contact/',
+    });
+    const schema = limit({
+      id: 4,
+      name: 'schema',
+      type: 'instance.each_user.service.endpoint',
+      service_id: 5,
+      endpoint: '_schema',
+    });
+    expect(hierarchyWarnings(contact, [wildcard, bare, contact]).join()).toContain('"all tables"');
+    expect(hierarchyWarnings(contact, [wildcard, bare, contact]).join()).not.toContain('"root"');
+    expect(hierarchyWarnings(schema, [wildcard, bare, schema]).filter((w) => w.includes('trip first'))).toEqual([]);
   });
 
   it('notes the 210-day "30 Days" period and the all-users-at-once reset of each-user counters', () => {

@@ -295,47 +295,97 @@ export function toLimitInput(view: LimitView): LimitInput {
 /** A limit for the hierarchy check: the form's input plus the stored id, if any. */
 export type LimitForWarnings = LimitInput & { id?: number };
 
-/** True when every call `narrow` counts is also counted by `broad` (so `broad` can stop those calls first). */
-function covers(broad: LimitForWarnings, narrow: LimitForWarnings): boolean {
-  if (broad.verb && broad.verb !== narrow.verb) {
-    return false;
+/** Does a limit on endpoint `broad` (exact, or a prefix ending in `*`) count every call on endpoint `narrow`? */
+function endpointWithin(narrow: string | null | undefined, broad: string | null | undefined): boolean {
+  const n = normaliseEndpoint(narrow) ?? '';
+  const b = normaliseEndpoint(broad) ?? '';
+  if (!b.endsWith('*')) {
+    // Without an endpoint the limit counts calls to the service itself only.
+    return n === b;
   }
+  const prefix = b.slice(0, -1);
+  return n.startsWith(prefix);
+}
+
+/** True when every call `narrow` counts is also counted by `broad`: same verb (or none) and a scope that holds it. */
+function countsEveryCallOf(broad: LimitForWarnings, narrow: LimitForWarnings): boolean {
   const b = limitTypeInfo(broad.type);
   const n = limitTypeInfo(narrow.type);
-  if (!b || !n || broad.type === narrow.type) {
+  if (!b || !n || (broad.verb && broad.verb !== narrow.verb)) {
     return false;
   }
   const nPerUser = n.userId === 'required' || n.eachUser;
-  switch (broad.type) {
-    case 'instance':
-      return true;
-    case 'instance.role':
-      return false; // which users hold a role is not known here
-    case 'instance.each_user':
-      return nPerUser;
-    case 'instance.user':
-      return n.userId === 'required' && String(narrow.user_id) === String(broad.user_id);
-    case 'instance.service':
-      return n.serviceId !== 'none' && narrow.service_id === broad.service_id;
-    case 'instance.each_user.service':
-      return nPerUser && n.serviceId !== 'none' && narrow.service_id === broad.service_id;
-    default:
-      return false;
+  if (b.eachUser && !nPerUser) {
+    return false;
   }
+  if (b.userId === 'required' && !(n.userId === 'required' && String(narrow.user_id) === String(broad.user_id))) {
+    return false;
+  }
+  // Which users hold a role is not known here: a role limit only holds limits on the same role.
+  if (b.roleId === 'required' && !(n.roleId === 'required' && narrow.role_id === broad.role_id)) {
+    return false;
+  }
+  if (b.serviceId !== 'none' && !(n.serviceId !== 'none' && narrow.service_id === broad.service_id)) {
+    return false;
+  }
+  return b.endpoint === 'none' || (n.endpoint !== 'none' && endpointWithin(narrow.endpoint, broad.endpoint));
+}
+
+/** The user-specific type that overrides each each-user type for that user. */
+const OVERRIDDEN_BY: Partial<Record<LimitType, LimitType>> = {
+  'instance.each_user': 'instance.user',
+  'instance.each_user.service': 'instance.user.service',
+  'instance.each_user.service.endpoint': 'instance.user.service.endpoint',
+};
+
+/**
+ * DreamFactory's precedence (docs/dreamfactory.md#limit-precedence): `broad` still counts `narrow`'s calls but never
+ * refuses them when the caller's own user limit of the overriding type exists (any service or endpoint: DreamFactory
+ * compares the user only), or when `broad` has no verb and a limit of its type and period names the calls' verb.
+ */
+function overridden(broad: LimitForWarnings, narrow: LimitForWarnings, all: readonly LimitForWarnings[]): boolean {
+  const active = [...all, narrow].filter((l) => l.is_active !== false);
+  const userType = OVERRIDDEN_BY[broad.type];
+  if (
+    userType &&
+    limitTypeInfo(narrow.type)?.userId === 'required' &&
+    active.some((l) => l.type === userType && String(l.user_id) === String(narrow.user_id))
+  ) {
+    return true;
+  }
+  return (
+    !broad.verb &&
+    Boolean(narrow.verb) &&
+    active.some(
+      (l) =>
+        l !== broad &&
+        (l.id === undefined || l.id !== broad.id) &&
+        l.verb === narrow.verb &&
+        l.type === broad.type &&
+        l.period === broad.period
+    )
+  );
 }
 
 const perSecond = (l: LimitForWarnings) => l.rate / periodSeconds(l.period);
 const rateText = (l: LimitForWarnings) => `${l.rate} / ${parsePeriod(l.period)?.label.toLowerCase() ?? l.period}`;
 
 /**
- * Things an admin should know before saving `limit`: broader active limits that allow fewer calls per second over the
- * same scope (they trip first, so this one never does), and DreamFactory quirks of its period and type.
+ * Things an admin should know before saving `limit`: other active limits that count all its calls, allow fewer per
+ * second and are not overridden for them by DreamFactory (they trip first, so this one never does), and DreamFactory
+ * quirks of its period and type.
  */
 export function hierarchyWarnings(limit: LimitForWarnings, allLimits: readonly LimitForWarnings[]): string[] {
   const warnings: string[] = [];
   for (const other of allLimits) {
-    const isSelf = limit.id !== undefined && other.id === limit.id;
-    if (isSelf || other.is_active === false || !covers(other, limit) || !(perSecond(other) < perSecond(limit))) {
+    const isSelf = other === limit || (limit.id !== undefined && other.id === limit.id);
+    if (
+      isSelf ||
+      other.is_active === false ||
+      !countsEveryCallOf(other, limit) ||
+      !(perSecond(other) < perSecond(limit)) ||
+      overridden(other, limit, allLimits)
+    ) {
       continue;
     }
     const label = limitTypeInfo(other.type)?.label ?? other.type;
