@@ -1,8 +1,10 @@
 /**
  * Typed client for DreamFactory's REST API (`/api/v2/...`), authenticated with an API key that never leaves the proxy.
- * DreamFactory wraps errors as {"error":{code,context,message,status_code}} (contract §3.3); they surface here as
- * DreamFactoryError with DreamFactory's own message so callers can show it unchanged.
+ * DreamFactory wraps errors as {"error":{code,context,message,status_code}} with the message HTML-escaped
+ * (docs/dreamfactory.md#envelopes-and-errors); they surface here as DreamFactoryError with DreamFactory's own message,
+ * decoded, so callers can show it unchanged.
  */
+import { decodeHTMLStrict } from 'entities';
 import { DREAMFACTORY_API_KEY_HEADER } from '@shared/headers';
 import type { Config } from '../config';
 
@@ -25,19 +27,6 @@ export class DreamFactoryError extends Error {
     super(body.message);
     this.name = 'DreamFactoryError';
   }
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: '\u00a0' };
-
-/** df-core runs error messages through PHP's htmlentities() (`'` arrives as `&#039;`); callers want the text. */
-export function decodeHtmlEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1].toLowerCase() === 'x' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    }
-    return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
-  });
 }
 
 export type QueryParams = Record<string, string | number | boolean | undefined>;
@@ -96,7 +85,7 @@ export class DreamFactoryClient {
       const error = (parsed as { error?: DfErrorBody } | undefined)?.error;
       throw new DreamFactoryError(
         response.status,
-        error ? { ...error, message: decodeHtmlEntities(String(error.message)) } : { message: `DreamFactory answered HTTP ${response.status}` }
+        error ? { ...error, message: decodeHTMLStrict(String(error.message)) } : { message: `DreamFactory answered HTTP ${response.status}` }
       );
     }
     this.onRequest('ok');
