@@ -96,16 +96,33 @@ export class DreamFactoryClient {
     return this.request<T>('GET', path, { query });
   }
 
-  /** Every record of a system list, page by page (DreamFactory caps a page at its max_records_returned). */
-  async listAll<T>(path: string, query: QueryParams = {}, pageSize = 1000): Promise<T[]> {
+  /**
+   * Every record of a system list (docs/dreamfactory.md#lists-and-paging). DreamFactory decides the page size (its
+   * DB_MAX_RECORDS_RETURNED, whatever `limit` asked), so pages advance by what came back, and end on an empty page
+   * or once `meta.count` records are in. Each page asks for ids above the last one received, in id order, so records
+   * added or deleted between pages are neither skipped nor repeated.
+   */
+  async listAll<T extends { id: number | string }>(path: string, query: QueryParams = {}, pageSize = 1000): Promise<T[]> {
     const records: T[] = [];
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await this.get<ListEnvelope<T>>(path, { ...query, limit: pageSize, offset, include_count: true });
-      records.push(...page.resource);
-      const total = page.meta?.count ?? records.length;
-      if (page.resource.length === 0 || records.length >= total) {
+    let lastId: number | undefined;
+    for (;;) {
+      const filter = [query.filter, lastId === undefined ? undefined : `id > ${lastId}`]
+        .filter((part) => part !== undefined && part !== '')
+        .map((part) => `(${String(part)})`)
+        .join(' and ');
+      const page = await this.get<ListEnvelope<T>>(path, {
+        ...query,
+        filter: filter || undefined,
+        order: 'id asc',
+        limit: pageSize,
+        include_count: true,
+      });
+      const fresh = page.resource.filter((record) => lastId === undefined || Number(record.id) > lastId);
+      records.push(...fresh);
+      if (fresh.length === 0 || fresh.length >= (page.meta?.count ?? Infinity)) {
         return records;
       }
+      lastId = fresh.reduce((max, record) => Math.max(max, Number(record.id)), lastId ?? -Infinity);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Test double for the two DreamFactory lists the user directory reads (`system/user`, `system/admin`), speaking
- * DreamFactory's envelope (`{"resource":[...],"meta":{"count":N}}`, contract §3.2–3.3) with limit/offset paging.
+ * DreamFactory's envelope (`{"resource":[...],"meta":{"count":N}}`, docs/dreamfactory.md#lists-and-paging) with its
+ * page cap, limit/offset and the `(id > N)` filter the directory pages with.
  * Counts requests and can be switched off, so tests can see caching, single-flight and outage behaviour.
  */
 import Fastify, { FastifyInstance } from 'fastify';
@@ -68,8 +69,11 @@ export async function startDirectoryStub(users: DfUserRecord[], admins: DfUserRe
     const limit = Number(request.query.limit);
     const size = limit >= 1 && limit <= maxPage ? limit : maxPage;
     const offset = Number(request.query.offset ?? 0);
-    const page = rows.slice(offset, offset + size);
-    return request.query.include_count === 'true' ? { resource: page, meta: { count: rows.length } } : { resource: page };
+    // The one filter the directory sends: ids after the last one it received.
+    const after = Number(/\(id > (\d+)\)/.exec(request.query.filter ?? '')?.[1] ?? -Infinity);
+    const matching = rows.filter((row) => Number(row.id) > after);
+    const page = matching.slice(offset, offset + size);
+    return request.query.include_count === 'true' ? { resource: page, meta: { count: matching.length } } : { resource: page };
   });
   stub.url = await app.listen({ host: '127.0.0.1', port: 0 });
   return stub;
