@@ -1,8 +1,16 @@
 import { CoreApp, DataQueryRequest, Field, FieldType } from '@grafana/data';
 import { relay, RelayFailure } from '../components/limits/testing/relayMock';
-import { ACTIVITY_PRESETS, InsightsQuery, QueryRequest, QueryResponse } from '@shared/query';
+import {
+  ACTIVITY_PRESETS,
+  ANONYMOUS_USER_VALUE,
+  InsightsQuery,
+  LogsQuery,
+  QueryRequest,
+  QueryResponse,
+} from '@shared/query';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
+import { interpolateQuery } from './interpolate';
 import { InsightsVariableSupport } from './variables';
 import { DS_UID, fakeTemplateSrv, instanceSettings, range } from './testing/fakes';
 import { labels } from '../selectors';
@@ -36,7 +44,7 @@ const activityFrame = {
     { name: 'User', type: 'string', values: ['ann@example.com', 'anonymous (API key only)'] },
     { name: 'User Email', type: 'string', values: ['ann@example.com', null] },
     { name: 'Name', type: 'string', values: ['Ann', null] },
-    { name: 'User ID', type: 'string', values: ['7', null] },
+    { name: 'User ID', type: 'string', values: ['7', ANONYMOUS_USER_VALUE] },
     { name: 'Calls', type: 'number', values: [12, 3] },
   ],
   meta: {
@@ -124,6 +132,20 @@ describe('DataSource.query', () => {
       }),
     ]);
     expect(frame.fields[4].config.links).toBeUndefined();
+  });
+
+  it('links the row of calls without a user to events without a user, not to every event', async () => {
+    relay.reset(() => ({ results: { A: { frames: [activityFrame] } } }));
+    const [frame] = (await datasource().query(request([{ refId: 'A', queryType: 'activity' }]))).data;
+    const link = frame.fields[0].config.links[0];
+    const userIds = frame.fields.find((f: Field) => f.name === 'User ID').values;
+    // Grafana puts the clicked row's value (null as '') into the link's query, then the datasource interpolates it.
+    const clicked = (row: number) =>
+      interpolateQuery(link.internal.query as LogsQuery, (target) =>
+        target.replace('${__data.fields["User ID"]}', String(userIds[row] ?? ''))
+      ).filters?.users;
+    expect(clicked(0)).toEqual(['7']);
+    expect(clicked(1)).toEqual([ANONYMOUS_USER_VALUE]);
   });
 
   it('reports a failed query as that query’s error and still returns the other query’s frames', async () => {

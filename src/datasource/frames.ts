@@ -5,7 +5,10 @@
 import { DataFrame, DataLink, DataQueryError, DataQueryResponse, toDataFrame } from '@grafana/data';
 import { FRAME_COLUMNS, FrameJSON, LogsQuery, QueryResponse, defaultQuery } from '@shared/query';
 
-/** The proxy's user columns people read; FRAME_COLUMNS.userId is the id the filters take (null for anonymous and "Other" rows). */
+/**
+ * The proxy's user columns people read; FRAME_COLUMNS.userId is the id the filters take (ANONYMOUS_USER_VALUE on the
+ * row of calls without a user, null on "Other" rows).
+ */
 const USER_FIELDS: string[] = [FRAME_COLUMNS.user, FRAME_COLUMNS.userEmail, FRAME_COLUMNS.name];
 
 export interface LinkTarget {

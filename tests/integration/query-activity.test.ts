@@ -5,6 +5,7 @@
 import {
   ACTIVITY_PRESETS,
   ANONYMOUS_USER_LABEL,
+  ANONYMOUS_USER_VALUE,
   dimension,
   type ActivityQuery,
   type DimensionSpec,
@@ -78,8 +79,8 @@ describe('activity and timeseries queries on real Elasticsearch', () => {
     const rows = rowsOf(frame);
     expect(rows).toHaveLength(new Set(events.map(KEYS.user)).size);
     for (const row of rows) {
-      const id = row['User ID'] as string | null;
-      if (id === null) {
+      const id = row['User ID'] as string;
+      if (id === ANONYMOUS_USER_VALUE) {
         expect(row).toMatchObject({ User: ANONYMOUS_USER_LABEL, 'User Email': null, Name: null });
       } else if (id === DELETED_USER) {
         expect(row).toMatchObject({ User: `unknown user ${DELETED_USER}`, 'User Email': null });

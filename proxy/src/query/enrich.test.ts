@@ -1,4 +1,4 @@
-import { ANONYMOUS_USER_LABEL, type FrameJSON } from '@shared/query';
+import { ANONYMOUS_USER_LABEL, ANONYMOUS_USER_VALUE, type FrameJSON } from '@shared/query';
 import { toDirectoryUser } from './directory';
 import { describeUser, DirectorySnapshot, enrichFrames } from './enrich';
 import { ANONYMOUS_USER, OTHER_USER } from './shaper';
@@ -35,7 +35,7 @@ describe('user enrichment', () => {
       ['User', ['bob@example.com', 'bob@example.com', 'unknown user 404', ANONYMOUS_USER_LABEL, null]],
       ['User Email', ['bob@example.com', 'bob@example.com', null, null, null]],
       ['Name', ['Bob', 'Bob', null, null, null]],
-      ['User ID', ['7', '7', '404', null, null]],
+      ['User ID', ['7', '7', '404', ANONYMOUS_USER_VALUE, null]],
       ['Calls', [5, 4, 3, 2, 1]],
     ]);
   });

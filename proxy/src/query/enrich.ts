@@ -3,7 +3,7 @@
  * left join the seed guide did by hand in Grafana: every row is kept, ids DreamFactory no longer knows are said to be
  * unknown, and events without a user are counted as anonymous.
  */
-import { ANONYMOUS_USER_LABEL, FRAME_COLUMNS, OTHER_LABEL, type FrameField, type FrameJSON, type UserLabelMode } from '@shared/query';
+import { ANONYMOUS_USER_LABEL, ANONYMOUS_USER_VALUE, FRAME_COLUMNS, OTHER_LABEL, type FrameField, type FrameJSON, type UserLabelMode } from '@shared/query';
 import { ANONYMOUS_USER, LOG_USER_ID_LABEL, OTHER_USER } from './shaper';
 
 export interface DirectoryUser {
@@ -49,7 +49,8 @@ export function describeUser(id: string | null, directory: DirectorySnapshot | u
     return { label: OTHER_LABEL, email: null, name: null, id: null };
   }
   if (id === ANONYMOUS_USER) {
-    return { label: ANONYMOUS_USER_LABEL, email: null, name: null, id: null };
+    // The id filters take for "events without a user", so the row's link to its events keeps to those.
+    return { label: ANONYMOUS_USER_LABEL, email: null, name: null, id: ANONYMOUS_USER_VALUE };
   }
   if (!directory) {
     return { label: `user ${id}`, email: null, name: null, id };
