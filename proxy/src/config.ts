@@ -13,7 +13,10 @@ const listener = (defaultPort: number, enabled = true) =>
     .object({ enabled: bool.default(enabled), host: z.string().default('0.0.0.0'), port: port.default(defaultPort) })
     .prefault({});
 
-/** The contract's redaction list (dreamfactory-contract §1.3) plus the session/auth headers DreamFactory events carry. */
+/**
+ * DreamFactory's own secret keys (docs/dreamfactory.md#context-and-secrets) plus the session/auth headers its events
+ * carry.
+ */
 export const DEFAULT_REDACT_KEYS = [
   'authorization',
   'cookie',

@@ -4,7 +4,7 @@
  * the UI sees one shape.
  */
 
-/** DreamFactory's ten limit types (contract §2.2). */
+/** DreamFactory's ten limit types (docs/dreamfactory.md#limit-types-and-keys). */
 export type LimitType =
   | 'instance'
   | 'instance.user'

@@ -1,6 +1,7 @@
 /**
- * DreamFactory's API-limit rules (contract §2), shared by the proxy (validates before relaying), the app pages (form
- * hints, warnings) and the DreamFactory simulator (answers like DreamFactory). Pure: no imports but the wire types.
+ * DreamFactory's API-limit rules (docs/dreamfactory.md#api-limits), shared by the proxy (validates before relaying) and
+ * the app pages (form hints, warnings). Pure: no imports but the wire types. The DreamFactory simulator deliberately has
+ * its own implementation, so a wrong rule here cannot pass on both sides.
  *
  * Messages are DreamFactory's own, byte for byte, in the order df-limits checks them (Resources/System/Limit.php):
  * rate → type-specific ids → verb → the model's required/in rules (the "Batch Error" family).

@@ -1,5 +1,5 @@
 /**
- * DreamFactory session tokens (contract §4): HS256 JWTs from tymon/jwt-auth with DreamFactory's claims.
+ * DreamFactory session tokens (docs/dreamfactory.md#session-tokens): HS256 JWTs from tymon/jwt-auth with its claims.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';

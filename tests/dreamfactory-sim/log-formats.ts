@@ -1,6 +1,7 @@
 /**
  * DreamFactory's Logstash connector (df-logger) message formats, byte-exact, without any network: the GELF UDP
- * datagrams (dreamfactory-contract §1.4) and the plain-JSON bodies of its udp/tcp/http protocols (§1.6).
+ * datagrams (docs/dreamfactory.md#gelf-over-udp) and the plain-JSON bodies of its udp/tcp/http protocols
+ * (docs/dreamfactory.md#plain-json-modes).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';

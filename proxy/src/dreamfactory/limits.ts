@@ -1,7 +1,8 @@
 /**
- * DreamFactory's API limits as the app pages need them (contract §2): one shape (LimitView) whatever DreamFactory's
- * quirks (period as index or name, create answering 200 with ids only, names in related records), and validation
- * BEFORE any write, with DreamFactory's own rules and messages, so an invalid limit never reaches DreamFactory.
+ * DreamFactory's API limits as the app pages need them (docs/dreamfactory.md#api-limits): one shape (LimitView)
+ * whatever DreamFactory's quirks (period as index or name, create answering 200 with ids only, names in related
+ * records), and validation BEFORE any write, with DreamFactory's own rules and messages, so an invalid limit never
+ * reaches DreamFactory.
  */
 import type {
   BulkRequest,

@@ -175,7 +175,7 @@ export function buildTimeseriesSearch(ctx: RequestContext, query: TimeseriesQuer
 
 /**
  * Only these parts of an event leave the proxy: raw events can carry request headers with tokens and API keys
- * (contract §1.3, §6), so the logs query never asks for the whole `_source`.
+ * (docs/dreamfactory.md#context-and-secrets), so the logs query never asks for the whole `_source`.
  */
 export const LOG_SOURCE_FIELDS = [
   TIMESTAMP_FIELD,

@@ -7,7 +7,9 @@ import type { FrameNotice } from '@shared/query';
 import type { DreamFactoryClient } from '../clients/dreamfactory';
 import type { DirectorySnapshot, DirectoryUser } from './enrich';
 
-/** A `system/user` or `system/admin` record, as far as the directory reads it (contract §3.1). */
+/**
+ * A `system/user` or `system/admin` record, as far as the directory reads it (docs/dreamfactory.md#lists-and-paging).
+ */
 export interface DfUserRecord {
   id: number | string;
   name?: string | null;

@@ -19,7 +19,10 @@ export function usersFrame(refId: string, directory: DirectorySnapshot): FrameJS
   ]);
 }
 
-/** A `limit_cache` entry as DreamFactory sends it (contract §2.6); the limit relay reads these too. */
+/**
+ * A `limit_cache` entry as DreamFactory sends it (docs/dreamfactory.md#limit-counters); the limit relay reads these
+ * too.
+ */
 export interface DfLimitCacheEntry {
   id: number;
   key: string;

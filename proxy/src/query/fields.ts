@@ -45,5 +45,5 @@ export const EVENT_FIELDS = {
 export const MISSING_KEYWORD = '__none__';
 export const MISSING_NUMBER = -1;
 
-/** GELF/syslog level names (contract §1.7). */
+/** GELF/syslog level names (docs/dreamfactory.md#levels). */
 export const LEVEL_NAMES = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Source, SourceName } from '../pipeline-types';
 import type { ListenerStatus } from '@shared/status-api';
 
-/** DreamFactory sends GELF over UDP only, and plain JSON over udp/tcp/http (contract §1.4, §1.6). */
+/** DreamFactory sends GELF over UDP only, and plain JSON over udp/tcp/http (docs/dreamfactory.md#logging). */
 export function listenerStatuses(config: Config, bound: Source[] = [], httpPort: number = config.server.port): ListenerStatus[] {
   const { ingest } = config;
   const port = (name: SourceName, configured: number) => bound.find((s) => s.name === name)?.address().port ?? configured;

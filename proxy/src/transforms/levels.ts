@@ -1,4 +1,4 @@
-/** Syslog severities as GELF numbers them (0–7) and as DreamFactory names them (dreamfactory-contract §1.7). */
+/** Syslog severities as GELF numbers them (0–7) and as DreamFactory names them (docs/dreamfactory.md#levels). */
 export const LEVEL_NAMES = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'] as const;
 
 export type LevelName = (typeof LEVEL_NAMES)[number];

@@ -2,7 +2,8 @@
  * Secrets never reach an Elasticsearch document: values under any of the configured keys (any depth, any case) are
  * replaced by `[redacted]`, and so are those query-string parameters inside a `uri` (DreamFactory accepts
  * `?api_key=` and `?session_token=`). The key itself stays, so an admin can still see that a call carried, say, an
- * API key header. DreamFactory redacts only its direct-POST path (dreamfactory-contract §1.3); events arrive raw.
+ * API key header. DreamFactory redacts only its direct-POST path (docs/dreamfactory.md#context-and-secrets); events
+ * arrive raw.
  *
  * The transform asks a `Redactor` about each node of its single walk over the event; this one is driven by a key list.
  */

@@ -38,7 +38,10 @@ const CONSUMED = ['version', 'short_message', 'full_message', 'timestamp', 'leve
  * into a slow dictionary, and serialising those costs more.
  */
 const NOT_COPIED = new Set([...CONSUMED, '@timestamp', 'message', 'host', 'source_host', 'log_source', 'type', 'level', 'user']);
-/** The literal placeholder in the name of the twin event DreamFactory fires for DB table calls (contract §1.2). */
+/**
+ * The literal placeholder in the name of the twin event DreamFactory fires for DB table calls
+ * (docs/dreamfactory.md#what-gets-logged).
+ */
 const TABLE_TWIN_MARKER = '{table_name}';
 const JWT_FAILURE_TAG = '_jwt_decode_failure';
 /** Year 10000: beyond it Elasticsearch's `date` and JavaScript's Date disagree. */
