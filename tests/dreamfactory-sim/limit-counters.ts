@@ -31,22 +31,22 @@ export class LimitCounters {
 
   constructor(private readonly now: () => number) {}
 
-  private counter(key: string): Counter | undefined {
-    const c = this.counters.get(key);
-    if (c && c.expiresAt <= this.now()) {
-      this.counters.delete(key);
+  /** An entry that has outlived its period is gone (the cache's TTL). */
+  private live<T extends { expiresAt: number }>(entries: Map<string, T>, key: string): T | undefined {
+    const entry = entries.get(key);
+    if (entry && entry.expiresAt <= this.now()) {
+      entries.delete(key);
       return undefined;
     }
-    return c;
+    return entry;
+  }
+
+  private counter(key: string): Counter | undefined {
+    return this.live(this.counters, key);
   }
 
   private lockout(key: string): Lockout | undefined {
-    const l = this.lockouts.get(key);
-    if (l && l.expiresAt <= this.now()) {
-      this.lockouts.delete(key);
-      return undefined;
-    }
-    return l;
+    return this.live(this.lockouts, key);
   }
 
   /** Counts one call (the window starts with the first). */
