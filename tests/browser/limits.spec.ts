@@ -46,6 +46,11 @@ async function simulateCalls(calls: number): Promise<void> {
 
 /** DreamFactory refuses a second limit with the same key (type, scope, verb, period); the seeded ones use other periods. */
 const UNUSED_PERIOD = 'Week';
+/**
+ * DreamFactory counts the proxy's own API-key calls against instance-wide limits, so limits made here leave room for
+ * every call the pages make while they exist.
+ */
+const ROOMY_RATE = '100000';
 
 test.describe('limits', () => {
   test('an Admin creates a limit of each of the ten types, then bulk-deletes them', async ({ page, gotoAs, shot }) => {
@@ -72,7 +77,7 @@ test.describe('limits', () => {
       if (type.endpoint !== 'none') {
         await page.getByTestId(ids.form.endpoint).fill('_table/contact*');
       }
-      await page.getByTestId(ids.form.rate).fill('100');
+      await page.getByTestId(ids.form.rate).fill(ROOMY_RATE);
       await page.getByTestId(ids.form.period).getByRole('radio', { name: UNUSED_PERIOD, exact: true }).check();
       if (type.type === 'instance.user.service.endpoint') {
         await shot('limits-form-endpoint-by-user');
@@ -100,7 +105,9 @@ test.describe('limits', () => {
     await gotoAs(LIMITS);
     await page.getByTestId(ids.list.newButton).click();
     await page.getByTestId(ids.form.name).fill(name);
-    await choose(page, ids.form.type, 'Instance');
+    // A service limit: an instance-wide one would count the proxy's own calls too.
+    await choose(page, ids.form.type, 'Service');
+    await choose(page, ids.form.service, 'db');
     await page.getByTestId(ids.form.rate).fill('50');
     await page.getByTestId(ids.form.period).getByRole('radio', { name: '30 Days', exact: true }).check();
     await page.getByTestId(ids.form.submit).click();
@@ -123,6 +130,33 @@ test.describe('limits', () => {
     await page.getByTestId(ids.list.delete(id)).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await expect(page.getByTestId(ids.list.table)).not.toContainText(name);
+  });
+
+  test("the form follows DreamFactory's precedence: a user's own limit overrides the each-user limit", async ({
+    page,
+    gotoAs,
+    shot,
+  }) => {
+    // The seeded "Fair use per user" allows each user 1000 calls a day; these limits allow 100000.
+    const eachUser = page.getByTestId(ids.form.warnings).filter({ hasText: 'Fair use per user' });
+    await gotoAs(LIMITS);
+    await page.getByTestId(ids.list.newButton).click();
+    await page.getByTestId(ids.form.name).fill('precedence check');
+    await page.getByTestId(ids.form.rate).fill(ROOMY_RATE);
+    await page.getByTestId(ids.form.period).getByRole('radio', { name: 'Day', exact: true }).check();
+
+    // A User limit overrides "Each User" for its user: DreamFactory never lets the each-user limit refuse them.
+    await choose(page, ids.form.type, 'User');
+    await choose(page, ids.form.user);
+    await expect(page.getByTestId(ids.form.container)).toBeVisible();
+    await expect(eachUser).toHaveCount(0);
+
+    // A Service by User limit is not the overriding kind: the each-user limit trips first, and the form says so.
+    await choose(page, ids.form.type, 'Service by User');
+    await choose(page, ids.form.user);
+    await choose(page, ids.form.service, 'db');
+    await expect(eachUser).toHaveCount(1);
+    await shot('limits-form-precedence-warning');
   });
 
   test('a Viewer sees limits but every write control is disabled, and the route refuses the write anyway', async ({
@@ -165,20 +199,20 @@ test.describe('limits', () => {
 });
 
 test.describe('limit counters', () => {
-  test("an Admin sees a limit's counter grow with traffic and resets it", async ({ page, gotoAs, shot }) => {
+  test("an Admin sees a user's counter grow with traffic and resets it", async ({ page, gotoAs, shot }) => {
+    // The seeded "Fair use per user" limit (1000 a day, each user): user 3's counter counts user 3's calls only, not the
+    // page's own reads (an instance-wide counter would count those too).
     await simulateCalls(4);
     await gotoAs(`${APP_PATH}/limit-counters`);
-    const row = page.getByTestId(selectors.limitCounters.table).getByRole('row').filter({ hasText: 'Whole instance' });
-    const reset = row.locator(`[data-testid^="${selectors.limitCounters.reset('')}"]`);
-    const key = (await reset.getAttribute('data-testid'))!.slice(selectors.limitCounters.reset('').length);
+    const key = 'instance.each_user:3.day';
     const bar = page.getByTestId(selectors.limitCounters.bar(key));
-    await expect(bar).not.toContainText(/(^|\D)0 \/ 10000/);
+    await expect(bar).not.toContainText(/(^|\D)0 \/ 1000/);
     await shot('limit-counters');
-    await reset.click();
+    await page.getByTestId(selectors.limitCounters.reset(key)).click();
     await page
       .getByRole('dialog')
       .getByRole('button', { name: /clear|reset/i })
       .click();
-    await expect(bar).toContainText(/(^|\D)0 \/ 10000/);
+    await expect(bar).toContainText(/(^|\D)0 \/ 1000/);
   });
 });
