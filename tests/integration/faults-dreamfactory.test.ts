@@ -126,15 +126,16 @@ describe('DreamFactory faults', () => {
   });
 
   describe('limit edits', () => {
+    // A user's limit: an instance-wide one would also count (and, at this rate, lock out) the relay's own calls.
     const input: LimitInput = {
       name: 'faults relay limit',
       description: 'faults test',
-      type: 'instance',
+      type: 'instance.user',
       rate: 3,
       period: 'day',
       verb: null,
       is_active: true,
-      user_id: null,
+      user_id: 3,
       role_id: null,
       service_id: null,
       endpoint: null,

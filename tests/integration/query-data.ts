@@ -2,6 +2,7 @@
  * Deterministic DreamFactory-like events for the query tests and the query benchmark, plus the helpers that load them
  * into real Elasticsearch with the product's own index template, and an independent counter over the raw events.
  */
+import { ANONYMOUS_USER_VALUE } from '@shared/query';
 import type { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { buildIndexTemplate } from '../../proxy/src/setup/index-template';
 import { prng } from '../dreamfactory-sim/prng';
@@ -134,8 +135,8 @@ export async function indexEvents(es: ElasticsearchClient, prefix: string, event
   await es.refresh(`${prefix}*`);
 }
 
-/** Key used for events without a user in independent counts. */
-export const NO_USER = '(anonymous)';
+/** Key used for events without a user in independent counts: the user id the query model gives "no user". */
+export const NO_USER = ANONYMOUS_USER_VALUE;
 
 export type KeyFn = (event: GeneratedEvent) => string;
 
