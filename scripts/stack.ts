@@ -27,6 +27,8 @@ import { preflight, PreflightError } from './preflight';
 const REPO_ROOT = resolve(__dirname, '..');
 const PROXY_MAIN = join(REPO_ROOT, 'proxy/src/main.ts');
 const LOOPBACK = '127.0.0.1';
+/** The simulator's users' password for this run; the proxy logs in with it as the first admin. */
+const DEMO_PASSWORD = randomBytes(12).toString('hex');
 
 export interface StackOptions {
   proxyPort?: number;
@@ -109,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     // Both are awaited before either can fail the start, so a half-started pair is still stopped.
     const [esStart, simulatorStart] = await Promise.allSettled([
       startElasticsearch(),
-      startSimulator({ port: options.dfPort ?? 0, users: options.users ?? 250, admins: 3, seed: 1 }),
+      startSimulator({ port: options.dfPort ?? 0, users: options.users ?? 250, admins: 3, seed: 1, password: DEMO_PASSWORD }),
     ]);
     if (esStart.status === 'fulfilled') {
       stops.push(() => esStart.value.stop());
@@ -136,7 +138,13 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       server: listener(proxyPort),
       apiToken: proxyToken,
       elasticsearch: { urls: [es.url] },
-      dreamfactory: { url: simulator.url, apiKey: simulator.apiKey },
+      // An admin session, as README recommends: the demo's busy users trip instance limits the proxy must still manage.
+      dreamfactory: {
+        url: simulator.url,
+        apiKey: simulator.apiKey,
+        adminEmail: simulator.store.adminUsers()[0].email,
+        adminPassword: DEMO_PASSWORD,
+      },
       ingest: {
         gelfUdp: listener(gelfUdpPort),
         gelfTcp: listener(gelfTcp),

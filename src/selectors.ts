@@ -117,6 +117,8 @@ export const selectors = {
     staleWarning: 'data-testid status-stale',
     elasticsearch: 'data-testid status-elasticsearch',
     dreamfactory: 'data-testid status-dreamfactory',
+    /** Shown while the proxy uses an API key, which DreamFactory counts against instance limits. */
+    dreamfactoryApiKeyNote: 'data-testid status-dreamfactory-api-key-note',
     sources: 'data-testid status-sources',
     source: (source: string) => `data-testid status-source-${source}`,
     drops: 'data-testid status-drops',

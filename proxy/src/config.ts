@@ -61,11 +61,18 @@ export const configSchema = z.object({
     .object({
       url: z.string().url().optional(),
       apiKey: z.string().optional(),
+      /** An admin's login: the proxy then works in an admin session, which DreamFactory's limits never count or block. */
+      adminEmail: z.string().optional(),
+      adminPassword: z.string().optional(),
       timeoutMs: z.coerce.number().int().positive().default(15000),
       /** How long the user directory (system/user + system/admin) is trusted before a background refresh. */
       directoryTtlMs: z.coerce.number().int().positive().default(300000),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((df) => Boolean(df.adminEmail) === Boolean(df.adminPassword), {
+      message: 'DF_ADMIN_EMAIL and DF_ADMIN_PASSWORD go together: set both or neither',
+      path: ['adminPassword'],
+    }),
   ingest: z
     .object({
       gelfUdp: listener(12201),
@@ -173,6 +180,8 @@ export const ENV_VARS: Record<string, string> = {
   ES_INDEX_PREFIX: 'elasticsearch.indexPrefix',
   DF_URL: 'dreamfactory.url',
   DF_API_KEY: 'dreamfactory.apiKey',
+  DF_ADMIN_EMAIL: 'dreamfactory.adminEmail',
+  DF_ADMIN_PASSWORD: 'dreamfactory.adminPassword',
   GELF_UDP_PORT: 'ingest.gelfUdp.port',
   GELF_UDP_ENABLED: 'ingest.gelfUdp.enabled',
   GELF_TCP_PORT: 'ingest.gelfTcp.port',

@@ -15,6 +15,8 @@ export const REDACT_PATHS = [
   'config.elasticsearch.password',
   'config.elasticsearch.apiKey',
   'config.dreamfactory.apiKey',
+  'config.dreamfactory.adminPassword',
+  '*.adminPassword',
   ...SECRET_HEADERS.flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]),
 ];
 

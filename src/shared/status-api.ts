@@ -78,9 +78,17 @@ export interface RetentionRun {
   error?: string;
 }
 
+/**
+ * The credentials the proxy presents to DreamFactory: an admin session (exempt from DreamFactory's limits) or the API
+ * key (its calls count against instance limits, and an instance limit that trips locks the proxy out too).
+ */
+export type DreamFactoryAuth = 'admin-session' | 'api-key';
+
 export interface DreamFactoryStatus {
   configured: boolean;
   reachable: boolean;
+  auth?: DreamFactoryAuth;
+  /** False when DreamFactory refused the proxy's credentials (the API key or the admin login). */
   keyValid?: boolean;
   version?: string;
   error?: string;

@@ -1,7 +1,8 @@
 /**
- * The relay answers 401 for a wrong proxy token only. When DreamFactory refuses the proxy's own credentials with 401,
- * the relay answers 502: Grafana would turn a 401 into its "Authentication to data source failed" 400, dropping
- * DreamFactory's message, and the pages would blame the datasource's proxy token.
+ * The relay answers 401 for a wrong proxy token only. When DreamFactory refuses the proxy's own credentials — with 401,
+ * or with the 400 its auth check answers for an unknown API key — the relay answers 502: Grafana would turn a 401 into
+ * its "Authentication to data source failed" 400, dropping DreamFactory's message, a 400 would blame the limit being
+ * saved, and the pages would blame the datasource's proxy token.
  */
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../proxy/src/config';
 import { createContext, type ProxyContext } from '../../proxy/src/context';
 import { createLogger } from '../../proxy/src/logger';
 import { buildServer } from '../../proxy/src/server';
+import { startSimulator, type Simulator } from '../dreamfactory-sim/server';
 
 const TOKEN = 'relay-upstream-auth-token';
 /** DreamFactory's answer to an unauthenticated request (its error envelope, message as df-core sends it). */
@@ -61,5 +63,49 @@ describe('DreamFactory refusing the proxy', () => {
       headers: { 'x-insights-token': 'wrong' },
     });
     expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('DreamFactory refusing an unknown API key (its 400)', () => {
+  let sim: Simulator;
+  let ctx: ProxyContext;
+  let proxy: FastifyInstance;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ users: 3, admins: 1, seed: 2, limits: false });
+    ctx = createContext(
+      loadConfig(
+        {},
+        {
+          apiToken: TOKEN,
+          dreamfactory: { url: sim.url, apiKey: 'a-key-dreamfactory-does-not-know' },
+          setupOnStart: false,
+        }
+      ),
+      createLogger('silent')
+    );
+    proxy = await buildServer(ctx);
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    await ctx.es.close();
+    await sim.close();
+  });
+
+  test.each([
+    ['GET', '/api/limits', undefined],
+    ['POST', '/api/limits', { name: 'Ten an hour', type: 'instance', rate: 10, period: 'hour' }],
+  ])("%s %s is a 502 naming DF_API_KEY and DreamFactory's message", async (method, url, payload) => {
+    const response = await proxy.inject({
+      method: method as 'GET' | 'POST',
+      url,
+      payload,
+      headers: { 'x-insights-token': TOKEN },
+    });
+    expect(response.statusCode).toBe(502);
+    expect(response.json().error).toMatch(
+      /^DreamFactory refused the proxy's credentials \(DF_API_KEY\): No session token \(JWT\) provided\./
+    );
   });
 });

@@ -75,7 +75,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** Our own checks, DreamFactory's refusals and an unreachable DreamFactory, each as a RelayError. */
-function toRelayFailure(err: unknown): RelayFailure | undefined {
+function toRelayFailure(err: unknown, credentialSettings: string): RelayFailure | undefined {
   if (err instanceof RelayFailure) {
     return err;
   }
@@ -88,11 +88,12 @@ function toRelayFailure(err: unknown): RelayFailure | undefined {
       source: 'unreachable',
     });
   }
-  if (err instanceof DreamFactoryError && err.status === 401) {
-    // A 401 from here would mean "wrong proxy token" to Grafana, which replaces it with its own 400 and drops this
-    // body (docs/grafana.md): DreamFactory refusing the proxy's key is a bad gateway.
+  if (err instanceof DreamFactoryError && err.credentialsRefused) {
+    // Relayed as they are, DreamFactory's 401 would mean "wrong proxy token" to Grafana, which replaces it with its own
+    // 400 and drops this body (docs/grafana.md), and its 400 would blame the limit being saved: DreamFactory refusing
+    // the proxy's own credentials is a bad gateway.
     return new RelayFailure(502, {
-      error: `DreamFactory refused the proxy's credentials (DF_API_KEY): ${err.message}`,
+      error: `DreamFactory refused the proxy's credentials (${credentialSettings}): ${err.message}`,
       source: 'dreamfactory',
       dfCode: err.body.code,
       dfContext: err.body.context,
@@ -122,7 +123,7 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
       }
     });
     app.setErrorHandler((err: FastifyError, request, reply) => {
-      const failure = toRelayFailure(err);
+      const failure = toRelayFailure(err, df.credentialSettings);
       if (failure) {
         request.log.info(
           { status: failure.status, source: failure.body.source, error: failure.body.error },

@@ -104,28 +104,36 @@ interface EnvironmentInfo {
 async function dreamFactoryStatus(ctx: ProxyContext): Promise<DreamFactoryStatus> {
   const { df } = ctx;
   if (!df.configured) {
-    return { configured: false, reachable: false, error: 'DreamFactory is not configured (DF_URL and DF_API_KEY).' };
+    return {
+      configured: false,
+      reachable: false,
+      error: 'DreamFactory is not configured (DF_URL and DF_API_KEY, or DF_ADMIN_EMAIL and DF_ADMIN_PASSWORD).',
+    };
   }
-  // The key check uses what the proxy needs anyway (the user directory); the version is best effort.
+  const auth = df.auth;
+  // The credentials check uses what the proxy needs anyway (the user directory); the version is best effort.
   const [keyCheck, environment] = await Promise.allSettled([
     df.get('system/user', { limit: 1, fields: 'id' }),
     df.get<EnvironmentInfo>('system/environment'),
   ]);
   const version = environment.status === 'fulfilled' ? environment.value?.platform?.version : undefined;
   if (keyCheck.status === 'fulfilled') {
-    return { configured: true, reachable: true, keyValid: true, version };
+    return { configured: true, reachable: true, auth, keyValid: true, version };
   }
   const err = keyCheck.reason;
   if (err instanceof DreamFactoryError && err.unreachable) {
-    return { configured: true, reachable: false, error: err.message };
+    return { configured: true, reachable: false, auth, error: err.message };
   }
-  const status = err instanceof DreamFactoryError ? err.status : 0;
+  const refused = err instanceof DreamFactoryError && (err.credentialsRefused || err.status === 403);
   return {
     configured: true,
     reachable: true,
-    keyValid: status === 401 || status === 403 ? false : undefined,
+    auth,
+    keyValid: refused ? false : undefined,
     version,
-    error: status === 401 || status === 403 ? `DreamFactory rejected the API key (${status}): ${(err as Error).message}` : (err as Error).message,
+    error: refused
+      ? `DreamFactory refused the proxy's credentials (${df.credentialSettings}, HTTP ${err.status}): ${err.message}`
+      : (err as Error).message,
   };
 }
 

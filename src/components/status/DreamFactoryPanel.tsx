@@ -9,7 +9,8 @@ export function DreamFactoryPanel({ df }: { df: DreamFactoryStatus }) {
   if (!df.configured) {
     body = (
       <Alert severity="info" title="DreamFactory is not configured">
-        Set DF_URL and DF_API_KEY on the proxy to show user names and manage limits.
+        Set DF_URL and DF_API_KEY (or DF_ADMIN_EMAIL and DF_ADMIN_PASSWORD) on the proxy to show user names and manage
+        limits.
       </Alert>
     );
   } else if (!df.reachable) {
@@ -20,12 +21,33 @@ export function DreamFactoryPanel({ df }: { df: DreamFactoryStatus }) {
     );
   } else if (df.keyValid === false || df.error) {
     body = (
-      <Alert severity="error" title={df.keyValid === false ? 'DreamFactory rejected the API key' : 'DreamFactory answered with an error'}>
+      <Alert
+        severity="error"
+        title={
+          df.keyValid === false ? "DreamFactory refused the proxy's credentials" : 'DreamFactory answered with an error'
+        }
+      >
         {df.error}
       </Alert>
     );
   } else {
-    body = <Text>Reachable, API key accepted{df.version ? `, DreamFactory ${df.version}` : ''}.</Text>;
+    body = (
+      <>
+        <Text>
+          Reachable{df.version ? `, DreamFactory ${df.version}` : ''}; the proxy works{' '}
+          {df.auth === 'admin-session' ? 'in an admin session.' : 'with an API key.'}
+        </Text>
+        {df.auth === 'api-key' && (
+          <div data-testid={selectors.status.dreamfactoryApiKeyNote}>
+            <Text color="secondary">
+              DreamFactory counts the proxy&apos;s calls against instance limits, and an instance limit that trips also
+              locks the proxy out of the Limits pages. Set DF_ADMIN_EMAIL and DF_ADMIN_PASSWORD to use an admin session,
+              which limits never count.
+            </Text>
+          </div>
+        )}
+      </>
+    );
   }
   return (
     <div data-testid={selectors.status.dreamfactory}>

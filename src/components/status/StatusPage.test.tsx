@@ -80,13 +80,47 @@ describe('Status page', () => {
   it('shows the product, and a cluster that lost a node', async () => {
     const degraded = {
       ...healthy,
-      elasticsearch: { ...healthy.elasticsearch, distribution: 'opensearch', version: '2.19.6', clusterHealth: 'yellow', nodes: { count: 2, dataNodes: 2, unassignedShards: 4 } },
+      elasticsearch: {
+        ...healthy.elasticsearch,
+        distribution: 'opensearch',
+        version: '2.19.6',
+        clusterHealth: 'yellow',
+        nodes: { count: 2, dataNodes: 2, unassignedShards: 4 },
+      },
     };
     serve(degraded as StatusResponse);
     renderPage();
     const es = await screen.findByTestId(sel.elasticsearch);
     expect(es).toHaveTextContent('OpenSearch 2.19.6');
     expect(es).toHaveTextContent('2 (2 data); 4 shard copies unassigned (a node is missing or recovering)');
+  });
+
+  it.each([
+    ['api-key', 'the proxy works with an API key.', true],
+    ['admin-session', 'the proxy works in an admin session.', false],
+  ] as const)(
+    'says the proxy uses its %s, warning only when DreamFactory counts its calls',
+    async (auth, text, noted) => {
+      const dreamfactory = { configured: true, reachable: true, keyValid: true, auth, version: '7.1.0' };
+      serve({ ...healthy, dreamfactory } as StatusResponse);
+      renderPage();
+      const df = await screen.findByTestId(sel.dreamfactory);
+      expect(df).toHaveTextContent(`Reachable, DreamFactory 7.1.0; ${text}`);
+      expect(Boolean(within(df).queryByTestId(sel.dreamfactoryApiKeyNote))).toBe(noted);
+    }
+  );
+
+  it("says DreamFactory refused the proxy's credentials, with DreamFactory's reason", async () => {
+    const error =
+      "DreamFactory refused the proxy's credentials (DF_API_KEY, HTTP 400): No session token (JWT) provided.";
+    serve({
+      ...healthy,
+      dreamfactory: { configured: true, reachable: true, keyValid: false, auth: 'api-key', error },
+    } as StatusResponse);
+    renderPage();
+    const df = await screen.findByTestId(sel.dreamfactory);
+    expect(df).toHaveTextContent("DreamFactory refused the proxy's credentials");
+    expect(df).toHaveTextContent(error);
   });
 
   it("shows Elasticsearch down with the proxy's explanation, and the rest of the status", async () => {
@@ -143,14 +177,18 @@ describe('Status page', () => {
       ...base,
       ingest: {
         ...base.ingest,
-        sources: base.ingest.sources.map((s) => (s.source === 'gelf_udp' ? { ...s, kernelDrops: 4321, kernelDropsLastMinute: 1200 } : s)),
+        sources: base.ingest.sources.map((s) =>
+          s.source === 'gelf_udp' ? { ...s, kernelDrops: 4321, kernelDropsLastMinute: 1200 } : s
+        ),
         drops: [{ source: 'gelf_udp', reason: 'kernel', count: 4321 }],
       },
     };
     serve(dropping);
     renderPage();
     const warning = await screen.findByTestId(sel.kernelDrops('gelf_udp'));
-    expect(warning).toHaveTextContent('Lost in the kernel: 1,200 in the last minute (4,321 since start) — raise net.core.rmem_max / add receivers.');
+    expect(warning).toHaveTextContent(
+      'Lost in the kernel: 1,200 in the last minute (4,321 since start) — raise net.core.rmem_max / add receivers.'
+    );
     expect(screen.queryByTestId(sel.kernelDrops('json_udp'))).not.toBeInTheDocument();
     expect(screen.getByTestId(sel.drops)).toHaveTextContent('kernel');
   });
