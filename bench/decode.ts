@@ -6,21 +6,21 @@
  *
  *   BENCH_SECONDS=3 npm run bench:decode
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_REDACT_KEYS } from '../proxy/src/config';
 import { GelfDatagramDecoder } from '../proxy/src/gelf/datagram-decoder';
 import { parseJsonObject } from '../proxy/src/gelf/payload';
 import type { ReceivedMessage } from '../proxy/src/pipeline-types';
+import { createRedactor, DEFAULT_REDACTION_RULES } from '../proxy/src/redaction';
 import { transformMessage, TransformOptions } from '../proxy/src/transforms';
-import { createKeyRedactor } from '../proxy/src/transforms/redact';
 import { DfLogEvent, gelfDatagrams, jsonModeBody } from '../tests/dreamfactory-sim/log-formats';
 import { generateEvents } from '../tests/dreamfactory-sim/sender';
 
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 3), 30);
 const MAX_ITERATIONS = 5_000_000;
-const OPTIONS: TransformOptions = { redactor: createKeyRedactor(DEFAULT_REDACT_KEYS), dropDuplicateTableEvents: true };
+const OPTIONS: TransformOptions = { redactor: createRedactor({ ...DEFAULT_REDACTION_RULES, fingerprintKey: randomBytes(32) }), dropDuplicateTableEvents: true };
 
 interface CaseResult {
   name: string;

@@ -23,6 +23,7 @@
  *   npm run bench:ingest -- --smoke       # seconds: tiny counts, an in-process `_bulk` stand-in instead of ES
  */
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +35,7 @@ import { buildIndexTemplate, templateNameFor } from '../proxy/src/setup/index-te
 import type { ReceivedMessage } from '../proxy/src/pipeline-types';
 import { encodeEvent, headerEnd } from '../proxy/src/sinks/bulk-record';
 import { procLocalAddress, sumDrops } from '../proxy/src/sources/kernel-drops';
+import { createRedactor, DEFAULT_REDACTION_RULES } from '../proxy/src/redaction';
 import { transformMessage, transformOptionsFromConfig } from '../proxy/src/transforms';
 import { freePort, startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { gelfPayload } from '../tests/dreamfactory-sim/log-formats';
@@ -414,7 +416,7 @@ function phaseRecord(
 
 /** The proxy's transform of the phase's events (GELF), as bulk bodies: what the sink would send. */
 async function bulkBodies(prefix: string, batchDocs: number): Promise<Buffer[]> {
-  const options = transformOptionsFromConfig(loadConfig({}).ingest);
+  const options = transformOptionsFromConfig(loadConfig({}).ingest, createRedactor({ ...DEFAULT_REDACTION_RULES, fingerprintKey: randomBytes(32) }));
   const records: Buffer[] = [];
   for (const event of await benchEvents(EVENTS, 11)) {
     const payload = Buffer.from(gelfPayload(event));

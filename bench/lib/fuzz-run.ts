@@ -9,11 +9,11 @@
  * a decoded body is then transformed into `event` or `transform_drop:<reason>`. Drops that belong to no input
  * (expired or evicted partial messages, reported through onDrop) are counted separately as `laterDrops`.
  */
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { GelfDatagramDecoder } from '../../proxy/src/gelf/datagram-decoder';
 import { transformMessage, TransformOptions } from '../../proxy/src/transforms';
-import { createKeyRedactor } from '../../proxy/src/transforms/redact';
-import { DEFAULT_REDACT_KEYS } from '../../proxy/src/config';
+import { createRedactor, DEFAULT_REDACTION_RULES } from '../../proxy/src/redaction';
 import { decodePayload, type DecodeResult } from '../../proxy/src/gelf/payload';
 import { FuzzCase, buildCorpus, fuzzCase } from './fuzz-inputs';
 
@@ -47,7 +47,7 @@ export interface FuzzStats {
 }
 
 const BATCH = 500;
-const TRANSFORM: TransformOptions = { redactor: createKeyRedactor(DEFAULT_REDACT_KEYS), dropDuplicateTableEvents: true };
+const TRANSFORM: TransformOptions = { redactor: createRedactor({ ...DEFAULT_REDACTION_RULES, fingerprintKey: randomBytes(32) }), dropDuplicateTableEvents: true };
 
 const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER } from '@shared/headers';
+import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from './redaction/secret-keys';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
@@ -12,30 +12,6 @@ const listener = (defaultPort: number, enabled = true) =>
   z
     .object({ enabled: bool.default(enabled), host: z.string().default('0.0.0.0'), port: port.default(defaultPort) })
     .prefault({});
-
-/**
- * DreamFactory's own secret keys (docs/dreamfactory.md#context-and-secrets) plus the session/auth headers its events
- * carry.
- */
-export const DEFAULT_REDACT_KEYS = [
-  'authorization',
-  'cookie',
-  'set-cookie',
-  DREAMFACTORY_SESSION_TOKEN_HEADER,
-  DREAMFACTORY_API_KEY_HEADER,
-  'x-mcp-internal-key',
-  'session_token',
-  'api_key',
-  'password',
-  'secret',
-  'client_secret',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'jwt',
-  'token',
-  'lookup_secret',
-];
 
 export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -95,8 +71,18 @@ export const configSchema = z.object({
       maxTcpFrameBytes: z.coerce.number().int().positive().default(2 * 1024 * 1024),
       chunkTimeoutMs: z.coerce.number().int().positive().default(5000),
       maxPendingChunkBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+      /** Redact secrets from events before they are queued (README.md "Secrets"). */
       redact: bool.default(true),
-      redactKeys: z.array(z.string()).default(DEFAULT_REDACT_KEYS),
+      /** Key names always secret, any case (default: DreamFactory's own list). */
+      redactKeys: z.array(z.string().min(1)).default([...DEFAULT_SECRET_KEYS]),
+      /** Words that make a key secret wherever they stand in it (`password` → `newPassword`, `db_password`). */
+      redactWords: z
+        .array(z.string().regex(/^[A-Za-z0-9]+$/, 'a word is letters and digits only').transform((w) => w.toLowerCase()))
+        .default([...DEFAULT_SECRET_WORDS]),
+      /** Key names never secret by name (their values are still checked for tokens). */
+      redactKeepKeys: z.array(z.string().min(1)).default([]),
+      /** HMAC key of the fingerprints in redaction markers; default `<queue.dir>/fingerprint.key`, created on first use. */
+      redactFingerprintKeyFile: z.string().min(1).optional(),
       dropDuplicateTableEvents: bool.default(true),
     })
     .prefault({}),
@@ -193,6 +179,11 @@ export const ENV_VARS: Record<string, string> = {
   JSON_TCP_ENABLED: 'ingest.jsonTcp.enabled',
   JSON_HTTP_PORT: 'ingest.jsonHttp.port',
   JSON_HTTP_ENABLED: 'ingest.jsonHttp.enabled',
+  REDACT: 'ingest.redact',
+  REDACT_KEYS: 'ingest.redactKeys',
+  REDACT_WORDS: 'ingest.redactWords',
+  REDACT_KEEP_KEYS: 'ingest.redactKeepKeys',
+  REDACT_FINGERPRINT_KEY_FILE: 'ingest.redactFingerprintKeyFile',
   QUEUE_DIR: 'queue.dir',
   QUEUE_MAX_BYTES: 'queue.maxBytes',
   QUEUE_SYNC_INTERVAL_MS: 'queue.syncIntervalMs',
@@ -211,7 +202,7 @@ export const ENV_VARS: Record<string, string> = {
   SPLUNK_DEAD_LETTER_FILE: 'splunk.deadLetterFile',
 };
 
-const LIST_PATHS = new Set(['elasticsearch.urls', 'ingest.redactKeys']);
+const LIST_PATHS = new Set(['elasticsearch.urls', 'ingest.redactKeys', 'ingest.redactWords', 'ingest.redactKeepKeys']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');

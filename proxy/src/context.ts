@@ -3,12 +3,15 @@ import type { Logger } from './logger';
 import { ElasticsearchClient } from './clients/elasticsearch';
 import { DreamFactoryClient } from './clients/dreamfactory';
 import { createMetrics, type Metrics } from './metrics';
+import { redactorFromConfig, type Redactor } from './redaction';
 
-/** What every part of the proxy gets: config, logger, metrics and one client per upstream. */
+/** What every part of the proxy gets: config, logger, metrics, the redactor and one client per upstream. */
 export interface ProxyContext {
   config: Config;
   logger: Logger;
   metrics: Metrics;
+  /** Applied to every event, dead letter, log line and API answer. */
+  redactor: Redactor;
   es: ElasticsearchClient;
   df: DreamFactoryClient;
   startedAt: Date;
@@ -17,12 +20,13 @@ export interface ProxyContext {
 
 export const PROXY_VERSION: string = require('../../package.json').version;
 
-export function createContext(config: Config, logger: Logger): ProxyContext {
+export function createContext(config: Config, logger: Logger, redactor: Redactor = redactorFromConfig(config)): ProxyContext {
   const metrics = createMetrics();
   return {
     config,
     logger,
     metrics,
+    redactor,
     es: new ElasticsearchClient(config.elasticsearch),
     df: new DreamFactoryClient(config.dreamfactory, (outcome) => metrics.dfRequests.inc({ outcome })),
     startedAt: new Date(),

@@ -12,7 +12,7 @@ import { DiskQueue, QueueFullError } from './queue/disk-queue';
 import { encodeEvent } from './sinks/bulk-record';
 import { BulkWriter, ElasticsearchSink, StopOptions } from './sinks/elasticsearch';
 import { SourceDeps, startSources } from './sources';
-import { transformMessage, TransformOptions, transformOptionsFromConfig } from './transforms';
+import { Redactor, transformMessage, TransformOptions, transformOptionsFromConfig } from './transforms';
 
 /** The queue cursor of the Elasticsearch sink (other sinks get their own names). */
 const ELASTICSEARCH_CONSUMER = 'elasticsearch';
@@ -23,6 +23,8 @@ export interface IngestDeps {
   metrics: Metrics;
   /** Where the sink sends its `_bulk` bodies (the Elasticsearch client). */
   bulkWriter: BulkWriter;
+  /** Applied to every event before it is queued (unless `ingest.redact` is off). */
+  redactor: Redactor;
 }
 
 export interface IngestOptions {
@@ -59,7 +61,7 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
     logger.info({ ...queue.recovery, dir: config.queue.dir }, 'disk queue recovered; replaying unacknowledged events');
   }
 
-  const encoder = new EventEncoder(transformOptionsFromConfig(config.ingest), config.elasticsearch.indexPrefix);
+  const encoder = new EventEncoder(transformOptionsFromConfig(config.ingest, deps.redactor), config.elasticsearch.indexPrefix);
   const refused = (source: SourceName, err: unknown, count: number) => {
     counters.dropped(source, err instanceof QueueFullError ? 'queue_full' : 'queue_error', count);
   };

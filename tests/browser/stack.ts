@@ -59,7 +59,7 @@ async function startProxy(es: RunningElasticsearch, sim: Simulator, token: strin
   const ctx = createContext(config, createLogger(process.env.HARNESS_PROXY_LOG ?? 'silent'));
   // The product's index template, so queries see production's mapping.
   await ctx.es.putIndexTemplate(TEMPLATE_NAME, buildIndexTemplate(config.elasticsearch.indexPrefix));
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es });
+  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
   const app = await buildServer(ctx, ingest);
   const url = await app.listen(LOOPBACK);
   return { ctx, ingest, app, url };

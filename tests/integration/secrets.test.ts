@@ -78,7 +78,7 @@ describe('secrets never leave the proxy', () => {
     );
     ctx = createContext(config, createLogger('debug', log));
     await ctx.es.putIndexTemplate(TEMPLATE_NAME, buildIndexTemplate(config.elasticsearch.indexPrefix));
-    ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es });
+    ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
     app = await buildServer(ctx, ingest);
     await app.listen(LOOPBACK);
 

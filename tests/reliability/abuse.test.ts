@@ -58,7 +58,7 @@ describe('listeners under abuse', () => {
       }
     );
     ctx = createContext(config, createLogger('silent'));
-    ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es });
+    ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
     app = await buildServer(ctx, ingest);
     await app.listen(LOOPBACK);
   });

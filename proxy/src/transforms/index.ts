@@ -1,2 +1,3 @@
 export { transformMessage, transformOptionsFromConfig } from './transform';
 export type { TransformOptions, TransformResult } from './transform';
+export type { Redactor } from './redact';

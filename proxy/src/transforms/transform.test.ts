@@ -1,12 +1,14 @@
 import { SignJWT } from 'jose';
-import { DEFAULT_REDACT_KEYS } from '../config';
 import type { ReceivedMessage } from '../pipeline-types';
-import { createKeyRedactor } from './redact';
+import { createRedactor, DEFAULT_REDACTION_RULES, DREAMFACTORY_REDACTED } from '../redaction';
 import { transformMessage, TransformOptions, TransformResult } from './transform';
 import dfGelfInput from './__fixtures__/df-gelf-input.json';
 import dfGelfOutput from './__fixtures__/df-gelf-output.json';
 
-const OPTIONS: TransformOptions = { redactor: createKeyRedactor(DEFAULT_REDACT_KEYS), dropDuplicateTableEvents: true };
+/** A fixed fingerprint key, so the golden file's markers are stable. */
+const redactor = createRedactor({ ...DEFAULT_REDACTION_RULES, fingerprintKey: Buffer.alloc(32, 1) });
+const OPTIONS: TransformOptions = { redactor, dropDuplicateTableEvents: true };
+const MARKER = /^\[redacted:[0-9a-f]{8}\]$/;
 const RECEIVED = new Date('2026-11-23T10:00:00.000Z');
 
 /** A message as a source hands it over: the body freshly parsed from its payload (the transform may change it). */
@@ -157,6 +159,13 @@ describe('transformMessage', () => {
       expect(d.tags).toEqual(['_jwt_decode_failure']);
     });
 
+    it("takes DreamFactory's ***REDACTED*** for no token, not for a token that failed to decode", () => {
+      const redacted = { 'x-dreamfactory-session-token': DREAMFACTORY_REDACTED, authorization: `Bearer ${DREAMFACTORY_REDACTED}` };
+      const d = doc(withRequest(redacted, { _platform: { session: { user: { id: 3 } } } }));
+      expect(d.user).toEqual({ id: '3' });
+      expect(d).not.toHaveProperty('tags');
+    });
+
     it('sets no user for an API-key-only call', () => {
       expect(doc(withRequest({ 'x-dreamfactory-api-key': 'abc' }))).not.toHaveProperty('user');
     });
@@ -171,23 +180,40 @@ describe('transformMessage', () => {
             headers: { Authorization: `Bearer ${await jwt({ user_id: 5 })}`, 'X-DreamFactory-API-Key': 'key-123', accept: '*/*' },
             parameters: { api_key: 'key-123', limit: '5' },
             payload: { resource: [{ password: 'hunter2', name: 'n' }] },
+            content: '{"resource":[{"password":"hunter2","name":"n"}]}',
             uri: '/api/v2/db/_table/contact?api_key=key-123&limit=5&SESSION_TOKEN=abc',
           },
         },
         _platform: { session: { api_key: 'key-123', session_token: 'tok', user: { id: 5 } } },
       });
 
-    it('replaces secrets at any depth and in any case, and in the URI query, after attributing the user', async () => {
+    it('replaces secrets everywhere, one fingerprint per secret, after attributing the user', async () => {
       const d = doc(await secrets());
       expect(JSON.stringify(d)).not.toMatch(/key-123|hunter2|"tok"|eyJ/);
       expect(d.user).toEqual({ id: '5' });
-      expect(d.event.request.headers).toEqual({ Authorization: '[redacted]', 'X-DreamFactory-API-Key': '[redacted]', accept: '*/*' });
-      expect(d.event.request.uri).toBe('/api/v2/db/_table/contact?api_key=[redacted]&limit=5&SESSION_TOKEN=[redacted]');
-      expect(d.platform.session).toEqual({ api_key: '[redacted]', session_token: '[redacted]', user: { id: 5 } });
+      const key = d.event.request.headers['X-DreamFactory-API-Key'];
+      expect(key).toMatch(MARKER);
+      expect(d.event.request.headers.Authorization).toMatch(/^Bearer \[redacted:[0-9a-f]{8}\]$/);
+      expect(d.event.request.headers.accept).toBe('*/*');
+      expect(d.event.request.parameters).toEqual({ api_key: key, limit: '5' });
+      expect(d.event.request.uri).toBe(`/api/v2/db/_table/contact?api_key=${key}&limit=5&SESSION_TOKEN=${redactor.redactSecretValue('abc')}`);
+      expect(d.event.request.path).toBe('/api/v2/db/_table/contact');
+      // The raw body DreamFactory logs next to the parsed payload gets the same treatment.
+      const password = d.event.request.payload.resource[0].password;
+      expect(password).toMatch(MARKER);
+      expect(JSON.parse(d.event.request.content)).toEqual({ resource: [{ password, name: 'n' }] });
+      expect(d.platform.session).toEqual({ api_key: key, session_token: expect.stringMatching(MARKER), user: { id: 5 } });
     });
 
     it('can be switched off', async () => {
       expect(JSON.stringify(doc(await secrets(), { ...OPTIONS, redactor: undefined }))).toContain('key-123');
+    });
+
+    it('replaces a token used as a key (`?eyJ…` parses to a parameter named after it)', () => {
+      const token = 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjo1fQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+      const d = doc(gelf({ short_message: 'x', _event: { request: { parameters: { [token]: '', limit: '5' } } } }));
+      expect(JSON.stringify(d)).not.toContain('eyJ');
+      expect(d.event.request.parameters).toEqual({ limit: '5', [redactor.redactString(token)]: '' });
     });
   });
 
@@ -227,6 +253,14 @@ describe('transformMessage', () => {
         deep = { d: deep };
       }
       expect(transformMessage(gelf({ short_message: 'x', _deep: deep }), OPTIONS)).toEqual({ drop: 'too_deep' });
+    });
+
+    it('drops it too when the nesting sits under a secret key (whose leaves are replaced, not the whole value)', () => {
+      let deep: Record<string, unknown> = { leaf: 'hunter2' };
+      for (let i = 0; i < 100; i++) {
+        deep = { d: deep };
+      }
+      expect(transformMessage(gelf({ short_message: 'x', _event: { request: { payload: { credentials: deep } } } }), OPTIONS)).toEqual({ drop: 'too_deep' });
     });
   });
 

@@ -12,7 +12,7 @@ import type { DropReason, IndexableEvent, ReceivedMessage } from '../pipeline-ty
 import { eventId } from './event-id';
 import { gelfLevel, Level, monologLevel } from './levels';
 import { isObject, JsonObject } from './objects';
-import { createKeyRedactor, Redactor } from './redact';
+import type { Redactor } from './redact';
 import { addRequestFields, normalizeObjectFields } from './request-fields';
 import { attributeUser } from './user';
 
@@ -24,8 +24,9 @@ export interface TransformOptions {
 
 export type TransformResult = { event: IndexableEvent } | { drop: DropReason };
 
-export function transformOptionsFromConfig(ingest: Config['ingest']): TransformOptions {
-  return { redactor: ingest.redact ? createKeyRedactor(ingest.redactKeys) : undefined, dropDuplicateTableEvents: ingest.dropDuplicateTableEvents };
+/** `redactor` carries the configured rules (proxy/src/redaction); it is left out when `ingest.redact` is off. */
+export function transformOptionsFromConfig(ingest: Config['ingest'], redactor: Redactor): TransformOptions {
+  return { redactor: ingest.redact ? redactor : undefined, dropDuplicateTableEvents: ingest.dropDuplicateTableEvents };
 }
 
 /** Deeper than any DreamFactory context; also keeps JSON.stringify and the walk far from the stack limit. */
@@ -92,8 +93,8 @@ export function transformMessage(message: ReceivedMessage, options: TransformOpt
 }
 
 /**
- * One pass over the body: false as soon as nesting reaches MAX_DEPTH; otherwise every secret key's value and every
- * string the redactor recognises is replaced in place. Recursion is bounded by MAX_DEPTH.
+ * One pass over the body: false as soon as nesting reaches MAX_DEPTH; otherwise every secret key's value, every string
+ * the redactor recognises and every key that is itself a token is replaced in place. Recursion is bounded by MAX_DEPTH.
  */
 function walk(node: object, depth: number, redactor: Redactor | undefined, key: string | undefined): boolean {
   if (depth >= MAX_DEPTH) {
@@ -116,6 +117,10 @@ function walk(node: object, depth: number, redactor: Redactor | undefined, key: 
   for (const name in object) {
     const value = object[name];
     if (redactor?.isSecretKey(name)) {
+      // Every leaf under a secret key is replaced; the depth limit still holds for what stays.
+      if (value !== null && typeof value === 'object' && !walk(value, depth + 1, undefined, name)) {
+        return false;
+      }
       object[name] = redactor.redactSecretValue(value);
     } else if (typeof value === 'string') {
       if (redactor) {
@@ -123,6 +128,14 @@ function walk(node: object, depth: number, redactor: Redactor | undefined, key: 
       }
     } else if (value !== null && typeof value === 'object' && !walk(value, depth + 1, redactor, name)) {
       return false;
+    }
+    if (redactor) {
+      const renamed = redactor.redactKey(name);
+      if (renamed !== name) {
+        object[renamed] = object[name];
+        // A rare delete: the object goes slow, but a token must not stay as a key.
+        delete object[name];
+      }
     }
   }
   return true;

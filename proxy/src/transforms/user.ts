@@ -3,9 +3,11 @@
  * `session_token` query parameter, then `platform.session.user.id` (present when the Logstash service's context
  * includes `_platform.session`). JWTs are decoded WITHOUT verification: the proxy only reads DreamFactory's own
  * `user_id` claim for attribution and never trusts it for access. A token that does not decode never fails the event;
- * it is tagged `_jwt_decode_failure` and the next source is tried.
+ * it is tagged `_jwt_decode_failure` and the next source is tried. A redaction marker (DreamFactory's `***REDACTED***`
+ * on script log lines and filtered headers) means "no token here": skipped, not a failure.
  */
 import { decodeJwt } from 'jose';
+import { isRedactionMarker } from '../redaction';
 import { getIgnoreCase, getPath, isObject, JsonObject } from './objects';
 
 export interface UserFields {
@@ -60,7 +62,7 @@ function tokenCandidates(request: unknown): string[] {
   const bearer = /^bearer\s+(\S+)$/i.exec(firstString(getIgnoreCase(headers, 'authorization')) ?? '');
   const parameters = isObject(request.parameters) ? request.parameters : {};
   return [firstString(getIgnoreCase(headers, 'x-dreamfactory-session-token')), bearer?.[1], firstString(getIgnoreCase(parameters, 'session_token'))].filter(
-    (t): t is string => t !== undefined
+    (t): t is string => t !== undefined && !isRedactionMarker(t)
   );
 }
 
