@@ -1,27 +1,17 @@
 import pino, { Logger } from 'pino';
-import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
-
-const SECRET_HEADERS = ['authorization', PROXY_TOKEN_HEADER, DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER];
+import { createRedactor, DEFAULT_REDACTION_RULES, type Redactor } from './redaction';
 
 /**
- * Structured JSON logs. Secrets are redacted by path as a second line of defence: code never logs config or
- * request headers on purpose, but a stray object must not leak a key either.
+ * Structured JSON logs. Every line passes the redactor before it is written (README.md "Secrets"): code never logs
+ * config or request headers on purpose, but a stray object, an error message or a request URL must not leak a key
+ * either. Lines without anything secret-looking are written as they are.
  */
-export const REDACT_PATHS = [
-  'apiToken',
-  '*.apiToken',
-  '*.password',
-  '*.apiKey',
-  'config.elasticsearch.password',
-  'config.elasticsearch.apiKey',
-  'config.dreamfactory.apiKey',
-  'config.dreamfactory.adminPassword',
-  '*.adminPassword',
-  ...SECRET_HEADERS.flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]),
-];
-
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { service: 'dreamfactory-insights-proxy' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+export function createLogger(level: string, destination?: pino.DestinationStream, redactor: Redactor = createRedactor(DEFAULT_REDACTION_RULES)): Logger {
+  const redactLine = (line: string): string => {
+    const redacted = redactor.redactString(line);
+    return redacted === line || redacted.endsWith('\n') ? redacted : `${redacted}\n`;
+  };
+  return pino({ level, base: { service: 'dreamfactory-insights-proxy' }, hooks: { streamWrite: redactLine } }, destination);
 }
 
 export type { Logger };

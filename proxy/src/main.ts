@@ -12,13 +12,17 @@ import { buildServer } from './server';
 import { setupCommand } from './setup/cli';
 import { doctorCommand } from './doctor/cli';
 import { operationsFor } from './status/operations';
+import { fingerprintKeyFile, loadFingerprintKey, redactorFromConfig } from './redaction';
 
 const SHUTDOWN_GRACE_MS = 5000;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const ctx = createContext(config, logger);
+  // An unreadable or uncreatable fingerprint key stops the start, not the first event carrying a secret.
+  loadFingerprintKey(fingerprintKeyFile(config));
+  const redactor = redactorFromConfig(config);
+  const logger = createLogger(config.logLevel, undefined, redactor);
+  const ctx = createContext(config, logger, redactor);
   // Setup (template, retention) before ingest, so the day's first index is created with our mapping.
   const ops = operationsFor(ctx);
   await ops.start();

@@ -9,10 +9,11 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { DropReason, MessageHandler, ReceivedMessage, Source, SourceName } from './pipeline-types';
 import { DiskQueue, QueueFullError } from './queue/disk-queue';
+import type { Redactor } from './redaction';
 import { encodeEvent } from './sinks/bulk-record';
 import { BulkWriter, ElasticsearchSink, StopOptions } from './sinks/elasticsearch';
 import { SourceDeps, startSources } from './sources';
-import { Redactor, transformMessage, TransformOptions, transformOptionsFromConfig } from './transforms';
+import { transformMessage, TransformOptions, transformOptionsFromConfig } from './transforms';
 
 /** The queue cursor of the Elasticsearch sink (other sinks get their own names). */
 const ELASTICSEARCH_CONSUMER = 'elasticsearch';
@@ -23,7 +24,7 @@ export interface IngestDeps {
   metrics: Metrics;
   /** Where the sink sends its `_bulk` bodies (the Elasticsearch client). */
   bulkWriter: BulkWriter;
-  /** Applied to every event before it is queued (unless `ingest.redact` is off). */
+  /** Applied to every event before it is queued and to dead letters (unless `ingest.redact` is off). */
   redactor: Redactor;
 }
 
@@ -103,6 +104,7 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
     counters,
     metrics,
     logger,
+    redactor: config.ingest.redact ? deps.redactor : undefined,
   });
   sink.start();
   let sources: Source[] = [];

@@ -77,6 +77,10 @@ export class QueryEngine {
         const cursor = decodeCursor(request.cursor);
         const pitId = cursor?.pitId ?? (await this.ctx.es.openPointInTime(this.indexPattern, PIT_KEEP_ALIVE));
         const response = await this.ctx.es.searchPointInTime<Record<string, unknown>>(buildLogsSearch(rc, query, pitId, cursor?.searchAfter));
+        // Documents stored before redaction existed (or with it off) must not carry their secrets to the browser.
+        for (const hit of response.hits.hits) {
+          this.ctx.redactor.redactInPlace(hit._source);
+        }
         const page = shapeLogs(query, response);
         const nextCursor = page.lastSort ? encodeCursor({ pitId: response.pit_id ?? pitId, searchAfter: page.lastSort }) : null;
         page.frame.meta = { ...page.frame.meta, custom: { ...page.frame.meta?.custom, nextCursor } };

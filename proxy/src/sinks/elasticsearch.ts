@@ -11,6 +11,7 @@ import type { IngestCounters } from '../ingest-counters';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { QueueBatch, QueueConsumer } from '../queue/disk-queue';
+import type { Redactor } from '../redaction';
 import { backoffMs, sleep } from './backoff';
 import { classifyBulkItems, describeError } from './bulk-items';
 import { decodeRecord, headerEnd, isBulkRecord } from './bulk-record';
@@ -29,6 +30,8 @@ export interface ElasticsearchSinkDeps {
   counters: IngestCounters;
   metrics: Pick<Metrics, 'bulkLatency' | 'esUp'>;
   logger: Logger;
+  /** Redacts dead letters (absent when redaction is off): Elasticsearch's reason quotes field values. */
+  redactor?: Redactor;
 }
 
 export interface StopOptions {
@@ -190,14 +193,14 @@ export class ElasticsearchSink {
   }
 
   private deadLetterOf(item: PendingItem, status: number, error: Parameters<typeof deadLetterDoc>[3]): PendingItem | undefined {
-    const { elasticsearch, logger } = this.deps;
+    const { elasticsearch, logger, redactor } = this.deps;
     const now = new Date();
     const event = item.record && decodeRecord(item.record, elasticsearch.indexPrefix, now);
     if (!event) {
       return undefined;
     }
     logger.warn({ eventId: event.id, index: event.index, reason: describeError(error) }, 'event refused by Elasticsearch; dead-lettered');
-    return { lines: bulkLines(elasticsearch.deadLetterIndex, event.id, deadLetterDoc(event, event.index, status, error, now)), deadLetter: true };
+    return { lines: bulkLines(elasticsearch.deadLetterIndex, event.id, deadLetterDoc(event, event.index, status, error, now, redactor)), deadLetter: true };
   }
 }
 

@@ -1,3 +1,2 @@
 export { transformMessage, transformOptionsFromConfig } from './transform';
 export type { TransformOptions, TransformResult } from './transform';
-export type { Redactor } from './redact';
