@@ -8,7 +8,7 @@
  * the config object, never sent anywhere. Proxies that should produce the same fingerprints share the file; deleting
  * it starts new fingerprints (old documents keep theirs).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, type Config } from '../config';
@@ -16,6 +16,11 @@ import { ConfigError, type Config } from '../config';
 const KEY_BYTES = 32;
 export const FINGERPRINT_CHARS = 8;
 const KEY_FILE_NAME = 'fingerprint.key';
+/**
+ * Fingerprints remembered: the same session tokens and API keys come back call after call, and an HMAC costs ~100×
+ * a lookup. The secrets stay in the proxy's memory (where they pass anyway) until the cache fills and is emptied.
+ */
+const CACHE_LIMIT = 4096;
 
 export function fingerprintKeyFile(config: Pick<Config, 'ingest' | 'queue'>): string {
   return config.ingest.redactFingerprintKeyFile ?? join(config.queue.dir, KEY_FILE_NAME);
@@ -59,9 +64,19 @@ function keyError(file: string, err: unknown): ConfigError {
 
 /** `key` may be a loader, called once, on the first fingerprint (so a process that never redacts never touches it). */
 export function fingerprinter(key: Uint8Array | (() => Uint8Array)): (secret: string) => string {
-  let loaded = typeof key === 'function' ? undefined : key;
+  // A KeyObject, imported once: handing createHmac raw bytes re-imports the key on every call (5× slower).
+  let hmacKey: KeyObject | undefined;
+  const cache = new Map<string, string>();
   return (secret) => {
-    loaded ??= (key as () => Uint8Array)();
-    return createHmac('sha256', loaded).update(secret).digest('hex').slice(0, FINGERPRINT_CHARS);
+    let fingerprint = cache.get(secret);
+    if (fingerprint === undefined) {
+      hmacKey ??= createSecretKey(typeof key === 'function' ? key() : key);
+      fingerprint = createHmac('sha256', hmacKey).update(secret).digest('hex').slice(0, FINGERPRINT_CHARS);
+      if (cache.size >= CACHE_LIMIT) {
+        cache.clear();
+      }
+      cache.set(secret, fingerprint);
+    }
+    return fingerprint;
   };
 }

@@ -1,6 +1,5 @@
 /** What redaction leaves behind. Every marker is recognised again, so redacting twice changes nothing. */
 import { FINGERPRINT_CHARS } from './fingerprint';
-import { wordAt } from './shapes';
 
 /** A secret replaced where no fingerprint key is configured. */
 export const REDACTED = '[redacted]';
@@ -12,6 +11,19 @@ export const MULTIPART_REDACTED = '[content_redacted:multipart]';
 export const DREAMFACTORY_REDACTED = '***REDACTED***';
 
 const FINGERPRINT_PREFIX = '[redacted:';
+
+/** Case-insensitive ASCII comparison of `text` at `at` with a lower-case `word`. */
+export function wordAt(text: string, at: number, word: string): boolean {
+  if (at + word.length > text.length) {
+    return false;
+  }
+  for (let k = 0; k < word.length; k++) {
+    if ((text.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 export function fingerprintMarker(fingerprint: string | undefined): string {
   return fingerprint === undefined ? REDACTED : `${FINGERPRINT_PREFIX}${fingerprint}]`;

@@ -13,9 +13,9 @@
  */
 import type { Redactor as EventRedactor } from '../transforms/redact';
 import { fingerprinter } from './fingerprint';
-import { CONTENT_REDACTED, fingerprintMarker, isRedactionMarker, MULTIPART_REDACTED } from './markers';
+import { CONTENT_REDACTED, fingerprintMarker, isRedactionMarker, MULTIPART_REDACTED, wordAt } from './markers';
 import { secretKeyClassifier, SecretKeyRules } from './secret-keys';
-import { findSecretRanges, wordAt } from './shapes';
+import { findSecretRanges } from './shapes';
 
 export interface RedactionRules extends SecretKeyRules {
   /** HMAC key of the fingerprints (or its loader, called on first use). Without one, markers carry no fingerprint. */
@@ -102,15 +102,11 @@ export function createRedactor(rules: RedactionRules): Redactor {
     let out = '';
     let from = 0;
     for (const { start, end } of ranges) {
-      const secret = text.slice(start, end);
-      if (isRedactionMarker(secret)) {
-        continue;
-      }
       changes++;
-      out += text.slice(from, start) + marker(secret);
+      out += text.slice(from, start) + marker(text.slice(start, end));
       from = end;
     }
-    return from === 0 ? text : out + text.slice(from);
+    return out + text.slice(from);
   };
 
   const holdsSecret = (text: string) => findSecretRanges(text, isSecretKey, true).length > 0;
@@ -180,6 +176,10 @@ export function createRedactor(rules: RedactionRules): Redactor {
 
   /** A URI (`/path?query#fragment`) or a form body (`a=1&b=2`), neither holding whitespace. */
   const redactUriOrForm = (text: string, depth: number): string => {
+    // Percent-encoding or `+` can hide a name or a scheme from the scan; otherwise the scan decides.
+    if (!text.includes('%') && !text.includes('+') && !holdsSecret(text)) {
+      return text;
+    }
     const q = text.indexOf('?');
     if (q < 0 && (text.charCodeAt(0) === 47 || text.includes('://'))) {
       return redactRanges(text);
@@ -315,5 +315,12 @@ function decodeComponent(text: string): string {
 
 /** Percent-encoding that leaves a marker readable (`[redacted:1a2b3c4d]` rather than `%5Bredacted%3A…`). */
 function encodeReadable(text: string): string {
-  return encodeURIComponent(text).replaceAll('%5B', '[').replaceAll('%5D', ']').replaceAll('%3A', ':');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Anything but letters, digits and `-_.~[]:` needs encoding; a bare marker needs none.
+    if (!((c >= 48 && c <= 58) || (c >= 65 && c <= 93 && c !== 92) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 46 || c === 126)) {
+      return encodeURIComponent(text).replaceAll('%5B', '[').replaceAll('%5D', ']').replaceAll('%3A', ':');
+    }
+  }
+  return text;
 }

@@ -7,7 +7,9 @@
  * - the password of a URL's user info (`mysql://user:pass@host`);
  * - assignments to a secret key: `password=…`, `"api_key": "…"`, `token: …`, `<password>…</password>`.
  * Each finding is the range of the secret itself, so the caller can keep the scheme word and the punctuation.
+ * What is already a redaction marker is not a finding.
  */
+import { isRedactionMarker, wordAt } from './markers';
 
 export interface SecretRange {
   start: number;
@@ -54,19 +56,6 @@ export function jwtEnd(text: string, start: number): number {
     }
   }
   return i;
-}
-
-/** Case-insensitive ASCII comparison of `text` at `at` with a lower-case `word`. */
-export function wordAt(text: string, at: number, word: string): boolean {
-  if (at + word.length > text.length) {
-    return false;
-  }
-  for (let k = 0; k < word.length; k++) {
-    if ((text.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) {
-      return false;
-    }
-  }
-  return true;
 }
 
 /** Does this base64 decode to `user:password`? Keeps "Basic settings" and "basic plan" out. */
@@ -188,8 +177,8 @@ function valueRange(text: string, at: number, element: boolean, afterScheme = fa
     end = matchingBracket(text, at);
   } else {
     end = start;
-    const stop = element ? (c: number) => c === 60 : endsValue;
-    while (end < text.length && !stop(text.charCodeAt(end))) {
+    // Inside `<name>…<`, only the closing tag ends the value.
+    while (end < text.length && !(element ? text.charCodeAt(end) === 60 : endsValue(text.charCodeAt(end)))) {
       end++;
     }
     // `Authorization: Bearer abc`: the value is the scheme's token.
@@ -259,26 +248,45 @@ function userInfoPassword(text: string, at: number): SecretRange | undefined {
 }
 
 /**
+ * False when `text` cannot hold anything `findSecretRanges` finds: every shape needs a separator (`=`, `:`, `>`), a
+ * JWT's `eyJ`, or whitespace after a scheme word (`bearer`, `basic`). One pass, no allocation: most strings in an event
+ * (names, emails, user agents, ids) end here.
+ */
+export function mayHoldSecret(text: string): boolean {
+  let previous = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61 || c === 58 || c === 62) {
+      return true;
+    }
+    if (c === 74 && previous === 121 && i >= 2 && text.charCodeAt(i - 2) === 101) {
+      return true; // eyJ
+    }
+    if ((c === 32 || c === 9) && ((previous | 0x20) === 114 || (previous | 0x20) === 99)) {
+      return true; // after …r (bearer) or …c (basic)
+    }
+    previous = c;
+  }
+  return false;
+}
+
+/**
  * Every secret-shaped range of `text`, in order and non-overlapping; with `firstOnly`, stops at the first (a cheap
  * "does it hold a secret?"). `isSecretKey` classifies names followed by an assignment.
  */
 export function findSecretRanges(text: string, isSecretKey: (name: string) => boolean, firstOnly = false): SecretRange[] {
   const found: SecretRange[] = [];
-  const add = (range: SecretRange | undefined): boolean => {
-    if (range && range.end > range.start) {
-      found.push(range);
-      return firstOnly;
-    }
-    return false;
-  };
+  if (!mayHoldSecret(text)) {
+    return found;
+  }
   for (let at = text.indexOf('eyJ'); at >= 0; at = text.indexOf('eyJ', at + 3)) {
     const end = jwtEnd(text, at);
-    if (end > 0 && add({ start: at, end })) {
+    if (end > 0 && add(found, text, { start: at, end }) && firstOnly) {
       return found;
     }
   }
   for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
-    if (add(userInfoPassword(text, at))) {
+    if (add(found, text, userInfoPassword(text, at)) && firstOnly) {
       return found;
     }
   }
@@ -296,7 +304,7 @@ export function findSecretRanges(text: string, isSecretKey: (name: string) => bo
     if (length === 6 || length === 5) {
       const token = schemeToken(text, start);
       if (token) {
-        if (add(token)) {
+        if (add(found, text, token) && firstOnly) {
           return found;
         }
         i = token.end;
@@ -308,7 +316,7 @@ export function findSecretRanges(text: string, isSecretKey: (name: string) => bo
     if (value && isSecretKey(text.slice(start, i))) {
       const range = valueRange(text, value.at, value.element);
       if (range) {
-        if (add(range)) {
+        if (add(found, text, range) && firstOnly) {
           return found;
         }
         i = Math.max(i, range.end);
@@ -316,6 +324,15 @@ export function findSecretRanges(text: string, isSecretKey: (name: string) => bo
     }
   }
   return mergeRanges(found);
+}
+
+/** Adds a non-empty range that is not already a marker; true when added. */
+function add(found: SecretRange[], text: string, range: SecretRange | undefined): boolean {
+  if (range && range.end > range.start && !isRedactionMarker(text.slice(range.start, range.end))) {
+    found.push(range);
+    return true;
+  }
+  return false;
 }
 
 /** Sorted, overlaps dropped (the earlier range wins; an assignment and a JWT often cover the same token). */
