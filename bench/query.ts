@@ -19,7 +19,7 @@ import { QueryEngine } from '../proxy/src/query/run';
 import { enrichFrames } from '../proxy/src/query/enrich';
 import { shapeActivity } from '../proxy/src/query/shaper';
 import { queryApi } from '../proxy/src/api/query';
-import { makeUsers, startDirectoryStub } from '../proxy/src/query/testing/df-directory-stub';
+import { makeUsers, startDirectoryStub } from '../proxy/src/dreamfactory/testing/df-directory-stub';
 import { startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { generateEvents, indexEvents } from '../tests/integration/query-data';
 import { buildIndexTemplate } from '../proxy/src/setup/index-template';

@@ -10,8 +10,8 @@ import {
   type EngineFamily,
   type EngineResponseError,
   type EsConfig,
-} from '../clients/search-engine';
-import { describePrivileges, type PrivilegeSet } from './privileges';
+} from './search-engine';
+import { describePrivileges, type PrivilegeSet } from './elasticsearch-privileges';
 
 export type EsProblemKind = 'unreachable' | 'tls' | 'auth' | 'forbidden' | 'not-elasticsearch' | 'unsupported-version' | 'timeout' | 'error';
 

@@ -16,7 +16,7 @@ import {
   PIT_KEEP_ALIVE,
 } from './builder';
 import { listCounters, listLimits } from '../dreamfactory/limits';
-import { UserDirectory } from './directory';
+import { UserDirectory } from '../dreamfactory/directory';
 import { limitCountersFrame, limitsFrame, usersFrame } from './dreamfactory-frames';
 import { enrichFrames } from './enrich';
 import { describeError } from './errors';

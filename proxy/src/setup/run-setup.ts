@@ -6,10 +6,10 @@
 import type { ClusterInfo } from '../clients/search-engine';
 import type { ProxyContext } from '../context';
 import type { RetentionMode, SetupResult, SetupStep, StepOutcome } from '@shared/status-api';
-import { checkVersion, displayUrls, explainEsError } from './es-problems';
+import { checkVersion, displayUrls, explainEsError } from '../clients/elasticsearch-errors';
 import { buildIndexTemplate, templateNameFor, templateOptionsFor } from './index-template';
 import { findMappingConflicts, type IndexConflict } from './mapping-conflicts';
-import { describePrivileges, proxyPrivileges } from './privileges';
+import { describePrivileges, proxyPrivileges } from '../clients/elasticsearch-privileges';
 import { buildProvisioningFiles, writeProvisioningFiles } from './provisioning';
 import { buildRetentionPolicy, policyMatches, retentionPolicyNameFor } from './retention-policy';
 import { templateDifferences } from './template-diff';

@@ -5,9 +5,9 @@
 import type { ProxyContext } from '../context';
 import { DreamFactoryError } from '../clients/dreamfactory';
 import { dailyIndexName } from '../sinks/index-name';
-import { displayUrls, explainEsError } from '../setup/es-problems';
+import { displayUrls, explainEsError } from '../clients/elasticsearch-errors';
 import { templateNameFor, TEMPLATE_VERSION } from '../setup/index-template';
-import { proxyPrivileges } from '../setup/privileges';
+import { proxyPrivileges } from '../clients/elasticsearch-privileges';
 import { retentionPolicyNameFor } from '../setup/retention-policy';
 import { dailyIndexDay, resolveRetentionMode } from '../setup/retention';
 import type { DreamFactoryStatus, ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '@shared/status-api';

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { estypes } from '@elastic/elasticsearch';
 import type { FrameJSON, InsightsQuery, QueryRequest } from '@shared/query';
 import { buildActivitySearch, buildLogsSearch, buildTimeseriesSearch, parseRange, RequestContext, SearchBody } from '../builder';
-import { toDirectoryUser } from '../directory';
-import { DirectorySnapshot, enrichFrames } from '../enrich';
+import { toDirectoryUser, type DirectorySnapshot } from '../../dreamfactory/users';
+import { enrichFrames } from '../enrich';
 import { shapeActivity, shapeLogs, shapeTimeseries } from '../shaper';
-import { makeUsers } from './df-directory-stub';
+import { makeUsers } from '../../dreamfactory/testing/df-directory-stub';
 
 export const GOLDEN_DIR = join(__dirname, '..', '__golden__');
 /** Logs searches carry a point-in-time id; goldens pin the body with this one. */

@@ -4,10 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
-import { loadConfig } from '../config';
-import { createContext, ProxyContext } from '../context';
-import { createLogger } from '../logger';
-import { buildServer } from '../server';
+import { loadConfig } from './config';
+import { createContext, ProxyContext } from './context';
+import { createLogger } from './logger';
+import { buildServer } from './server';
 
 const TOKEN = 'security-test-token-0123456789';
 
