@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
 import { loadConfig } from '../../proxy/src/config';
-import { createContext, ProxyContext } from '../../proxy/src/context';
+import { buildProxyServer, createProxyParts, ingestDeps, type ProxyParts } from '../../proxy/src/compose';
 import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
-import { buildServer } from '../../proxy/src/server';
 import { buildIndexTemplate, TEMPLATE_NAME } from '../../proxy/src/setup/index-template';
 import type { DfLogEvent } from '../dreamfactory-sim/log-formats';
 import { generateEvents, sendEvent, WireFormat } from '../dreamfactory-sim/sender';
@@ -51,7 +50,7 @@ function secretsIn(events: DfLogEvent[]): string[] {
 
 describe('secrets never leave the proxy', () => {
   let sim: Simulator;
-  let ctx: ProxyContext;
+  let parts: ProxyParts;
   let ingest: Ingest;
   let app: FastifyInstance;
   let queueDir: string;
@@ -76,10 +75,10 @@ describe('secrets never leave the proxy', () => {
         sink: { flushIntervalMs: 100 },
       }
     );
-    ctx = createContext(config, createLogger('debug', log));
-    await ctx.es.putIndexTemplate(TEMPLATE_NAME, buildIndexTemplate(config.elasticsearch.indexPrefix));
-    ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es });
-    app = await buildServer(ctx, ingest);
+    parts = createProxyParts(config, createLogger('debug', log));
+    await parts.es.putIndexTemplate(TEMPLATE_NAME, buildIndexTemplate(config.elasticsearch.indexPrefix));
+    ingest = await startIngest(ingestDeps(parts));
+    app = await buildProxyServer(parts, ingest);
     await app.listen(LOOPBACK);
 
     const admins = new Set(sim.store.adminUsers().map((u) => u.id));
@@ -120,9 +119,9 @@ describe('secrets never leave the proxy', () => {
     // Wait until everything accepted is searchable, so the scan sees every document.
     const pattern = `${config.elasticsearch.indexPrefix}*`;
     for (let i = 0; i < 120; i++) {
-      await ctx.es.refresh(pattern).catch(() => undefined);
+      await parts.es.refresh(pattern).catch(() => undefined);
       // A daily index created a moment ago may not have its shard started yet (503): that is "not yet", not a failure.
-      if ((await ctx.es.count(pattern).catch(() => 0)) >= events.length) {
+      if ((await parts.es.count(pattern).catch(() => 0)) >= events.length) {
         break;
       }
       await new Promise((r) => setTimeout(r, 250));
@@ -136,24 +135,24 @@ describe('secrets never leave the proxy', () => {
   afterAll(async () => {
     await app?.close();
     await ingest?.stop();
-    await ctx?.es.close();
+    await parts?.es.close();
     await sim?.close();
     rmSync(queueDir, { recursive: true, force: true });
   });
 
   it('the traffic really carried secrets and was indexed', async () => {
     expect(secretsIn(events).length).toBeGreaterThan(5);
-    const pattern = `${ctx.config.elasticsearch.indexPrefix}*`;
-    expect(await ctx.es.count(pattern)).toBeGreaterThanOrEqual(events.length);
+    const pattern = `${parts.config.elasticsearch.indexPrefix}*`;
+    expect(await parts.es.count(pattern)).toBeGreaterThanOrEqual(events.length);
     // Users were still attributed from the (now removed) tokens.
-    const withUser = await ctx.es.search(pattern, { size: 0, query: { exists: { field: 'user.id' } } });
+    const withUser = await parts.es.search(pattern, { size: 0, query: { exists: { field: 'user.id' } } });
     expect((withUser.hits.total as { value: number }).value).toBeGreaterThan(0);
   });
 
   it('no secret appears in any document, log line, metric or response', async () => {
-    const secrets = [PROXY_TOKEN, sim.apiKey, ctx.config.elasticsearch.password!, ...secretsIn(events)];
-    const pattern = `${ctx.config.elasticsearch.indexPrefix}*`;
-    const docs = await ctx.es.search(pattern, { size: 10000, query: { match_all: {} } });
+    const secrets = [PROXY_TOKEN, sim.apiKey, parts.config.elasticsearch.password!, ...secretsIn(events)];
+    const pattern = `${parts.config.elasticsearch.indexPrefix}*`;
+    const docs = await parts.es.search(pattern, { size: 10000, query: { match_all: {} } });
     const haystacks: Record<string, string> = {
       'Elasticsearch documents': JSON.stringify(docs.hits.hits.map((h) => h._source)),
       'proxy log': log.lines.join(''),

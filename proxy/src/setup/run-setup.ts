@@ -4,8 +4,9 @@
  * Every failure carries what to do about it; nothing here ever logs or returns a password.
  */
 import type { ClusterInfo } from '../clients/search-engine';
-import type { ProxyContext } from '../context';
 import type { RetentionMode, SetupResult, SetupStep, StepOutcome } from '@shared/status-api';
+import type { ElasticsearchClient } from '../clients/elasticsearch';
+import type { Config } from '../config';
 import { checkVersion, displayUrls, explainEsError } from '../clients/elasticsearch-errors';
 import { buildIndexTemplate, templateNameFor, templateOptionsFor } from './index-template';
 import { findMappingConflicts, type IndexConflict } from './mapping-conflicts';
@@ -31,7 +32,10 @@ export interface SetupRun {
   users?: CreatedUser[];
 }
 
-type Ctx = Pick<ProxyContext, 'config' | 'es'>;
+export interface SetupDeps {
+  config: Config;
+  es: ElasticsearchClient;
+}
 
 const MAX_CONFLICTS_LISTED = 10;
 
@@ -41,8 +45,8 @@ export function describeConflicts(conflicts: IndexConflict[]): string {
   return `${conflicts.length} existing ${conflicts.length === 1 ? 'index maps' : 'indices map'} our fields differently: ${listed.join('; ')}${more}.`;
 }
 
-export async function runSetup(ctx: Ctx, options: SetupOptions = {}): Promise<SetupRun> {
-  const { config, es } = ctx;
+export async function runSetup(deps: SetupDeps, options: SetupOptions = {}): Promise<SetupRun> {
+  const { config, es } = deps;
   const templateName = templateNameFor(config.elasticsearch.indexPrefix);
   const policyName = retentionPolicyNameFor(config.elasticsearch.indexPrefix);
   const dry = Boolean(options.dryRun);
