@@ -4,4 +4,4 @@ export interface ProxyInfo {
   startedAt: Date;
 }
 
-export const PROXY_VERSION: string = require('../../package.json').version;
+export const PROXY_VERSION: string = require('../package.json').version;
