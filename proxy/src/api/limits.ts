@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, F
 import { z } from 'zod';
 import { WRITE_GRANT_HEADER, WRITE_GRANTS } from '@shared/headers';
 import type { LimitCandidate } from '@shared/limits';
-import { BULK_ACTIONS, DIRECTORY_KINDS, type LimitInput, type RelayError } from '@shared/limits-api';
+import { BULK_ACTIONS, DIRECTORY_KINDS, USER_ID_WILDCARD, type LimitInput, type RelayError } from '@shared/limits-api';
 import { DreamFactoryError, type DreamFactoryClient } from '../clients/dreamfactory';
 import type { Config } from '../config';
 import {
@@ -46,7 +46,7 @@ const limitFields = {
   type: z.string(),
   rate: z.union([z.number(), z.string()]),
   period: z.union([z.string(), z.number().int()]),
-  user_id: z.union([z.number().int(), z.literal('*')]).nullable(),
+  user_id: z.union([z.number().int(), z.literal(USER_ID_WILDCARD)]).nullable(),
   role_id: z.number().int().nullable(),
   service_id: z.number().int().nullable(),
   endpoint: z.string().nullable(),

@@ -6,6 +6,7 @@
  * it is tagged `_jwt_decode_failure` and the next source is tried.
  */
 import { decodeJwt } from 'jose';
+import { DREAMFACTORY_SESSION_TOKEN_HEADER } from '@shared/headers';
 import { getIgnoreCase, getPath, isObject, JsonObject } from './objects';
 
 export interface UserFields {
@@ -59,9 +60,11 @@ function tokenCandidates(request: unknown): string[] {
   const headers = isObject(request.headers) ? request.headers : {};
   const bearer = /^bearer\s+(\S+)$/i.exec(firstString(getIgnoreCase(headers, 'authorization')) ?? '');
   const parameters = isObject(request.parameters) ? request.parameters : {};
-  return [firstString(getIgnoreCase(headers, 'x-dreamfactory-session-token')), bearer?.[1], firstString(getIgnoreCase(parameters, 'session_token'))].filter(
-    (t): t is string => t !== undefined
-  );
+  return [
+    firstString(getIgnoreCase(headers, DREAMFACTORY_SESSION_TOKEN_HEADER)),
+    bearer?.[1],
+    firstString(getIgnoreCase(parameters, 'session_token')),
+  ].filter((t): t is string => t !== undefined);
 }
 
 /** Reads the (not yet redacted) event and platform objects. */
