@@ -11,15 +11,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ACTIVITY_PRESETS, type ActivityQuery, type QueryRequest } from '@shared/query';
+import { createProxyParts } from '../proxy/src/compose';
 import { loadConfig } from '../proxy/src/config';
-import { createContext } from '../proxy/src/context';
 import { createLogger } from '../proxy/src/logger';
 import { buildActivitySearch, parseRange } from '../proxy/src/query/builder';
-import { QueryEngine } from '../proxy/src/query/run';
 import { enrichFrames } from '../proxy/src/query/enrich';
 import { shapeActivity } from '../proxy/src/query/shaper';
 import { queryApi } from '../proxy/src/api/query';
-import { makeUsers, startDirectoryStub } from '../proxy/src/query/testing/df-directory-stub';
+import { makeUsers, startDirectoryStub } from '../proxy/src/dreamfactory/testing/df-directory-stub';
 import { startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { generateEvents, indexEvents } from '../tests/integration/query-data';
 import { buildIndexTemplate } from '../proxy/src/setup/index-template';
@@ -58,22 +57,21 @@ async function main(): Promise<void> {
     elasticsearch: { urls: [es.url], indexPrefix: PREFIX, requestTimeoutMs: 300000 },
     dreamfactory: { url: stub.url, apiKey: stub.apiKey },
   });
-  const ctx = createContext(config, createLogger('silent'));
-  const engine = new QueryEngine(ctx);
+  const parts = createProxyParts(config, createLogger('silent'));
   const app = Fastify();
-  await app.register(queryApi(ctx, engine), { prefix: '/api' });
+  await app.register(queryApi({ engine: parts.queryEngine, version: parts.proxy.version }), { prefix: '/api' });
   try {
     const { index_patterns, priority, template } = buildIndexTemplate(PREFIX, { refreshInterval: '-1' });
     // Every run must really aggregate (no shard request cache); a bench index needs no per-request fsync.
     template.settings['index.requests.cache.enable'] = false;
     template.settings['index.translog.durability'] = 'async';
-    await ctx.es.raw.indices.putIndexTemplate({ name: `${PREFIX}template`, index_patterns, priority, template });
+    await parts.es.raw.indices.putIndexTemplate({ name: `${PREFIX}template`, index_patterns, priority, template });
 
     const userIds = users.map((u) => String(u.id)).concat(['1', '2']);
     const loadMs = await time(async () => {
       for (let done = 0; done < EVENTS; done += CHUNK) {
         const count = Math.min(CHUNK, EVENTS - done);
-        await indexEvents(ctx.es, PREFIX, generateEvents({ count, seed: 1000 + done, startMs: START, spanMs: SPAN, userIds }), 5000, 2);
+        await indexEvents(parts.es, PREFIX, generateEvents({ count, seed: 1000 + done, startMs: START, spanMs: SPAN, userIds }), 5000, 2);
         log(`  indexed ${done + count} events`);
       }
     });
@@ -84,7 +82,7 @@ async function main(): Promise<void> {
       const query: ActivityQuery = { refId: 'A', queryType: 'activity', groupBy: [...preset.groupBy], showOther: true, shareOfTotal: true };
       const request: QueryRequest = { range: RANGE, queries: [query] };
       const body = buildActivitySearch({ range: parseRange(RANGE) }, query);
-      const raw = () => ctx.es.search(`${PREFIX}*`, body);
+      const raw = () => parts.es.search(`${PREFIX}*`, body);
       const ours = async () => {
         const response = await app.inject({ method: 'POST', url: '/api/query', payload: request });
         if (response.statusCode !== 200 || response.json().results.A.error) {
@@ -102,12 +100,12 @@ async function main(): Promise<void> {
         warmMs.push(await time(ours));
       }
       for (let i = 0; i < COLD_RUNS; i++) {
-        engine.directory.clear();
+        parts.directory.clear();
         coldMs.push(await time(ours));
       }
       // Our own CPU work on one real response (shape, join users, serialize), free of Elasticsearch's noise.
       const response = await raw();
-      const { snapshot } = await engine.directory.read();
+      const { snapshot } = await parts.directory.read();
       const ownMs: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         ownMs.push(await time(async () => JSON.stringify(enrichFrames([shapeActivity(query, response)], snapshot))));
@@ -149,7 +147,7 @@ async function main(): Promise<void> {
     log(`wrote ${file}`);
   } finally {
     await app.close();
-    await ctx.es.close();
+    await parts.es.close();
     await stub.close();
     await es.stop();
   }

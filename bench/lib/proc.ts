@@ -1,6 +1,6 @@
 /**
  * Reading the machine and a process from /proc, and a proxy's Prometheus text, for the reliability benchmarks.
- * Linux only (the benchmarks run on the 2-core Linux box described in gelf-and-elasticsearch.md §4).
+ * Linux only: the benchmarks run on Linux.
  */
 import { ChildProcess, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from './redaction/secret-keys';
+import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from './secret-key-defaults';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);

@@ -4,14 +4,12 @@
  *   npm run proxy -- setup        # Elasticsearch template + retention [--dry-run] [--create-users] [--write-provisioning DIR]
  *   npm run proxy -- doctor       # test message through every enabled source of the running proxy
  */
+import { buildProxyServer, createProxyParts, ingestDeps } from './compose';
 import { ConfigError, loadConfig } from './config';
-import { createContext } from './context';
+import { doctorCommand } from './doctor/cli';
 import { createLogger } from './logger';
 import { startIngest } from './pipeline';
-import { buildServer } from './server';
 import { setupCommand } from './setup/cli';
-import { doctorCommand } from './doctor/cli';
-import { operationsFor } from './status/operations';
 import { fingerprintKeyFile, loadFingerprintKey, redactorFromConfig } from './redaction';
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -22,22 +20,22 @@ async function serve(): Promise<void> {
   loadFingerprintKey(fingerprintKeyFile(config));
   const redactor = redactorFromConfig(config);
   const logger = createLogger(config.logLevel, undefined, redactor);
-  const ctx = createContext(config, logger, redactor);
+  const parts = createProxyParts(config, logger, redactor);
+  const { operations, es } = parts;
   // Setup (template, retention) before ingest, so the day's first index is created with our mapping.
-  const ops = operationsFor(ctx);
-  await ops.start();
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
-  const app = await buildServer(ctx, ingest);
+  await operations.start();
+  const ingest = await startIngest(ingestDeps(parts));
+  const app = await buildProxyServer(parts, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
-  ops.attach({ sources: ingest.sources, httpPort: config.server.port });
+  operations.attach({ sources: ingest.sources, httpPort: config.server.port });
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
-    await ops.stop();
+    await operations.stop();
     // In-flight bulk requests get a few seconds; whatever is not acknowledged replays from the queue on next start.
     await ingest.stop({ graceMs: SHUTDOWN_GRACE_MS });
-    await ctx.es.close();
+    await es.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

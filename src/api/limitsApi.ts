@@ -12,9 +12,7 @@ import type {
   LimitView,
   RelayError,
 } from '@shared/limits-api';
-import { isProxyTokenRejected } from '../grafanaProxy';
-import { labels } from '../selectors';
-import { ProxyClient, ProxyError } from './proxyClient';
+import { describeProxyFailure, ProxyError, type ProxyClient, type ProxyFailure } from './proxyClient';
 
 export class LimitsApi {
   constructor(private readonly client: ProxyClient) {}
@@ -28,11 +26,11 @@ export class LimitsApi {
   }
 
   create(input: LimitInput): Promise<LimitView> {
-    return this.client.request<LimitView>('POST', 'limits', input);
+    return this.client.request<LimitView>('POST', 'limits', { body: input });
   }
 
   update(id: number, changes: Partial<LimitInput>): Promise<LimitView> {
-    return this.client.request<LimitView>('PATCH', `limits/${id}`, changes);
+    return this.client.request<LimitView>('PATCH', `limits/${id}`, { body: changes });
   }
 
   remove(id: number): Promise<unknown> {
@@ -40,7 +38,7 @@ export class LimitsApi {
   }
 
   bulk(action: BulkAction, ids: number[]): Promise<BulkResponse> {
-    return this.client.request<BulkResponse>('POST', 'limits/bulk', { action, ids });
+    return this.client.request<BulkResponse>('POST', 'limits/bulk', { body: { action, ids } });
   }
 
   counters(limitId?: number): Promise<LimitCountersResponse> {
@@ -53,7 +51,7 @@ export class LimitsApi {
 
   /** Flushes DreamFactory's whole limit store: every counter of every limit. */
   resetAllCounters(): Promise<unknown> {
-    return this.client.request('DELETE', 'limit-counters', undefined, { all: 'true' });
+    return this.client.request('DELETE', 'limit-counters', { params: { all: 'true' } });
   }
 
   directory(kind: DirectoryKind): Promise<DirectoryResponse> {
@@ -63,10 +61,8 @@ export class LimitsApi {
 
 export const PERMISSION_DENIED = "You don't have permission to change limits";
 
-/** A failure as the pages show it: a title, the proxy's message, and the form field it concerns if any. */
-export interface Failure {
-  title: string;
-  message: string;
+/** A failure as the limit pages show it, with the form field it concerns if any. */
+export interface Failure extends ProxyFailure {
   field?: RelayError['field'];
 }
 
@@ -74,9 +70,10 @@ function relayBody(err: ProxyError): Partial<RelayError> {
   return typeof err.body === 'object' && err.body !== null ? (err.body as Partial<RelayError>) : {};
 }
 
+/** A failed relay call as the limit pages show it: the relay's envelope says whose refusal it was. */
 export function describeFailure(err: unknown): Failure {
   if (!(err instanceof ProxyError)) {
-    return { title: 'Unexpected error', message: err instanceof Error ? err.message : String(err) };
+    return describeProxyFailure(err);
   }
   const body = relayBody(err);
   if (err.status === 403 || body.source === 'permission') {
@@ -89,12 +86,6 @@ export function describeFailure(err: unknown): Failure {
     const title = body.source === 'validation' ? 'The limit is not valid' : 'DreamFactory refused the request';
     return { title, message: err.message, field: body.field };
   }
-  // No relay envelope: the proxy's auth (a wrong token, which Grafana reports as a 400; 503 when no token is
-  // configured) or Grafana's datasource proxy itself.
-  if (isProxyTokenRejected(err.status, err.body)) {
-    return { title: labels.proxyTokenRejected, message: labels.proxyTokenRejectedDetail };
-  }
-  const detail = `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}`;
-  const unreachable = err.status === 0 || err.status >= 502;
-  return { title: unreachable ? 'The Insights proxy is unreachable' : 'The Insights proxy failed', message: detail };
+  // No relay envelope: the proxy itself or Grafana's datasource proxy answered.
+  return describeProxyFailure(err);
 }

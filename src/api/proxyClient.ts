@@ -1,16 +1,18 @@
 /**
- * The app pages' typed client for the Insights proxy. Every call goes through Grafana's datasource proxy for the
- * Insights datasource, whose plugin.json routes add the proxy token server-side and enforce roles.
+ * The plugin's one client for the Insights proxy. Every call goes through Grafana's datasource proxy for an Insights
+ * datasource, whose plugin.json routes add the proxy token server-side and enforce roles. The datasource and the app
+ * pages both use it; only the base URL and whether writes take the Editor routes differ.
  */
-import { getBackendSrv, getDataSourceSrv, FetchError, config } from '@grafana/runtime';
+import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
-import { DATASOURCE_TYPE } from '../constants';
+import { currentRole } from '../access';
 import { isProxyTokenRejected } from '../grafanaProxy';
 import { labels } from '../selectors';
 
 export class ProxyError extends Error {
   constructor(
     message: string,
+    /** HTTP status, 0 when no response came back. */
     readonly status: number,
     /** The proxy's JSON error body, e.g. a DreamFactory validation message with the field it concerns. */
     readonly body?: unknown
@@ -19,64 +21,104 @@ export class ProxyError extends Error {
   }
 }
 
-export function getInsightsDatasources(): Array<{ uid: string; name: string }> {
-  return getDataSourceSrv()
-    .getList({ type: DATASOURCE_TYPE })
-    .map((ds) => ({ uid: ds.uid, name: ds.name }));
+/** The most specific message available: the proxy's `error`/`message`, Grafana's proxy message, the status text. */
+function messageOf(err: unknown): string {
+  if (isFetchError<{ error?: unknown; message?: unknown }>(err)) {
+    if (isProxyTokenRejected(err.status, err.data)) {
+      return labels.proxyTokenRejected;
+    }
+    const data = err.data;
+    const fromBody =
+      typeof data === 'object' && data ? (data.error ?? data.message) : typeof data === 'string' ? data : undefined;
+    return String(fromBody || err.statusText || err.message || (err.status ? `HTTP ${err.status}` : ''));
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
-/** The datasource whose proxy routes the app uses: the configured uid, else the first Insights datasource. */
-export function findInsightsDatasource(preferredUid?: string): { uid: string; name: string } | undefined {
-  const list = getInsightsDatasources();
-  return (preferredUid && list.find((ds) => ds.uid === preferredUid)) || list[0];
+function toProxyError(err: unknown): ProxyError {
+  const message = messageOf(err) || 'The Insights proxy could not be reached';
+  return isFetchError(err) ? new ProxyError(message, err.status ?? 0, err.data) : new ProxyError(message, 0);
 }
 
-export type WriteRole = 'Admin' | 'Editor';
-
-/**
- * The signed-in user's role in this organization: what Grafana checks a route's `reqRole` against. Being a Grafana
- * server admin grants nothing there, so it grants nothing here (docs/grafana.md).
- */
-export function currentRole(): 'Admin' | 'Editor' | 'Viewer' {
-  const { orgRole } = config.bootData.user;
-  return orgRole === 'Admin' || orgRole === 'Editor' ? orgRole : 'Viewer';
+/** Grafana's datasource-proxy URL of an Insights datasource. */
+export function datasourceProxyUrl(uid: string): string {
+  return `/api/datasources/proxy/uid/${uid}`;
 }
 
-/** Whether the signed-in user may change limits, given the app's configured minimum role. */
-export function canWrite(writeRole: WriteRole = 'Admin'): boolean {
-  const role = currentRole();
-  return role === 'Admin' || (role === 'Editor' && writeRole === 'Editor');
+export interface RequestOptions {
+  body?: unknown;
+  params?: Record<string, string | number>;
+  /** Grafana cancels an earlier request with the same id (panel refreshes). */
+  requestId?: string;
 }
 
 export class ProxyClient {
-  constructor(readonly datasourceUid: string) {}
+  constructor(
+    /** The datasource-proxy URL of the Insights datasource (`instanceSettings.url`). */
+    private readonly baseUrl: string,
+    private readonly options: {
+      /**
+       * An Editor's writes go through the `editor/` routes (reqRole Editor), which the proxy accepts only when
+       * LIMIT_WRITE_ROLE=Editor. The app's limit pages set this; the datasource's queries are reads.
+       */
+      editorWrites?: boolean;
+    } = {}
+  ) {}
 
-  private url(path: string, write: boolean): string {
-    // Editors write through the `editor/` routes (reqRole Editor); the proxy accepts those only when configured to.
-    const prefix = write && currentRole() === 'Editor' ? 'editor/api' : 'api';
-    return `/api/datasources/proxy/uid/${this.datasourceUid}/${prefix}/${path.replace(/^\/+/, '')}`;
+  private url(method: string, path: string): string {
+    const editorWrite = this.options.editorWrites && method !== 'GET' && currentRole() === 'Editor';
+    return `${this.baseUrl}/${editorWrite ? 'editor/api' : 'api'}/${path.replace(/^\/+/, '')}`;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, params?: Record<string, string | number>): Promise<T> {
+  /** `path` is below the proxy's `/api/`, e.g. `limits/3`. Failures throw a `ProxyError`. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     try {
       const response = await lastValueFrom(
-        getBackendSrv().fetch<T>({ method, url: this.url(path, method !== 'GET'), data: body, params, showErrorAlert: false })
+        getBackendSrv().fetch<T>({
+          method,
+          url: this.url(method, path),
+          data: options.body,
+          params: options.params,
+          requestId: options.requestId,
+          showErrorAlert: false,
+        })
       );
       return response.data;
     } catch (err) {
-      const fetchError = err as FetchError<{ error?: string; message?: string }>;
-      const data = fetchError.data;
-      const message =
-        (isProxyTokenRejected(fetchError.status, data) && labels.proxyTokenRejected) ||
-        (typeof data === 'object' && data && (data.error || data.message)) ||
-        fetchError.statusText ||
-        (err as Error).message ||
-        'The Insights proxy could not be reached';
-      throw new ProxyError(String(message), fetchError.status ?? 0, data);
+      throw toProxyError(err);
     }
   }
 
   get<T>(path: string, params?: Record<string, string | number>): Promise<T> {
-    return this.request<T>('GET', path, undefined, params);
+    return this.request<T>('GET', path, { params });
   }
+}
+
+/** A failure as the pages show it: a title and the message. */
+export interface ProxyFailure {
+  title: string;
+  message: string;
+}
+
+/**
+ * How a failed call to the proxy reads when its body says nothing more specific: the proxy refusing the datasource's
+ * token (which Grafana reports as a 400), Grafana's datasource proxy failing to reach it, or the proxy failing
+ * (503 when it has no token configured).
+ */
+export function describeProxyFailure(err: unknown): ProxyFailure {
+  if (!(err instanceof ProxyError)) {
+    return { title: 'Unexpected error', message: err instanceof Error ? err.message : String(err) };
+  }
+  if (isProxyTokenRejected(err.status, err.body)) {
+    return { title: labels.proxyTokenRejected, message: labels.proxyTokenRejectedDetail };
+  }
+  const detail = `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}`;
+  // 502/504: Grafana's datasource proxy got no answer from the proxy; 0: the browser got none from Grafana.
+  if (err.status === 0 || err.status === 502 || err.status === 504) {
+    return {
+      title: 'The Insights proxy is unreachable',
+      message: `${labels.status.proxyUnreachable} through Grafana: ${detail}`,
+    };
+  }
+  return { title: 'The Insights proxy failed', message: detail };
 }

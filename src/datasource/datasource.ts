@@ -20,24 +20,24 @@ import {
   type VariableValuesResponse,
 } from '@shared/datasource-api';
 import { InsightsQuery, QueryRequest, QueryResponse, defaultQuery } from '@shared/query';
+import { datasourceProxyUrl, ProxyClient, ProxyError } from '../api/proxyClient';
 import { describeQuery } from './describe';
 import { migrate } from './migrate';
 import { toQueryResponse } from './frames';
 import { healthVerdict, unreachableVerdict } from './health';
 import { interpolateQuery, ReplaceFn } from './interpolate';
-import { InsightsFetchError, proxyFetch } from './proxyFetch';
 import { InsightsOptions, InsightsVariableQuery } from './types';
 import { InsightsVariableSupport } from './variables';
 
 export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
-  private readonly baseUrl: string;
+  private readonly proxy: ProxyClient;
 
   constructor(
     private readonly settings: DataSourceInstanceSettings<InsightsOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv()
   ) {
     super(settings);
-    this.baseUrl = settings.url ?? `/api/datasources/proxy/uid/${settings.uid}`;
+    this.proxy = new ProxyClient(settings.url ?? datasourceProxyUrl(settings.uid));
     this.variables = new InsightsVariableSupport(this);
   }
 
@@ -74,14 +74,13 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
     };
     const refIds = queries.map((query) => query.refId);
     try {
-      const response = await proxyFetch<QueryResponse>(this.baseUrl, 'api/query', {
-        method: 'POST',
-        data: body,
+      const response = await this.proxy.request<QueryResponse>('POST', 'query', {
+        body,
         requestId: request.requestId,
       });
       return toQueryResponse(response, refIds, { uid: this.uid, name: this.name });
     } catch (err) {
-      const { message, status } = err as InsightsFetchError;
+      const { message, status } = err as ProxyError;
       return { data: [], errors: refIds.map((refId) => ({ refId, message: `Insights proxy: ${message}`, status })) };
     }
   }
@@ -91,9 +90,9 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
       return { status: 'error', message: 'Set the proxy URL, e.g. http://proxy:3100' };
     }
     try {
-      return healthVerdict(await proxyFetch<DatasourceHealthResponse>(this.baseUrl, 'api/datasource-health'));
+      return healthVerdict(await this.proxy.get<DatasourceHealthResponse>('datasource-health'));
     } catch (err) {
-      const { message, status, body } = err as InsightsFetchError;
+      const { message, status, body } = err as ProxyError;
       // The proxy answers 503 with its full report when an upstream is down.
       return isHealthReport(body) ? healthVerdict(body) : unreachableVerdict(status, message, body);
     }
@@ -116,7 +115,7 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
   async variableValues(kind: VariableKind, range?: TimeRange): Promise<VariableValue[]> {
     // Without a range the proxy uses its default window.
     const params = range ? { from: range.from.toISOString(), to: range.to.toISOString() } : undefined;
-    const response = await proxyFetch<VariableValuesResponse>(this.baseUrl, `api/variables/${kind}`, { params });
+    const response = await this.proxy.get<VariableValuesResponse>(`variables/${kind}`, params);
     return response.values ?? [];
   }
 

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
-import { usePluginContext } from '@grafana/data';
-import { canWrite, findInsightsDatasource, ProxyClient, type WriteRole } from '../api/proxyClient';
+import { canWrite } from '../access';
 import { LimitsApi } from '../api/limitsApi';
-import type { AppSettings } from '../types';
+import type { WriteRole } from '../types';
+import { useAppProxyClient, useAppSettings } from './useAppProxyClient';
 
 export interface WriteAccess {
   /** Whether the signed-in user may change limits (the app's `limitWriteRole` decides whether Editors may). */
@@ -15,10 +15,6 @@ export interface LimitsAccess extends WriteAccess {
   api?: LimitsApi;
 }
 
-function useAppSettings(): AppSettings {
-  return usePluginContext<AppSettings>()?.meta.jsonData ?? {};
-}
-
 export function useWriteAccess(): WriteAccess {
   const writeRole: WriteRole = useAppSettings().limitWriteRole ?? 'Admin';
   return useMemo(() => ({ canWrite: canWrite(writeRole), writeRole }), [writeRole]);
@@ -26,19 +22,7 @@ export function useWriteAccess(): WriteAccess {
 
 /** The limit relay of the app's Insights datasource, and whether the current user may write through it. */
 export function useLimitsApi(): LimitsAccess {
-  const preferredUid = useAppSettings().datasourceUid;
+  const client = useAppProxyClient();
   const access = useWriteAccess();
-  return useMemo(() => {
-    const datasource = safeFindDatasource(preferredUid);
-    return { ...access, api: datasource ? new LimitsApi(new ProxyClient(datasource.uid)) : undefined };
-  }, [preferredUid, access]);
-}
-
-function safeFindDatasource(preferredUid?: string) {
-  try {
-    return findInsightsDatasource(preferredUid);
-  } catch {
-    // Grafana's datasource service is not up (only outside a running Grafana): treat it as "none configured".
-    return undefined;
-  }
+  return useMemo(() => ({ ...access, api: client ? new LimitsApi(client) : undefined }), [client, access]);
 }

@@ -2,7 +2,7 @@ import React from 'react';
 import { Alert } from '@grafana/ui';
 import { PluginPage } from '@grafana/runtime';
 import { StatusView } from '../components/status/StatusView';
-import { useStatusApi } from '../components/status/statusApi';
+import { useStatusApi } from '../hooks/useStatusApi';
 import { labels, selectors } from '../selectors';
 
 function StatusPage() {

@@ -21,6 +21,9 @@ export type LimitPeriod = 'minute' | 'hour' | 'day' | '7-day' | '30-day';
 
 export type LimitVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** The one user_id besides a user's id that DreamFactory's limit validation lets through (it skips the lookup). */
+export const USER_ID_WILDCARD = '*';
+
 /** What the form sends to create or (partially) update a limit. */
 export interface LimitInput {
   name: string;

@@ -6,7 +6,14 @@
  * Messages are DreamFactory's own, byte for byte, in the order df-limits checks them (Resources/System/Limit.php):
  * rate → type-specific ids → verb → the model's required/in rules (the "Batch Error" family).
  */
-import type { LimitInput, LimitPeriod, LimitType, LimitVerb, LimitView } from './limits-api';
+import {
+  USER_ID_WILDCARD,
+  type LimitInput,
+  type LimitPeriod,
+  type LimitType,
+  type LimitVerb,
+  type LimitView,
+} from './limits-api';
 
 type Need = 'required' | 'optional' | 'none';
 
@@ -245,7 +252,7 @@ export function validateLimit(input: LimitCandidate, lookups?: LimitLookups): Li
       if (!present(input.user_id)) {
         return fail('user_id', userMissing);
       }
-      if (input.user_id !== '*' && !exists(lookups?.userIds, input.user_id)) {
+      if (input.user_id !== USER_ID_WILDCARD && !exists(lookups?.userIds, input.user_id)) {
         return fail('user_id', userUnknown);
       }
     }

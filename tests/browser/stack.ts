@@ -7,10 +7,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../proxy/src/config';
-import { createContext, ProxyContext } from '../../proxy/src/context';
+import { buildProxyServer, createProxyParts, ingestDeps, type ProxyParts } from '../../proxy/src/compose';
 import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
-import { buildServer } from '../../proxy/src/server';
 import { buildIndexTemplate, TEMPLATE_NAME } from '../../proxy/src/setup/index-template';
 import { generateEvents, sendEvent } from '../dreamfactory-sim/sender';
 import { Simulator, startSimulator } from '../dreamfactory-sim/server';
@@ -56,17 +55,18 @@ async function startProxy(es: RunningElasticsearch, sim: Simulator, token: strin
       sink: { flushIntervalMs: 100 },
     }
   );
-  const ctx = createContext(config, createLogger(process.env.HARNESS_PROXY_LOG ?? 'silent'));
+  const parts = createProxyParts(config, createLogger(process.env.HARNESS_PROXY_LOG ?? 'silent'));
   // The product's index template, so queries see production's mapping.
-  await ctx.es.putIndexTemplate(TEMPLATE_NAME, buildIndexTemplate(config.elasticsearch.indexPrefix));
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
-  const app = await buildServer(ctx, ingest);
+  await parts.es.putIndexTemplate(TEMPLATE_NAME, buildIndexTemplate(config.elasticsearch.indexPrefix));
+  const ingest = await startIngest(ingestDeps(parts));
+  const app = await buildProxyServer(parts, ingest);
   const url = await app.listen(LOOPBACK);
-  return { ctx, ingest, app, url };
+  parts.operations.attach({ sources: ingest.sources, httpPort: Number(new URL(url).port) });
+  return { parts, ingest, app, url };
 }
 
 /** DreamFactory's JSON-over-HTTP log mode: each message is acknowledged once durably queued, so none is lost. */
-async function sendTraffic(ctx: ProxyContext, ingest: Ingest, sim: Simulator): Promise<void> {
+async function sendTraffic(parts: ProxyParts, ingest: Ingest, sim: Simulator): Promise<void> {
   const admins = new Set(sim.store.adminUsers().map((u) => u.id));
   const events = await generateEvents({
     count: SEEDED_EVENTS,
@@ -88,13 +88,13 @@ async function sendTraffic(ctx: ProxyContext, ingest: Ingest, sim: Simulator): P
   for (const event of events) {
     await sendEvent('json-http', '127.0.0.1', source.address().port, event);
   }
-  const pattern = `${ctx.config.elasticsearch.indexPrefix}*`;
+  const pattern = `${parts.config.elasticsearch.indexPrefix}*`;
   const deadline = Date.now() + INDEX_WAIT_MS;
   let indexed = 0;
   while (Date.now() < deadline) {
-    await ctx.es.refresh(pattern).catch(() => undefined);
+    await parts.es.refresh(pattern).catch(() => undefined);
     // A daily index created a moment ago may not have its shard started yet (503): keep waiting.
-    indexed = await ctx.es.count(pattern).catch(() => indexed);
+    indexed = await parts.es.count(pattern).catch(() => indexed);
     if (indexed >= SEEDED_EVENTS) {
       return;
     }
@@ -130,11 +130,11 @@ export async function startHarnessStack(): Promise<HarnessStack> {
     const token = randomBytes(24).toString('hex');
     const proxy = await startProxy(es, simulator, token, queueDir.path);
     stops.push(
-      () => proxy.ctx.es.close(),
+      () => proxy.parts.es.close(),
       () => proxy.ingest.stop(),
       () => proxy.app.close()
     );
-    await sendTraffic(proxy.ctx, proxy.ingest, simulator);
+    await sendTraffic(proxy.parts, proxy.ingest, simulator);
     const shim: RunningShim = await startShim({
       distDir: DIST_DIR,
       hostDir,

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { PROXY_TOKEN_HEADER, WRITE_GRANTS, WRITE_GRANT_HEADER } from '@shared/headers';
 import { runDoctor } from '../../proxy/src/doctor/run-doctor';
-import { operationsFor } from '../../proxy/src/status/operations';
 import { templateNameFor } from '../../proxy/src/setup/index-template';
 import { DOCTOR_STAGES, type OperationRun, type RunKind, type StatusResponse } from '@shared/status-api';
 import { startTestProxy, type TestProxy } from './ingest-harness';
@@ -65,15 +64,15 @@ describe('doctor and status on a healthy pipeline', () => {
 
   beforeAll(async () => {
     proxy = await startTestProxy({ ...plainEs(), indexPrefix: prefix }, { overrides: { apiToken: TOKEN } });
-    const ops = operationsFor(proxy.ctx);
+    const ops = proxy.parts.operations;
     ops.attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
     await ops.sample();
   });
 
   afterAll(async () => {
-    await operationsFor(proxy.ctx).stop();
-    await proxy.ctx.es.raw.indices.delete({ index: `${prefix}*`, ignore_unavailable: true });
-    await proxy.ctx.es.raw.indices.deleteIndexTemplate({ name: templateNameFor(prefix) }, { ignore: [404] });
+    await proxy.parts.operations.stop();
+    await proxy.parts.es.raw.indices.delete({ index: `${prefix}*`, ignore_unavailable: true });
+    await proxy.parts.es.raw.indices.deleteIndexTemplate({ name: templateNameFor(prefix) }, { ignore: [404] });
     await proxy.stop();
   });
 
@@ -107,7 +106,7 @@ describe('doctor and status on a healthy pipeline', () => {
   });
 
   it('reports Elasticsearch, ingest and the proxy in GET /api/status, without secrets', async () => {
-    await operationsFor(proxy.ctx).sample();
+    await proxy.parts.operations.sample();
     const { status, body } = await call<StatusResponse>(proxy, 'GET', '/status');
     expect(status).toBe(200);
     expect(body.elasticsearch).toMatchObject({
@@ -132,12 +131,12 @@ describe('doctor and status on a healthy pipeline', () => {
   });
 
   it('names "received" with DreamFactory settings when nothing arrives on a port', async () => {
-    const ops = operationsFor(proxy.ctx);
+    const ops = proxy.parts.operations;
     const port = await unusedPort();
     // GELF UDP pointed at a port no listener owns: the datagram leaves, nothing is received.
     const listeners = ops.listeners().map((l) => (l.source === 'gelf_udp' ? { ...l, port } : l)).filter((l) => ['gelf_udp', 'json_tcp'].includes(l.source));
     const broken = listeners.map((l) => (l.source === 'json_tcp' ? { ...l, port } : l));
-    const result = await runDoctor(proxy.ctx, broken, { timeoutMs: 3000 });
+    const result = await runDoctor({ ...proxy.parts, ingestSnapshot: proxy.ingest.snapshot, listeners: broken }, { timeoutMs: 3000 });
     expect(result.ok).toBe(false);
     const udp = result.sources.find((s) => s.source === 'gelf_udp')!;
     expect(udp).toMatchObject({ ok: false, failedStage: 'received' });
@@ -158,11 +157,11 @@ describe('doctor and status with Elasticsearch down', () => {
       { ...plainEs(), urls: [`http://127.0.0.1:${port}`], indexPrefix: uniquePrefix('doctor-down') },
       { overrides: { apiToken: TOKEN, ingest: { gelfTcp: { enabled: false }, jsonTcp: { enabled: false }, jsonHttp: { enabled: false }, gelfHttpEnabled: false } } }
     );
-    operationsFor(proxy.ctx).attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
+    proxy.parts.operations.attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
   });
 
   afterAll(async () => {
-    await operationsFor(proxy.ctx).stop();
+    await proxy.parts.operations.stop();
     await proxy.stop();
   });
 

@@ -46,7 +46,7 @@ function expectExactlyOnce(docs: Array<{ id: string; source: SeqDoc }>, n: numbe
 const isBulk = (r: FaultRequest) => r.method === 'POST' && r.path.split('?')[0].endsWith('/_bulk');
 
 async function histogram(proxy: TestProxy, name: string): Promise<{ sum: number; count: number }> {
-  const values = (await proxy.ctx.metrics.registry.getSingleMetric(name)!.get()).values as Array<{
+  const values = (await proxy.parts.metrics.registry.getSingleMetric(name)!.get()).values as Array<{
     metricName?: string;
     value: number;
   }>;

@@ -1,30 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../proxy/src/config';
-import { createContext, ProxyContext } from '../../proxy/src/context';
+import { buildProxyServer, createProxyParts, type ProxyParts } from '../../proxy/src/compose';
 import { createLogger } from '../../proxy/src/logger';
-import { buildServer } from '../../proxy/src/server';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { plainEs, secureEs, uniquePrefix } from './env';
 
 describe('proxy foundation against real Elasticsearch', () => {
-  let ctx: ProxyContext;
+  let parts: ProxyParts;
   let app: FastifyInstance;
 
   beforeAll(async () => {
     const config = loadConfig({}, { apiToken: 'integration-test-token-123', elasticsearch: plainEs() });
-    ctx = createContext(config, createLogger('silent'));
-    app = await buildServer(ctx);
+    parts = createProxyParts(config, createLogger('silent'));
+    app = await buildProxyServer(parts);
   });
 
   afterAll(async () => {
     await app.close();
-    await ctx.es.close();
+    await parts.es.close();
   });
 
   it('answers /health and /metrics', async () => {
     const health = await app.inject({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toMatchObject({ status: 'ok', version: ctx.version });
+    expect(health.json()).toMatchObject({ status: 'ok', version: parts.proxy.version });
 
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);

@@ -39,7 +39,7 @@ describe('DreamFactory wire formats into Elasticsearch', () => {
 
   beforeAll(async () => {
     proxy = await startTestProxy({ ...plainEs(), indexPrefix: prefix });
-    await proxy.ctx.es.putIndexTemplate(`${prefix}template`, buildIndexTemplate(prefix));
+    await proxy.parts.es.putIndexTemplate(`${prefix}template`, buildIndexTemplate(prefix));
   });
   afterAll(() => proxy?.stop());
 
@@ -61,7 +61,7 @@ describe('DreamFactory wire formats into Elasticsearch', () => {
     await promisify(execFile)('ruby', ['-e', `require 'gelf'; GELF::Notifier.new('${HOST}', ${proxy.port('gelf_udp')}, 'WAN').notify!(short_message: 'from ruby', _big: 'x' * 5000)`]);
 
     const expected = events.length - twins + 2;
-    const docs = await waitForDocs<Doc>(proxy.ctx.es, `${prefix}*`, expected);
+    const docs = await waitForDocs<Doc>(proxy.parts.es, `${prefix}*`, expected);
     expect(docs).toHaveLength(expected);
     expect(await proxy.metric('insights_sink_dead_lettered_total')).toBe(0);
     expect(twins).toBeGreaterThan(0);

@@ -5,17 +5,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
 import { Config, ConfigInput, loadConfig } from '../../proxy/src/config';
-import { createContext, ProxyContext } from '../../proxy/src/context';
+import { buildProxyServer, createProxyParts, ingestDeps, type ProxyParts } from '../../proxy/src/compose';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
 import type { SourceName } from '../../proxy/src/pipeline-types';
-import { buildServer } from '../../proxy/src/server';
 import { counterValue } from '../../proxy/src/testing/metric-value';
 import { ownedTempDir } from '../support/lifecycle';
 
 export interface TestProxy {
-  ctx: ProxyContext;
+  parts: ProxyParts;
   ingest: Ingest;
   /** http://127.0.0.1:<port> of the proxy's HTTP server (POST /gelf). */
   httpUrl: string;
@@ -47,11 +46,11 @@ export async function startTestProxy(
       ...options.overrides,
     }
   );
-  const ctx = createContext(config, createLogger(process.env.TEST_PROXY_LOG ?? 'silent'));
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
+  const parts = createProxyParts(config, createLogger(process.env.TEST_PROXY_LOG ?? 'silent'));
+  const ingest = await startIngest(ingestDeps(parts));
   let app: FastifyInstance;
   try {
-    app = await buildServer(ctx, ingest);
+    app = await buildProxyServer(parts, ingest);
     await app.listen(LOOPBACK);
   } catch (err) {
     await ingest.stop();
@@ -61,7 +60,7 @@ export async function startTestProxy(
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : 0;
   return {
-    ctx,
+    parts,
     ingest,
     queueDir,
     httpUrl: `http://127.0.0.1:${httpPort}`,
@@ -74,13 +73,13 @@ export async function startTestProxy(
     },
     async metric(name, labels = {}) {
       // Gauges answer get() in the same shape as counters.
-      const metric = ctx.metrics.registry.getSingleMetric(name) as Counter<string> | undefined;
+      const metric = parts.metrics.registry.getSingleMetric(name) as Counter<string> | undefined;
       return metric ? counterValue(metric, labels) : 0;
     },
     async stop(graceMs = 0) {
       await app.close();
       await ingest.stop({ graceMs });
-      await ctx.es.close();
+      await parts.es.close();
       await ownQueue?.remove();
     },
   };

@@ -94,7 +94,7 @@ describe('query API on real Elasticsearch and the DreamFactory simulator', () =>
     const health = await proxy.app.inject({ method: 'GET', url: '/api/datasource-health', headers: auth });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({
-      proxy: { ok: true, version: proxy.ctx.version },
+      proxy: { ok: true, version: proxy.parts.proxy.version },
       elasticsearch: { ok: true, version: expect.stringMatching(/^8\./), message: expect.stringContaining(`${events.length.toLocaleString('en-US')} events in ${stack.prefix}*`) },
       dreamfactory: { ok: true, message: 'DreamFactory answered: 1200 non-admin users.' },
     });

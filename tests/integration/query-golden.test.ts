@@ -1,14 +1,14 @@
 /**
  * Keeps the golden triples honest against real Elasticsearch. With RECORD_GOLDEN=1 it (re)records
  * `proxy/src/query/__golden__/*`; otherwise it checks that today's Elasticsearch, given the same data, still produces
- * the recorded frames. The unit test `proxy/src/query/golden.test.ts` runs builder + shaper over the recorded files.
+ * the recorded frames. Both run the real query engine; the unit test `proxy/src/query/golden.test.ts` runs it over
+ * the recorded responses.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dimension, type InsightsQuery, type QueryRequest } from '@shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
-import { PIT_KEEP_ALIVE } from '../../proxy/src/query/builder';
-import { buildCase, GOLDEN_DIR, goldenDirectory, readGolden, shapeCase } from '../../proxy/src/query/testing/golden';
+import { GOLDEN_DIR, goldenEngine, readGolden, RecordingSearch } from '../../proxy/src/query/testing/golden';
 import { plainEs, uniquePrefix } from './env';
 import { ACTIVITY_DATASET, activityEvents, indexEvents, installTemplate } from './query-data';
 
@@ -78,19 +78,15 @@ describe('golden query triples against real Elasticsearch', () => {
   it.each(Object.keys(CASES))('%s', async (name) => {
     const { query, ...rest } = CASES[name];
     const request: QueryRequest = { ...rest, queries: [query] };
-    let response;
-    if (query.queryType === 'logs') {
-      const pit = await es.openPointInTime(`${prefix}*`, PIT_KEEP_ALIVE);
-      response = await es.searchPointInTime(buildCase(request, pit));
-      await es.raw.closePointInTime({ id: pit });
-    } else {
-      response = await es.search(`${prefix}*`, buildCase(request));
-    }
-    const frames = shapeCase(request, response, goldenDirectory());
+    const transport = new RecordingSearch(es);
+    const result = (await goldenEngine(transport, prefix).run(request)).results[query.refId];
+    await Promise.all(transport.pits.map((id) => es.raw.closePointInTime({ id })));
+    expect(result.error).toBeUndefined();
+    const { frames } = result;
     if (RECORD) {
       const write = (kind: string, value: unknown) => writeFileSync(join(GOLDEN_DIR, `${name}.${kind}.json`), `${JSON.stringify(value, null, 2)}\n`);
-      write('query', { request, search: buildCase(request) });
-      write('es-response', response);
+      write('query', { request, search: transport.asked[0] });
+      write('es-response', transport.answers[0]);
       write('frames', frames);
     } else if (query.queryType !== 'logs') {
       // Log lines carry generated document ids, so only aggregations can be compared with a fresh index.

@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { FrameJSON, QueryRequest, QueryResponse } from '@shared/query';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { loadConfig } from '../../proxy/src/config';
-import { createContext, ProxyContext } from '../../proxy/src/context';
+import { buildProxyServer, createProxyParts, type ProxyParts } from '../../proxy/src/compose';
 import { createLogger } from '../../proxy/src/logger';
-import { buildServer } from '../../proxy/src/server';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../dreamfactory-sim/server';
 import { plainEs, uniquePrefix } from './env';
@@ -15,18 +14,18 @@ export const TOKEN = 'query-integration-token-0123';
 
 export interface QueryProxy {
   app: FastifyInstance;
-  ctx: ProxyContext;
+  parts: ProxyParts;
   query(request: QueryRequest): Promise<QueryResponse>;
   close(): Promise<void>;
 }
 
 export async function startQueryProxy(indexPrefix: string, df: { url?: string; apiKey?: string } = {}, esUrls = plainEs().urls): Promise<QueryProxy> {
   const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { ...plainEs(), urls: esUrls, indexPrefix }, dreamfactory: df });
-  const ctx = createContext(config, createLogger('silent'));
-  const app = await buildServer(ctx);
+  const parts = createProxyParts(config, createLogger('silent'));
+  const app = await buildProxyServer(parts);
   return {
     app,
-    ctx,
+    parts,
     async query(request) {
       const response = await app.inject({ method: 'POST', url: '/api/query', headers: { [PROXY_TOKEN_HEADER]: TOKEN }, payload: request });
       if (response.statusCode !== 200) {
@@ -36,7 +35,7 @@ export async function startQueryProxy(indexPrefix: string, df: { url?: string; a
     },
     async close() {
       await app.close();
-      await ctx.es.close();
+      await parts.es.close();
     },
   };
 }

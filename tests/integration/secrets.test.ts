@@ -16,11 +16,10 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { DREAMFACTORY_API_KEY_HEADER, DREAMFACTORY_SESSION_TOKEN_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
 import { loadConfig } from '../../proxy/src/config';
-import { createContext, ProxyContext } from '../../proxy/src/context';
+import { buildProxyServer, createProxyParts, ingestDeps, type ProxyParts } from '../../proxy/src/compose';
 import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
 import { redactorFromConfig } from '../../proxy/src/redaction';
-import { buildServer } from '../../proxy/src/server';
 import { buildIndexTemplate, templateNameFor } from '../../proxy/src/setup/index-template';
 import { mintSessionToken } from '../dreamfactory-sim/jwt';
 import { DfLogEvent, loginLogEvent, userCreationLogEvent } from '../dreamfactory-sim/log-formats';
@@ -67,7 +66,9 @@ function expectNoSecrets(haystacks: Record<string, string>, secrets: string[]): 
     for (const secret of secrets) {
       if (text.includes(secret)) {
         const at = text.indexOf(secret);
-        throw new Error(`a secret (${secret.slice(0, 6)}…) appears in ${where}: ${text.slice(Math.max(0, at - 300), at + 80)}`);
+        throw new Error(
+          `a secret (${secret.slice(0, 6)}…) appears in ${where}: ${text.slice(Math.max(0, at - 300), at + 80)}`
+        );
       }
     }
     const jwt = JWT_SHAPED.exec(text);
@@ -79,7 +80,7 @@ function expectNoSecrets(haystacks: Record<string, string>, secrets: string[]): 
 
 describe('secrets never leave the proxy', () => {
   let sim: Simulator;
-  let ctx: ProxyContext;
+  let parts: ProxyParts;
   let ingest: Ingest;
   let app: FastifyInstance;
   let work: string;
@@ -92,7 +93,9 @@ describe('secrets never leave the proxy', () => {
   let reusedToken = '';
 
   const search = async (index: string) =>
-    (await ctx.es.search<Record<string, any>>(index, { size: 10000, query: { match_all: {} } })).hits.hits.map((h) => ({ index: h._index, id: h._id!, source: h._source! }));
+    (await parts.es.search<Record<string, any>>(index, { size: 10000, query: { match_all: {} } })).hits.hits.map(
+      (h) => ({ index: h._index, id: h._id!, source: h._source! })
+    );
 
   beforeAll(async () => {
     sim = await startSimulator({ users: 20, admins: 2, seed: 5 });
@@ -116,10 +119,10 @@ describe('secrets never leave the proxy', () => {
     );
     // Wired as `serve` wires it: one redactor (and fingerprint key) for events, logs and answers.
     const redactor = redactorFromConfig(config);
-    ctx = createContext(config, createLogger('debug', log, redactor), redactor);
-    await ctx.es.putIndexTemplate(templateNameFor(prefix), buildIndexTemplate(prefix));
-    ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
-    app = await buildServer(ctx, ingest);
+    parts = createProxyParts(config, createLogger('debug', log, redactor), redactor);
+    await parts.es.putIndexTemplate(templateNameFor(prefix), buildIndexTemplate(prefix));
+    ingest = await startIngest(ingestDeps(parts));
+    app = await buildProxyServer(parts, ingest);
     await app.listen(LOOPBACK);
 
     const admins = sim.store.adminUsers();
@@ -127,7 +130,12 @@ describe('secrets never leave the proxy', () => {
     const now = Date.now() / 1000;
     ordinary = await generateEvents({
       count: 40,
-      users: sim.store.users.map((u) => ({ id: u.id, email: u.email, name: u.name ?? u.username, is_sys_admin: adminIds.has(u.id) })),
+      users: sim.store.users.map((u) => ({
+        id: u.id,
+        email: u.email,
+        name: u.name ?? u.username,
+        is_sys_admin: adminIds.has(u.id),
+      })),
       jwtSecret: sim.jwtSecret,
       seed: 9,
       startSeconds: now,
@@ -145,7 +153,12 @@ describe('secrets never leave the proxy', () => {
           admin,
           form: i % 2 === 1,
           sessionSecrets: i % 3 === 2,
-          user: { id: person.id, email: person.email, first_name: person.first_name ?? 'First', last_name: person.last_name ?? 'Last' },
+          user: {
+            id: person.id,
+            email: person.email,
+            first_name: person.first_name ?? 'First',
+            last_name: person.last_name ?? 'Last',
+          },
           password,
           sessionToken,
           apiKey: sim.apiKey,
@@ -156,7 +169,8 @@ describe('secrets never leave the proxy', () => {
     }
     // The first login's token, used for a call afterwards.
     const call = structuredClone(ordinary[0]);
-    (call.event!.request as { headers: Record<string, string> }).headers[DREAMFACTORY_SESSION_TOKEN_HEADER] = reusedToken;
+    (call.event!.request as { headers: Record<string, string> }).headers[DREAMFACTORY_SESSION_TOKEN_HEADER] =
+      reusedToken;
     call.timestamp = now + 2;
     credentialCalls.push(call);
     const adminToken = await mintSessionToken(sim.jwtSecret, admins[0], issuer, Math.floor(now));
@@ -165,7 +179,12 @@ describe('secrets never leave the proxy', () => {
       planted.push(password, adminToken);
       credentialCalls.push(
         userCreationLogEvent({
-          admin: { id: admins[0].id, email: admins[0].email, name: admins[0].name ?? 'Admin', sessionToken: adminToken },
+          admin: {
+            id: admins[0].id,
+            email: admins[0].email,
+            name: admins[0].name ?? 'Admin',
+            sessionToken: adminToken,
+          },
           apiKey: sim.apiKey,
           user: { email: `new${i}@example.com`, first_name: 'New', last_name: `User ${i}`, password },
           newId: 100 + i,
@@ -182,7 +201,10 @@ describe('secrets never leave the proxy', () => {
       timestamp: now + 4,
     });
     const refusedRequest = refused.event!.request as Record<string, unknown>;
-    refusedRequest.method = { verb: 'POST', password: refusedRequest.payload && (refusedRequest.payload as { password: string }).password };
+    refusedRequest.method = {
+      verb: 'POST',
+      password: refusedRequest.payload && (refusedRequest.payload as { password: string }).password,
+    };
     planted.push((refusedRequest.payload as { password: string }).password);
 
     const events = [...ordinary, ...credentialCalls, refused];
@@ -192,11 +214,14 @@ describe('secrets never leave the proxy', () => {
       await sendEvent(format, '127.0.0.1', source!.address().port, event);
     }
     // Wait until everything accepted is searchable (and the refused event dead-lettered).
-    const deadLetters = ctx.config.elasticsearch.deadLetterIndex;
+    const deadLetters = parts.config.elasticsearch.deadLetterIndex;
     for (let i = 0; i < 240; i++) {
-      await ctx.es.refresh(`${pattern},${deadLetters}`).catch(() => undefined);
+      await parts.es.refresh(`${pattern},${deadLetters}`).catch(() => undefined);
       // A daily index created a moment ago may not have its shard started yet (503): that is "not yet", not a failure.
-      const [indexed, dead] = await Promise.all([ctx.es.count(pattern).catch(() => 0), ctx.es.count(deadLetters).catch(() => 0)]);
+      const [indexed, dead] = await Promise.all([
+        parts.es.count(pattern).catch(() => 0),
+        parts.es.count(deadLetters).catch(() => 0),
+      ]);
       if (indexed >= events.length - 1 && dead >= 1) {
         break;
       }
@@ -205,20 +230,32 @@ describe('secrets never leave the proxy', () => {
 
     // Every endpoint a browser or an operator can reach, with and without the token.
     const auth = { [PROXY_TOKEN_HEADER]: PROXY_TOKEN };
-    const range = { from: new Date(Date.now() - 86400000).toISOString(), to: new Date(Date.now() + 60000).toISOString() };
+    const range = {
+      from: new Date(Date.now() - 86400000).toISOString(),
+      to: new Date(Date.now() + 60000).toISOString(),
+    };
     const calls: Array<{ method: 'GET' | 'POST'; url: string; payload?: unknown; headers?: Record<string, string> }> = [
       { method: 'GET', url: '/health' },
       { method: 'GET', url: '/metrics' },
       { method: 'GET', url: '/api/status', headers: auth },
       { method: 'GET', url: '/api/status' },
-      { method: 'GET', url: `/api/status?api_key=${sim.apiKey}`, headers: { [PROXY_TOKEN_HEADER]: 'wrong-token-wrong-token' } },
+      {
+        method: 'GET',
+        url: `/api/status?api_key=${sim.apiKey}`,
+        headers: { [PROXY_TOKEN_HEADER]: 'wrong-token-wrong-token' },
+      },
       { method: 'GET', url: '/api/datasource-health', headers: auth },
       { method: 'GET', url: '/api/limits', headers: auth },
       { method: 'GET', url: '/api/limit-counters', headers: auth },
       { method: 'GET', url: '/api/directory/users', headers: auth },
       { method: 'GET', url: '/api/variables/users', headers: auth },
       { method: 'GET', url: '/api/variables/endpoints', headers: auth },
-      { method: 'POST', url: '/api/limits', headers: auth, payload: { name: 'bad', type: 'instance.user', rate: 0, period: 'minute' } },
+      {
+        method: 'POST',
+        url: '/api/limits',
+        headers: auth,
+        payload: { name: 'bad', type: 'instance.user', rate: 0, period: 'minute' },
+      },
       { method: 'POST', url: '/api/setup', headers: auth, payload: { dryRun: true } },
       { method: 'POST', url: '/api/doctor', headers: auth, payload: { timeoutMs: 2000 } },
       ...(['activity', 'timeseries', 'logs', 'users', 'limits', 'limitCounters'] as const).map((queryType) => ({
@@ -229,16 +266,23 @@ describe('secrets never leave the proxy', () => {
       })),
     ];
     for (const call of calls) {
-      const response = await app.inject({ method: call.method, url: call.url, payload: call.payload as object, headers: call.headers });
+      const response = await app.inject({
+        method: call.method,
+        url: call.url,
+        payload: call.payload as object,
+        headers: call.headers,
+      });
       // The label leaves out the query: one call sends a secret there on purpose.
-      responses.push(`${call.method} ${call.url.split('?')[0]} ${response.statusCode}\n${JSON.stringify(response.headers)}\n${response.body}`);
+      responses.push(
+        `${call.method} ${call.url.split('?')[0]} ${response.statusCode}\n${JSON.stringify(response.headers)}\n${response.body}`
+      );
     }
   });
 
   afterAll(async () => {
     await app?.close();
     await ingest?.stop();
-    await ctx?.es.close();
+    await parts?.es.close();
     await sim?.close();
     rmSync(work, { recursive: true, force: true });
   });
@@ -248,20 +292,30 @@ describe('secrets never leave the proxy', () => {
     expect(planted.length).toBeGreaterThan(15);
     const docs = await search(pattern);
     expect(docs.filter((d) => d.source.message === 'user.session.post')).toHaveLength(4);
-    expect(docs.filter((d) => d.source.message === 'system.user.post' && d.source.event.request.payload.resource?.[0]?.password)).toHaveLength(3);
+    expect(
+      docs.filter(
+        (d) => d.source.message === 'system.user.post' && d.source.event.request.payload.resource?.[0]?.password
+      )
+    ).toHaveLength(3);
     // Users were still attributed: from tokens before they were removed, or from the session.
     expect(docs.filter((d) => d.source.user?.id).length).toBeGreaterThan(30);
     expect(docs.some((d) => d.source.tags?.includes('_jwt_decode_failure'))).toBe(false);
-    expect(await ctx.es.count(ctx.config.elasticsearch.deadLetterIndex)).toBe(1);
+    expect(await parts.es.count(parts.config.elasticsearch.deadLetterIndex)).toBe(1);
   });
 
   it('no secret and nothing JWT-shaped appears in any document, dead letter, log line or response', async () => {
-    const secrets = [PROXY_TOKEN, sim.apiKey, ctx.config.elasticsearch.password!, ...headerSecrets(ordinary), ...planted];
+    const secrets = [
+      PROXY_TOKEN,
+      sim.apiKey,
+      parts.config.elasticsearch.password!,
+      ...headerSecrets(ordinary),
+      ...planted,
+    ];
     expect(log.lines.length).toBeGreaterThan(10);
     expectNoSecrets(
       {
         'Elasticsearch documents': JSON.stringify(await search(pattern)),
-        'the dead-letter index': JSON.stringify(await search(ctx.config.elasticsearch.deadLetterIndex)),
+        'the dead-letter index': JSON.stringify(await search(parts.config.elasticsearch.deadLetterIndex)),
         'the proxy log': log.lines.join(''),
         'API responses': responses.join('\n'),
       },
@@ -276,14 +330,20 @@ describe('secrets never leave the proxy', () => {
     for (const login of logins) {
       const { request, response } = login.event;
       expect(request.payload.password).toMatch(MARKER);
-      const raw = request.content_type === 'application/json' ? JSON.parse(request.content) : Object.fromEntries(new URLSearchParams(request.content));
+      const raw =
+        request.content_type === 'application/json'
+          ? JSON.parse(request.content)
+          : Object.fromEntries(new URLSearchParams(request.content));
       expect(raw).toMatchObject({ email: request.payload.email, password: request.payload.password });
       expect(response.content.session_token).toMatch(MARKER);
       expect(response.content.session_id).toBe(response.content.session_token);
-      expect(response.content).toMatchObject({ email: request.payload.email, token_expiry_date: '2026-11-24 10:00:00' });
+      expect(response.content).toMatchObject({
+        email: request.payload.email,
+        token_expiry_date: '2026-11-24 10:00:00',
+      });
     }
     // One user logged in, then called with the token: the login response and the call show the same marker.
-    const marker = ctx.redactor.redactSecretValue(reusedToken);
+    const marker = parts.redactor.redactSecretValue(reusedToken);
     expect(logins.filter((d) => d.event.response.content.session_token === marker)).toHaveLength(1);
     const calls = docs.filter((d) => d.event?.request?.headers?.[DREAMFACTORY_SESSION_TOKEN_HEADER] === marker);
     expect(calls).toHaveLength(1);
@@ -298,10 +358,14 @@ describe('secrets never leave the proxy', () => {
 
     const cli = async (...args: string[]) => {
       try {
-        const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'proxy/src/main.ts', 'setup', ...args], {
-          cwd: REPO_ROOT,
-          env: { PATH: process.env.PATH, INSIGHTS_CONFIG: configFile },
-        });
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          ['--import', 'tsx', 'proxy/src/main.ts', 'setup', ...args],
+          {
+            cwd: REPO_ROOT,
+            env: { PATH: process.env.PATH, INSIGHTS_CONFIG: configFile },
+          }
+        );
         return { code: 0, stdout };
       } catch (err) {
         const failed = err as { code: number; stdout: string; stderr: string };
@@ -310,7 +374,7 @@ describe('secrets never leave the proxy', () => {
     };
 
     beforeAll(async () => {
-      oldIndex = `${ctx.config.elasticsearch.indexPrefix}2020.01.01`;
+      oldIndex = `${parts.config.elasticsearch.indexPrefix}2020.01.01`;
       const now = new Date().toISOString();
       const docs = [
         {
@@ -318,23 +382,48 @@ describe('secrets never leave the proxy', () => {
           message: `login with session_token=${oldToken}`,
           level: 6,
           event: {
-            request: { method: 'POST', uri: `/api/v2/db/_table/contact?api_key=${sim.apiKey}`, headers: { authorization: `Bearer ${oldToken}` }, content: JSON.stringify({ password: oldPassword }) },
+            request: {
+              method: 'POST',
+              uri: `/api/v2/db/_table/contact?api_key=${sim.apiKey}`,
+              headers: { authorization: `Bearer ${oldToken}` },
+              content: JSON.stringify({ password: oldPassword }),
+            },
             response: { status_code: 200, content: { session_token: reusedToken } },
           },
         },
-        { '@timestamp': now, message: 'db._table.contact.get', level: 6, event: { request: { method: 'GET', uri: '/api/v2/db/_table/contact?limit=5' } } },
+        {
+          '@timestamp': now,
+          message: 'db._table.contact.get',
+          level: 6,
+          event: { request: { method: 'GET', uri: '/api/v2/db/_table/contact?limit=5' } },
+        },
       ];
-      await ctx.es.bulk(
-        [...docs.flatMap((doc, i) => [{ index: { _index: oldIndex, _id: `old-${i}` } }, doc]), { index: { _index: ctx.config.elasticsearch.deadLetterIndex, _id: 'old-dead' } }, { original: JSON.stringify(docs[0]) }],
+      await parts.es.bulk(
+        [
+          ...docs.flatMap((doc, i) => [{ index: { _index: oldIndex, _id: `old-${i}` } }, doc]),
+          { index: { _index: parts.config.elasticsearch.deadLetterIndex, _id: 'old-dead' } },
+          { original: JSON.stringify(docs[0]) },
+        ],
         'true'
       );
       configFile = join(work, 'cli-config.json');
-      writeFileSync(configFile, JSON.stringify({ elasticsearch: ctx.config.elasticsearch, queue: ctx.config.queue }));
+      writeFileSync(
+        configFile,
+        JSON.stringify({ elasticsearch: parts.config.elasticsearch, queue: parts.config.queue })
+      );
     });
 
     it('never shows them through the logs query', async () => {
-      const range = { from: new Date(Date.now() - 60000).toISOString(), to: new Date(Date.now() + 60000).toISOString() };
-      const response = await app.inject({ method: 'POST', url: '/api/query', headers: { [PROXY_TOKEN_HEADER]: PROXY_TOKEN }, payload: { range, queries: [{ refId: 'A', queryType: 'logs' }] } });
+      const range = {
+        from: new Date(Date.now() - 60000).toISOString(),
+        to: new Date(Date.now() + 60000).toISOString(),
+      };
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/query',
+        headers: { [PROXY_TOKEN_HEADER]: PROXY_TOKEN },
+        payload: { range, queries: [{ refId: 'A', queryType: 'logs' }] },
+      });
       expect(response.statusCode).toBe(200);
       expect(response.body).toContain('login with session_token=[redacted:');
       expectNoSecrets({ 'the logs query': response.body }, [oldToken, sim.apiKey]);
@@ -346,24 +435,38 @@ describe('secrets never leave the proxy', () => {
       expect(dry.stdout).toContain('(dry run: nothing was changed)');
       expect(dry.stdout).toContain(`! ${oldIndex}: 2 documents scanned, 1 holds secrets`);
       expect(dry.stdout).toMatch(/event\.request\.content \(1\).*event\.request\.headers\.authorization \(1\)/);
-      expect(dry.stdout).toContain(`! ${ctx.config.elasticsearch.deadLetterIndex}: 2 documents scanned, 1 holds secrets`);
+      expect(dry.stdout).toContain(
+        `! ${parts.config.elasticsearch.deadLetterIndex}: 2 documents scanned, 1 holds secrets`
+      );
       // Documents the proxy indexed itself hold none.
-      const flagged = dry.stdout.split('\n').filter((line) => line.startsWith('  ! ')).map((line) => line.slice(4, line.indexOf(':')));
-      expect(flagged.sort()).toEqual([ctx.config.elasticsearch.deadLetterIndex, oldIndex].sort());
-      expect((await search(oldIndex)).find((d) => d.id === 'old-0')!.source.event.request.headers.authorization).toBe(`Bearer ${oldToken}`);
+      const flagged = dry.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('  ! '))
+        .map((line) => line.slice(4, line.indexOf(':')));
+      expect(flagged.sort()).toEqual([parts.config.elasticsearch.deadLetterIndex, oldIndex].sort());
+      expect((await search(oldIndex)).find((d) => d.id === 'old-0')!.source.event.request.headers.authorization).toBe(
+        `Bearer ${oldToken}`
+      );
 
       const apply = await cli('--scan-secrets', '--apply');
       expect(apply.stdout).toContain(`✎ ${oldIndex}: 2 documents scanned, 1 holds secrets, 1 rewritten`);
       expect(apply.stdout).toContain('All 2 documents holding secrets rewritten.');
       expect(apply.code).toBe(0);
 
-      await ctx.es.refresh(`${pattern},${ctx.config.elasticsearch.deadLetterIndex}`);
-      const cleaned = await search(`${oldIndex},${ctx.config.elasticsearch.deadLetterIndex}`);
-      expectNoSecrets({ 'rewritten documents': JSON.stringify(cleaned) }, [oldToken, oldPassword, sim.apiKey, reusedToken]);
+      await parts.es.refresh(`${pattern},${parts.config.elasticsearch.deadLetterIndex}`);
+      const cleaned = await search(`${oldIndex},${parts.config.elasticsearch.deadLetterIndex}`);
+      expectNoSecrets({ 'rewritten documents': JSON.stringify(cleaned) }, [
+        oldToken,
+        oldPassword,
+        sim.apiKey,
+        reusedToken,
+      ]);
       const old = cleaned.find((d) => d.id === 'old-0')!.source;
       expect(old.event.request.headers.authorization).toMatch(/^Bearer \[redacted:[0-9a-f]{8}\]$/);
       // The CLI used the proxy's fingerprint key: the same token has the same marker as in the proxy's own documents.
-      const sameToken = (await search(pattern)).filter((d) => d.source.event?.response?.content?.session_token === old.event.response.content.session_token);
+      const sameToken = (await search(pattern)).filter(
+        (d) => d.source.event?.response?.content?.session_token === old.event.response.content.session_token
+      );
       expect(sameToken.map((d) => d.index === oldIndex).sort()).toEqual([false, true]);
       expect(cleaned.find((d) => d.id === 'old-1')!.source.event.request.uri).toBe('/api/v2/db/_table/contact?limit=5');
 

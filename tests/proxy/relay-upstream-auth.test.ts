@@ -7,10 +7,9 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { buildProxyServer, createProxyParts, type ProxyParts } from '../../proxy/src/compose';
 import { loadConfig } from '../../proxy/src/config';
-import { createContext, type ProxyContext } from '../../proxy/src/context';
 import { createLogger } from '../../proxy/src/logger';
-import { buildServer } from '../../proxy/src/server';
 import { startSimulator, type Simulator } from '../dreamfactory-sim/server';
 
 const TOKEN = 'relay-upstream-auth-token';
@@ -21,7 +20,7 @@ const DF_401 = {
 
 describe('DreamFactory refusing the proxy', () => {
   let dreamfactory: Server;
-  let ctx: ProxyContext;
+  let parts: ProxyParts;
   let proxy: FastifyInstance;
 
   beforeAll(async () => {
@@ -31,19 +30,19 @@ describe('DreamFactory refusing the proxy', () => {
     });
     await new Promise<void>((resolve) => dreamfactory.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(dreamfactory.address() as AddressInfo).port}`;
-    ctx = createContext(
+    parts = createProxyParts(
       loadConfig(
         {},
         { apiToken: TOKEN, dreamfactory: { url, apiKey: 'a-key-dreamfactory-refuses' }, setupOnStart: false }
       ),
       createLogger('silent')
     );
-    proxy = await buildServer(ctx);
+    proxy = await buildProxyServer(parts);
   });
 
   afterAll(async () => {
     await proxy.close();
-    await ctx.es.close();
+    await parts.es.close();
     await new Promise((resolve) => dreamfactory.close(resolve));
   });
 
@@ -68,12 +67,12 @@ describe('DreamFactory refusing the proxy', () => {
 
 describe('DreamFactory refusing an unknown API key (its 400)', () => {
   let sim: Simulator;
-  let ctx: ProxyContext;
+  let parts: ProxyParts;
   let proxy: FastifyInstance;
 
   beforeAll(async () => {
     sim = await startSimulator({ users: 3, admins: 1, seed: 2, limits: false });
-    ctx = createContext(
+    parts = createProxyParts(
       loadConfig(
         {},
         {
@@ -84,12 +83,12 @@ describe('DreamFactory refusing an unknown API key (its 400)', () => {
       ),
       createLogger('silent')
     );
-    proxy = await buildServer(ctx);
+    proxy = await buildProxyServer(parts);
   });
 
   afterAll(async () => {
     await proxy.close();
-    await ctx.es.close();
+    await parts.es.close();
     await sim.close();
   });
 

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../proxy/src/config';
-import { createContext, ProxyContext } from '../../proxy/src/context';
+import { buildProxyServer, createProxyParts, ingestDeps, type ProxyParts } from '../../proxy/src/compose';
 import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
 import type { SourceName } from '../../proxy/src/pipeline-types';
-import { buildServer } from '../../proxy/src/server';
 import { counterValue } from '../../proxy/src/testing/metric-value';
 import { waitFor } from '../../proxy/src/testing/wait';
 
@@ -23,12 +22,12 @@ const LOOPBACK = { host: '127.0.0.1', port: 0 };
 const PENDING_CAP = 2 * 1024 * 1024;
 const MAX_MESSAGE = 256 * 1024;
 
-function counter(ctx: ProxyContext, name: 'decoded' | 'dropped', labels: Record<string, string>): Promise<number> {
-  return counterValue(ctx.metrics[name], labels);
+function counter(parts: ProxyParts, name: 'decoded' | 'dropped', labels: Record<string, string>): Promise<number> {
+  return counterValue(parts.metrics[name], labels);
 }
 
 describe('listeners under abuse', () => {
-  let ctx: ProxyContext;
+  let parts: ProxyParts;
   let ingest: Ingest;
   let app: FastifyInstance;
   let queueDir: string;
@@ -57,16 +56,16 @@ describe('listeners under abuse', () => {
         setupOnStart: false,
       }
     );
-    ctx = createContext(config, createLogger('silent'));
-    ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
-    app = await buildServer(ctx, ingest);
+    parts = createProxyParts(config, createLogger('silent'));
+    ingest = await startIngest(ingestDeps(parts));
+    app = await buildProxyServer(parts, ingest);
     await app.listen(LOOPBACK);
   });
 
   afterAll(async () => {
     await app.close();
     await ingest.stop({ graceMs: 0 });
-    await ctx.es.close();
+    await parts.es.close();
     rmSync(queueDir, { recursive: true, force: true });
   });
 
@@ -83,12 +82,12 @@ describe('listeners under abuse', () => {
         await new Promise((r) => setImmediate(r));
       }
     }
-    await waitFor(async () => (await counter(ctx, 'dropped', { source: 'gelf_udp', reason: 'chunk_memory' })) > 0, 'chunk_memory drops', 15000);
+    await waitFor(async () => (await counter(parts, 'dropped', { source: 'gelf_udp', reason: 'chunk_memory' })) > 0, 'chunk_memory drops', 15000);
 
-    const before = await counter(ctx, 'decoded', { source: 'gelf_udp' });
+    const before = await counter(parts, 'decoded', { source: 'gelf_udp' });
     const good = deflateSync(JSON.stringify({ version: '1.1', host: 'df01', short_message: null, full_message: 'after the flood', timestamp: Date.now() / 1000, level: 6 }));
     await new Promise<void>((r) => socket.send(good, port('gelf_udp'), '127.0.0.1', () => r()));
-    await waitFor(async () => (await counter(ctx, 'decoded', { source: 'gelf_udp' })) > before, 'the good message after the flood', 15000);
+    await waitFor(async () => (await counter(parts, 'decoded', { source: 'gelf_udp' })) > before, 'the good message after the flood', 15000);
     socket.close();
   });
 
@@ -100,10 +99,10 @@ describe('listeners under abuse', () => {
       socket.write('{"short_message":"never fin'); // no NUL: a frame that never ends
       idle.push(socket);
     }
-    const before = await counter(ctx, 'decoded', { source: 'gelf_tcp' });
+    const before = await counter(parts, 'decoded', { source: 'gelf_tcp' });
     const client = connect(port('gelf_tcp'), '127.0.0.1');
     client.write(`${JSON.stringify({ version: '1.1', host: 'df01', short_message: 'a real frame' })}\0`);
-    await waitFor(async () => (await counter(ctx, 'decoded', { source: 'gelf_tcp' })) > before, 'the real frame', 15000);
+    await waitFor(async () => (await counter(parts, 'decoded', { source: 'gelf_tcp' })) > before, 'the real frame', 15000);
     client.end();
     idle.forEach((s) => s.destroy());
   });

@@ -6,9 +6,9 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, F
 import { z } from 'zod';
 import { WRITE_GRANT_HEADER, WRITE_GRANTS } from '@shared/headers';
 import type { LimitCandidate } from '@shared/limits';
-import { BULK_ACTIONS, DIRECTORY_KINDS, type LimitInput, type RelayError } from '@shared/limits-api';
-import { DreamFactoryError } from '../clients/dreamfactory';
-import type { ProxyContext } from '../context';
+import { BULK_ACTIONS, DIRECTORY_KINDS, USER_ID_WILDCARD, type LimitInput, type RelayError } from '@shared/limits-api';
+import { DreamFactoryError, type DreamFactoryClient } from '../clients/dreamfactory';
+import type { Config } from '../config';
 import {
   LimitValidationFailure,
   bulk,
@@ -46,7 +46,7 @@ const limitFields = {
   type: z.string(),
   rate: z.union([z.number(), z.string()]),
   period: z.union([z.string(), z.number().int()]),
-  user_id: z.union([z.number().int(), z.literal('*')]).nullable(),
+  user_id: z.union([z.number().int(), z.literal(USER_ID_WILDCARD)]).nullable(),
   role_id: z.number().int().nullable(),
   service_id: z.number().int().nullable(),
   endpoint: z.string().nullable(),
@@ -110,8 +110,13 @@ function toRelayFailure(err: unknown, credentialSettings: string): RelayFailure 
   return undefined;
 }
 
-export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
-  const { df } = ctx;
+export interface LimitsApiDeps {
+  df: DreamFactoryClient;
+  /** Whether Grafana Editors may write (their routes send the `editor` grant). */
+  limitWriteRole: Config['limitWriteRole'];
+}
+
+export function limitsApi({ df, limitWriteRole }: LimitsApiDeps): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     // Browsers and Grafana's fetch may label a body-less DELETE as JSON; an empty body is "no body" here, not an error.
     app.removeContentTypeParser('application/json');
@@ -150,7 +155,7 @@ export function limitsApi(ctx: ProxyContext): FastifyPluginAsync {
       const allowed =
         grant === undefined ||
         grant === WRITE_GRANTS.admin ||
-        (grant === WRITE_GRANTS.editor && ctx.config.limitWriteRole === 'Editor');
+        (grant === WRITE_GRANTS.editor && limitWriteRole === 'Editor');
       if (!allowed) {
         const error =
           grant === WRITE_GRANTS.editor

@@ -6,19 +6,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { WRITE_GRANT_HEADER, WRITE_GRANTS } from '@shared/headers';
-import type { ProxyContext } from '../context';
-import { runDoctor } from '../doctor/run-doctor';
-import { OperationRuns } from '../status/operation-runs';
-import { operationsFor } from '../status/operations';
+import type { Operations } from '../status/operations';
 
 const setupBody = z.object({ dryRun: z.boolean().default(false) }).strict().prefault({});
 const doctorBody = z.object({ timeoutMs: z.number().int().min(1000).max(60_000).optional() }).strict().prefault({});
 
-export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
+export function statusApi(operations: Pick<Operations, 'status' | 'startSetup' | 'startDoctor' | 'run'>): FastifyPluginAsync {
   return async (app) => {
-    const ops = operationsFor(ctx);
-    const runs = new OperationRuns();
-
     app.addHook('onRequest', async (request, reply) => {
       if (request.method === 'GET' || request.method === 'HEAD') {
         return;
@@ -30,14 +24,14 @@ export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
       }
     });
 
-    app.get('/status', async () => ops.status());
+    app.get('/status', async () => operations.status());
 
     app.post('/setup', async (request, reply) => {
       const body = setupBody.safeParse(request.body ?? {});
       if (!body.success) {
         return reply.code(400).send({ error: `Invalid setup request: ${body.error.issues.map((i) => i.message).join('; ')}` });
       }
-      return reply.code(202).send(runs.start('setup', () => ops.applySetup({ dryRun: body.data.dryRun })));
+      return reply.code(202).send(operations.startSetup({ dryRun: body.data.dryRun }));
     });
 
     app.post('/doctor', async (request, reply) => {
@@ -45,12 +39,12 @@ export function statusApi(ctx: ProxyContext): FastifyPluginAsync {
       if (!body.success) {
         return reply.code(400).send({ error: `Invalid doctor request: ${body.error.issues.map((i) => i.message).join('; ')}` });
       }
-      return reply.code(202).send(runs.start('doctor', () => runDoctor(ctx, ops.listeners(), { timeoutMs: body.data.timeoutMs })));
+      return reply.code(202).send(operations.startDoctor({ timeoutMs: body.data.timeoutMs }));
     });
 
     app.get<{ Params: { id: string } }>('/runs/:id', async (request, reply) => {
       const { id } = request.params;
-      return runs.get(id) ?? reply.code(404).send({ error: `No setup or doctor run ${id} here (the proxy keeps recent runs in memory).` });
+      return operations.run(id) ?? reply.code(404).send({ error: `No setup or doctor run ${id} here (the proxy keeps recent runs in memory).` });
     });
   };
 }

@@ -55,6 +55,25 @@ interface AdminSession {
   renewAt: number;
 }
 
+/** DreamFactory refused the proxy's own credentials (see `credentialsRefused`), or they lack the admin role (403). */
+export function refusesProxyCredentials(err: DreamFactoryError): boolean {
+  return err.credentialsRefused || (!err.unreachable && err.status === 403);
+}
+
+/**
+ * A failed DreamFactory call in one sentence: why it was unreachable, that it refused the proxy's credentials (naming
+ * the settings that hold them, `DreamFactoryClient.credentialSettings`), or what it said.
+ */
+export function explainDreamFactoryError(err: DreamFactoryError, credentialSettings: string): string {
+  if (err.unreachable) {
+    return err.message;
+  }
+  if (refusesProxyCredentials(err)) {
+    return `DreamFactory refused the proxy's credentials (${credentialSettings}, HTTP ${err.status}): ${err.message}`;
+  }
+  return `DreamFactory answered HTTP ${err.status}: ${err.message}`;
+}
+
 export type QueryParams = Record<string, string | number | boolean | undefined>;
 
 export interface ListEnvelope<T> {

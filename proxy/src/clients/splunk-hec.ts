@@ -8,7 +8,6 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
-import type { HecReply } from '../sinks/splunk-hec-events';
 
 export type SplunkConfig = Config['splunk'];
 /** The Splunk config once a URL and token are set (config validation requires the token with the URL). */
@@ -17,6 +16,14 @@ export type EnabledSplunkConfig = SplunkConfig & { url: string; token: string };
 /** The config narrowed to an enabled HEC destination, or undefined when Splunk is off (no URL). */
 export function enabledSplunk(config: SplunkConfig): EnabledSplunkConfig | undefined {
   return config.url && config.token ? (config as EnabledSplunkConfig) : undefined;
+}
+
+/** A HEC reply body as Splunk documents it (`text`, `code`, `invalid-event-number`, `ackId`). */
+export interface HecReply {
+  text?: string;
+  code?: number;
+  'invalid-event-number'?: number;
+  ackId?: number;
 }
 
 export interface HecResponse {

@@ -25,9 +25,7 @@ import {
   type LimitValidationError,
 } from '@shared/limits';
 import { DreamFactoryError, type DreamFactoryClient } from '../clients/dreamfactory';
-import { toDirectoryUser, type DfUserRecord } from '../query/directory';
-import type { DfLimitCacheEntry } from '../query/dreamfactory-frames';
-import { displayName } from '../query/enrich';
+import { userLabel, type DfUserRecord } from './users';
 
 /** A refusal by our own checks, before DreamFactory saw anything. */
 export class LimitValidationFailure extends Error {
@@ -66,14 +64,21 @@ export interface DfLimitRecord {
   limit_cache_by_limit_id?: DfLimitCacheEntry[];
 }
 
+/**
+ * A `limit_cache` entry as DreamFactory sends it (docs/dreamfactory.md#limit-counters): one counter of a limit
+ * (each-user limits have one per user).
+ */
+export interface DfLimitCacheEntry {
+  id: number;
+  key: string;
+  max: number;
+  attempts: number;
+  remaining: number;
+}
+
 const LIMIT_PATH = 'system/limit';
 const CACHE_PATH = 'system/limit_cache';
 const RELATED_NAMES = 'user_by_user_id,role_by_role_id,service_by_service_id';
-
-/** A user's display name: name, else first + last, else the email (many accounts have no name). */
-export function userLabel(user: DfUserRecord): string {
-  return displayName(toDirectoryUser(user, false)) ?? user.email ?? `User ${user.id}`;
-}
 
 function toCounter(entry: DfLimitCacheEntry, limitName?: string): LimitCounter {
   return {

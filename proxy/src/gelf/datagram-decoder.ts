@@ -1,7 +1,7 @@
 /**
  * A GELF UDP datagram → a decoded object, "wait for more pieces", or a drop reason. Synchronous: inflateSync of a
- * DreamFactory-sized payload costs microseconds, far less than the threadpool round trip of async zlib (see
- * gelf-and-elasticsearch.md §4), and keeps the order of events from one sender.
+ * DreamFactory-sized payload costs microseconds, far less than the threadpool round trip of async zlib, and keeps the
+ * order of events from one sender.
  */
 import type { DropReason } from '../pipeline-types';
 import { ChunkAssembler } from './chunk-assembler';

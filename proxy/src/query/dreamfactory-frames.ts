@@ -3,7 +3,7 @@
  */
 import type { LimitCounter, LimitView } from '@shared/limits-api';
 import type { FrameField, FrameJSON } from '@shared/query';
-import { displayName, type DirectorySnapshot } from './enrich';
+import { displayName, type DirectorySnapshot } from '../dreamfactory/users';
 
 const table = (refId: string, fields: FrameField[]): FrameJSON => ({ refId, name: refId, fields, meta: { preferredVisualisationType: 'table' } });
 
@@ -17,18 +17,6 @@ export function usersFrame(refId: string, directory: DirectorySnapshot): FrameJS
     { name: 'Active', type: 'boolean', values: users.map((u) => u.isActive) },
     { name: 'Last login', type: 'time', values: users.map((u) => u.lastLoginMs) },
   ]);
-}
-
-/**
- * A `limit_cache` entry as DreamFactory sends it (docs/dreamfactory.md#limit-counters); the limit relay reads these
- * too.
- */
-export interface DfLimitCacheEntry {
-  id: number;
-  key: string;
-  max: number;
-  attempts: number;
-  remaining: number;
 }
 
 /**

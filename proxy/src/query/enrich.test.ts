@@ -1,6 +1,6 @@
 import { ANONYMOUS_USER_LABEL, ANONYMOUS_USER_VALUE, type FrameJSON } from '@shared/query';
-import { toDirectoryUser } from './directory';
-import { describeUser, DirectorySnapshot, enrichFrames } from './enrich';
+import { toDirectoryUser, type DirectorySnapshot } from '../dreamfactory/users';
+import { describeUser, enrichFrames } from './enrich';
 import { ANONYMOUS_USER, OTHER_USER } from './shaper';
 
 const directory: DirectorySnapshot = {

@@ -4,24 +4,8 @@
  * unknown, and events without a user are counted as anonymous.
  */
 import { ANONYMOUS_USER_LABEL, ANONYMOUS_USER_VALUE, FRAME_COLUMNS, OTHER_LABEL, type FrameField, type FrameJSON, type UserLabelMode } from '@shared/query';
+import { displayName, type DirectorySnapshot } from '../dreamfactory/users';
 import { ANONYMOUS_USER, LOG_USER_ID_LABEL, OTHER_USER } from './shaper';
-
-export interface DirectoryUser {
-  id: string;
-  name: string | null;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  isAdmin: boolean;
-  isActive: boolean;
-  /** DreamFactory's `last_login_date` as epoch ms (it sends "YYYY-MM-DD HH:MM:SS", UTC). */
-  lastLoginMs: number | null;
-}
-
-export interface DirectorySnapshot {
-  users: ReadonlyMap<string, DirectoryUser>;
-  fetchedAt: number;
-}
 
 export const SEED_ADMIN_LABEL = 'Admin User';
 
@@ -30,11 +14,6 @@ export interface UserCells {
   email: string | null;
   name: string | null;
   id: string | null;
-}
-
-export function displayName(user: DirectoryUser): string | null {
-  const full = [user.firstName, user.lastName].filter(Boolean).join(' ');
-  return user.name || full || null;
 }
 
 /**

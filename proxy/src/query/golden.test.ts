@@ -1,11 +1,11 @@
 /**
- * Builder + shaper + enrichment over every recorded triple in __golden__ (real Elasticsearch responses): the search
- * body we send and the frames users see must not change unnoticed. Re-record with
+ * The query engine (`run.ts`) over every recorded triple in __golden__ (real Elasticsearch responses): the search it
+ * sends and the frames users see must not change unnoticed. Re-record with
  * `RECORD_GOLDEN=1 npx jest -c jest.integration.config.js tests/integration/query-golden.test.ts`.
  */
 import type { estypes } from '@elastic/elasticsearch';
 import type { FrameJSON } from '@shared/query';
-import { buildCase, goldenCases, goldenDirectory, GoldenQueryFile, readGolden, shapeCase } from './testing/golden';
+import { goldenCases, goldenEngine, GoldenQueryFile, readGolden, ReplayedSearch } from './testing/golden';
 
 describe('golden query triples', () => {
   const cases = goldenCases();
@@ -14,10 +14,11 @@ describe('golden query triples', () => {
     expect(cases.length).toBeGreaterThanOrEqual(8);
   });
 
-  it.each(cases)('%s: builds the recorded search and shapes the recorded response into the recorded frames', (name) => {
+  it.each(cases)('%s: sends the recorded search and answers the recorded response with the recorded frames', async (name) => {
     const { request, search } = readGolden<GoldenQueryFile>(name, 'query');
-    expect(buildCase(request)).toEqual(search);
-    const response = readGolden<estypes.SearchResponse>(name, 'es-response');
-    expect(shapeCase(request, response, goldenDirectory())).toEqual(readGolden<FrameJSON[]>(name, 'frames'));
+    const transport = new ReplayedSearch(readGolden<estypes.SearchResponse>(name, 'es-response'));
+    const response = await goldenEngine(transport).run(request);
+    expect(transport.asked).toEqual([search]);
+    expect(response.results[request.queries[0].refId]).toEqual({ frames: readGolden<FrameJSON[]>(name, 'frames') });
   });
 });

@@ -5,11 +5,11 @@
 import type { Config } from '../config';
 import { fingerprintKeyFile, loadFingerprintKey } from './fingerprint';
 import { createRedactor, RedactionRules, Redactor } from './redactor';
-import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from './secret-keys';
+import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from '../secret-key-defaults';
 
 export { createRedactor } from './redactor';
-export type { RedactionRules, Redactor } from './redactor';
-export { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from './secret-keys';
+export type { NodeRedactor, RedactionRules, Redactor } from './redactor';
+export { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from '../secret-key-defaults';
 export { CONTENT_REDACTED, DREAMFACTORY_REDACTED, isRedactionMarker, MULTIPART_REDACTED, REDACTED } from './markers';
 export { fingerprintKeyFile, loadFingerprintKey } from './fingerprint';
 

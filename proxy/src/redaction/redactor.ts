@@ -11,7 +11,6 @@
  * - `redactInPlace`: the whole-tree walk (iterative: any depth is safe).
  * Markers are recognised, so redacting twice changes nothing.
  */
-import type { Redactor as EventRedactor } from '../transforms/redact';
 import { fingerprinter } from './fingerprint';
 import { CONTENT_REDACTED, fingerprintMarker, isRedactionMarker, MULTIPART_REDACTED, wordAt } from './markers';
 import { secretKeyClassifier, SecretKeyRules } from './secret-keys';
@@ -23,10 +22,23 @@ export interface RedactionRules extends SecretKeyRules {
 }
 
 /**
- * The transform's redactor (proxy/src/transforms/redact.ts asks it about each node of the ingest's one walk), plus the
- * whole-tree walk for everything else: logs, dead letters, API answers, documents already indexed.
+ * What the ingest's transform asks about each node of its single walk over an event, so secrets never reach an
+ * Elasticsearch document (proxy/src/transforms/transform.ts). DreamFactory redacts only its direct-POST path
+ * (docs/dreamfactory.md#context-and-secrets): events arrive raw.
  */
-export interface Redactor extends EventRedactor {
+export interface NodeRedactor {
+  /** Whether the value under this key is a secret (case-insensitive). */
+  isSecretKey(key: string): boolean;
+  /** What replaces the value under a secret key. */
+  redactSecretValue(value: unknown): unknown;
+  /** A string value with its secret parts replaced (`key` is the object key it sits under, if any). */
+  redactString(value: string, key?: string): string;
+  /** A key with its secret-shaped parts replaced: a token can be a key (`?eyJ…` parses to a parameter named after it). */
+  redactKey(key: string): string;
+}
+
+/** The transform's per-node questions plus the whole-tree walk for everything else: logs, dead letters, API answers, documents already indexed. */
+export interface Redactor extends NodeRedactor {
   /** Redacts every value of an object or array tree in place. */
   redactInPlace(tree: unknown): void;
 }
@@ -51,7 +63,10 @@ export function createRedactor(rules: RedactionRules): Redactor {
     }
     changes++;
     for (const scheme of ['bearer', 'basic']) {
-      if (wordAt(value, 0, scheme) && (value.charCodeAt(scheme.length) === 32 || value.charCodeAt(scheme.length) === 9)) {
+      if (
+        wordAt(value, 0, scheme) &&
+        (value.charCodeAt(scheme.length) === 32 || value.charCodeAt(scheme.length) === 9)
+      ) {
         const token = value.slice(scheme.length).trim();
         return `${value.slice(0, scheme.length)} ${marker(token)}`;
       }
@@ -266,7 +281,8 @@ export function createRedactor(rules: RedactionRules): Redactor {
     isSecretKey,
     redactSecretValue,
     redactKey,
-    redactString: (value, key) => (key !== undefined && isSecretKey(key) ? redactSecretString(value) : redactText(value, 0)),
+    redactString: (value, key) =>
+      key !== undefined && isSecretKey(key) ? redactSecretString(value) : redactText(value, 0),
     redactInPlace: (tree) => {
       if (tree !== null && typeof tree === 'object') {
         walk(tree, 0);
@@ -318,7 +334,15 @@ function encodeReadable(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // Anything but letters, digits and `-_.~[]:` needs encoding; a bare marker needs none.
-    if (!((c >= 48 && c <= 58) || (c >= 65 && c <= 93 && c !== 92) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 46 || c === 126)) {
+    if (!(
+      (c >= 48 && c <= 58) ||
+      (c >= 65 && c <= 93 && c !== 92) ||
+      (c >= 97 && c <= 122) ||
+      c === 45 ||
+      c === 95 ||
+      c === 46 ||
+      c === 126
+    )) {
       return encodeURIComponent(text).replaceAll('%5B', '[').replaceAll('%5D', ']').replaceAll('%3A', ':');
     }
   }

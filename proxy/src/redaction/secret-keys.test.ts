@@ -1,4 +1,5 @@
-import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS, secretKeyClassifier, splitWords } from './secret-keys';
+import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from '../secret-key-defaults';
+import { secretKeyClassifier, splitWords } from './secret-keys';
 
 const isSecretKey = secretKeyClassifier({ keys: DEFAULT_SECRET_KEYS, words: DEFAULT_SECRET_WORDS, keepKeys: [] });
 

@@ -2,7 +2,7 @@
  * The composable index template for the daily `<prefix>YYYY.MM.dd` indices. Pure: setup compares it with the installed
  * one and installs it; ingest tests create indices with it.
  *
- * Mapping choices (gelf-and-elasticsearch §3):
+ * Mapping choices:
  * - Fields the product queries are mapped explicitly, so the first document of a day cannot fix a wrong type.
  * - Free-form objects of DreamFactory's context (request headers and parameters, `platform`) are `flattened`: one
  *   field each whatever their keys, so arbitrary keys cannot exhaust `total_fields.limit` or conflict by type.

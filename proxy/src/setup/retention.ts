@@ -3,8 +3,10 @@
  * whose day is `days` or more days before today (UTC), i.e. it keeps today and the `days - 1` days before, the same
  * cut ILM's `min_age` makes from the date in the name.
  */
-import type { ProxyContext } from '../context';
 import type { RetentionMode, RetentionRun } from '@shared/status-api';
+import type { ElasticsearchClient } from '../clients/elasticsearch';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
 
 const DAY_MS = 86_400_000;
 
@@ -34,12 +36,17 @@ export function expiredDailyIndices(names: string[], prefix: string, days: numbe
 }
 
 /** Which retention the cluster gets: `auto` picks ILM where the cluster has it. */
-export async function resolveRetentionMode(ctx: Pick<ProxyContext, 'config' | 'es'>): Promise<RetentionMode> {
-  const mode = ctx.config.retention.mode;
+export async function resolveRetentionMode(mode: Config['retention']['mode'], es: Pick<ElasticsearchClient, 'hasIlm'>): Promise<RetentionMode> {
   if (mode !== 'auto') {
     return mode;
   }
-  return (await ctx.es.hasIlm()) ? 'ilm' : 'proxy';
+  return (await es.hasIlm()) ? 'ilm' : 'proxy';
+}
+
+export interface RetentionDeps {
+  config: Pick<Config, 'retention' | 'elasticsearch'>;
+  es: Pick<ElasticsearchClient, 'hasIlm' | 'listIndices' | 'deleteIndices'>;
+  logger: Logger;
 }
 
 /** Deletes expired daily indices every `retention.checkIntervalMs` while the resolved mode is `proxy`. */
@@ -49,16 +56,16 @@ export class RetentionScheduler {
   lastRun?: RetentionRun;
 
   constructor(
-    private readonly ctx: Pick<ProxyContext, 'config' | 'es' | 'logger'>,
+    private readonly deps: RetentionDeps,
     private readonly now: () => Date = () => new Date()
   ) {}
 
   start(): void {
-    if (this.timer || this.ctx.config.retention.mode === 'off' || this.ctx.config.retention.mode === 'ilm') {
+    if (this.timer || this.deps.config.retention.mode === 'off' || this.deps.config.retention.mode === 'ilm') {
       return;
     }
     void this.runOnce();
-    this.timer = setInterval(() => void this.runOnce(), this.ctx.config.retention.checkIntervalMs);
+    this.timer = setInterval(() => void this.runOnce(), this.deps.config.retention.checkIntervalMs);
     this.timer.unref();
   }
 
@@ -75,10 +82,10 @@ export class RetentionScheduler {
   }
 
   private async pass(): Promise<RetentionRun | undefined> {
-    const { config, es, logger } = this.ctx;
+    const { config, es, logger } = this.deps;
     const at = this.now();
     try {
-      if ((await resolveRetentionMode(this.ctx)) !== 'proxy') {
+      if ((await resolveRetentionMode(config.retention.mode, es)) !== 'proxy') {
         return undefined;
       }
       const prefix = config.elasticsearch.indexPrefix;

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ElasticsearchClient, EsConfig } from '../clients/elasticsearch';
-import { proxyPrivileges, readerPrivileges, type PrivilegeSet } from './privileges';
+import { proxyPrivileges, readerPrivileges, type PrivilegeSet } from '../clients/elasticsearch-privileges';
 
 export const PROXY_ROLE = 'dreamfactory_insights_proxy';
 export const PROXY_USER = 'dreamfactory_insights_proxy';

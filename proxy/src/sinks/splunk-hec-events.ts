@@ -8,6 +8,7 @@
  * exactly as the reference did. The event id goes along as the indexed field `event_id`: HEC has no idempotent
  * writes, so a batch resent after a lost reply can repeat events, and `| dedup event_id` removes them.
  */
+import type { HecReply } from '../clients/splunk-hec';
 import type { QueuedEvent } from './bulk-record';
 
 export interface HecEventOptions {
@@ -45,14 +46,6 @@ export function toHecEvent(queued: QueuedEvent, options: HecEventOptions): strin
     event: options.eventBody === 'message' ? text : rest,
     fields: { event_id: queued.id },
   });
-}
-
-/** A HEC reply body as Splunk documents it (`text`, `code`, `invalid-event-number`, `ackId`). */
-export interface HecReply {
-  text?: string;
-  code?: number;
-  'invalid-event-number'?: number;
-  ackId?: number;
 }
 
 /**

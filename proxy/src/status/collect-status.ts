@@ -2,21 +2,34 @@
  * GET /api/status: Elasticsearch, DreamFactory, ingest and the proxy itself, each gathered independently so one
  * being down shows as such instead of failing the whole answer. Never includes a secret.
  */
-import type { ProxyContext } from '../context';
-import { DreamFactoryError } from '../clients/dreamfactory';
-import { dailyIndexName } from '../sinks/index-name';
-import { displayUrls, explainEsError } from '../setup/es-problems';
+import type { ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '@shared/status-api';
+import type { ElasticsearchClient } from '../clients/elasticsearch';
+import { displayUrls, explainEsError } from '../clients/elasticsearch-errors';
+import { proxyPrivileges } from '../clients/elasticsearch-privileges';
+import type { DreamFactoryClient } from '../clients/dreamfactory';
+import type { Config } from '../config';
+import { checkDreamFactory } from '../dreamfactory/health';
+import type { IngestSnapshot, SourceSnapshot } from '../ingest-counters';
+import type { SourceName } from '../pipeline-types';
+import type { ProxyInfo } from '../proxy-info';
 import { templateNameFor, TEMPLATE_VERSION } from '../setup/index-template';
-import { proxyPrivileges } from '../setup/privileges';
 import { retentionPolicyNameFor } from '../setup/retention-policy';
 import { dailyIndexDay, resolveRetentionMode } from '../setup/retention';
-import type { DreamFactoryStatus, ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '@shared/status-api';
+import { dailyIndexName } from '../sinks/index-name';
 import type { RateWindow } from './rate-window';
-import { countsBy } from './metric-values';
 
 const MINUTE = 60_000;
 
-export interface StatusSources {
+export interface StatusDeps {
+  config: Pick<Config, 'elasticsearch' | 'retention'>;
+  es: ElasticsearchClient;
+  df: DreamFactoryClient;
+  proxy: ProxyInfo;
+}
+
+/** What the running proxy knows besides its upstreams: its counters, rates, listeners and last runs. */
+export interface StatusInputs {
+  ingest: IngestSnapshot;
   rates: RateWindow;
   listeners: ListenerStatus[];
   lastSetup?: SetupResult;
@@ -24,25 +37,24 @@ export interface StatusSources {
   now?: Date;
 }
 
-export async function collectStatus(ctx: ProxyContext, sources: StatusSources): Promise<StatusResponse> {
-  const now = sources.now ?? new Date();
-  const [elasticsearch, dreamfactory, ingest] = await Promise.all([
-    elasticsearchStatus(ctx, now, sources.lastRetentionRun),
-    dreamFactoryStatus(ctx),
-    ingestStatus(ctx, sources),
+export async function collectStatus(deps: StatusDeps, inputs: StatusInputs): Promise<StatusResponse> {
+  const now = inputs.now ?? new Date();
+  const [elasticsearch, { users, ...dreamfactory }] = await Promise.all([
+    elasticsearchStatus(deps, now, inputs.lastRetentionRun),
+    checkDreamFactory(deps.df),
   ]);
+  const { proxy } = deps;
   return {
     generatedAt: now.toISOString(),
-    proxy: { version: ctx.version, startedAt: ctx.startedAt.toISOString(), uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000) },
+    proxy: { version: proxy.version, startedAt: proxy.startedAt.toISOString(), uptimeSeconds: Math.round((now.getTime() - proxy.startedAt.getTime()) / 1000) },
     elasticsearch,
     dreamfactory,
-    ingest,
-    lastSetup: sources.lastSetup,
+    ingest: ingestStatus(inputs),
+    lastSetup: inputs.lastSetup,
   };
 }
 
-async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: RetentionRun): Promise<ElasticsearchStatus> {
-  const { config, es } = ctx;
+async function elasticsearchStatus({ config, es }: StatusDeps, now: Date, lastRun?: RetentionRun): Promise<ElasticsearchStatus> {
   const prefix = config.elasticsearch.indexPrefix;
   const retention: ElasticsearchStatus['retention'] = { mode: 'unknown', days: config.retention.days, lastRun };
   const base = { url: displayUrls(config.elasticsearch), retention };
@@ -58,7 +70,7 @@ async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: Reten
     const [health, template, mode, indices] = await Promise.all([
       es.clusterHealth(),
       es.getIndexTemplate(templateNameFor(prefix)),
-      resolveRetentionMode(ctx),
+      resolveRetentionMode(config.retention.mode, es),
       es.listIndices(`${prefix}*`),
     ]);
     retention.mode = mode;
@@ -97,92 +109,37 @@ async function elasticsearchStatus(ctx: ProxyContext, now: Date, lastRun?: Reten
   }
 }
 
-interface EnvironmentInfo {
-  platform?: { version?: string };
-}
-
-async function dreamFactoryStatus(ctx: ProxyContext): Promise<DreamFactoryStatus> {
-  const { df } = ctx;
-  if (!df.configured) {
-    return {
-      configured: false,
-      reachable: false,
-      error: 'DreamFactory is not configured (DF_URL and DF_API_KEY, or DF_ADMIN_EMAIL and DF_ADMIN_PASSWORD).',
-    };
-  }
-  const auth = df.auth;
-  // The credentials check uses what the proxy needs anyway (the user directory); the version is best effort.
-  const [keyCheck, environment] = await Promise.allSettled([
-    df.get('system/user', { limit: 1, fields: 'id' }),
-    df.get<EnvironmentInfo>('system/environment'),
-  ]);
-  const version = environment.status === 'fulfilled' ? environment.value?.platform?.version : undefined;
-  if (keyCheck.status === 'fulfilled') {
-    return { configured: true, reachable: true, auth, keyValid: true, version };
-  }
-  const err = keyCheck.reason;
-  if (err instanceof DreamFactoryError && err.unreachable) {
-    return { configured: true, reachable: false, auth, error: err.message };
-  }
-  const refused = err instanceof DreamFactoryError && (err.credentialsRefused || err.status === 403);
+function ingestStatus({ ingest, rates, listeners }: StatusInputs): IngestStatus {
+  // Kernel drops have their own fields (and advice); a source's `dropped` is what the proxy itself dropped.
+  const proxyDrops = (counts: SourceSnapshot | undefined) =>
+    Object.entries(counts?.dropped ?? {}).reduce((sum, [reason, n]) => (reason === 'kernel' ? sum : sum + (n ?? 0)), 0);
+  const lastEventAt = Object.values(ingest.sources)
+    .map((counts) => counts?.lastEventAt)
+    .filter((at): at is string => at !== undefined)
+    .sort()
+    .pop();
   return {
-    configured: true,
-    reachable: true,
-    auth,
-    keyValid: refused ? false : undefined,
-    version,
-    error: refused
-      ? `DreamFactory refused the proxy's credentials (${df.credentialSettings}, HTTP ${err.status}): ${err.message}`
-      : (err as Error).message,
-  };
-}
-
-async function ingestStatus(ctx: ProxyContext, sources: StatusSources): Promise<IngestStatus> {
-  const { metrics } = ctx;
-  const [received, decoded, dropped, lastEvent, queued, queueBytes, indexed, deadLettered] = await Promise.all([
-    metrics.received.get(),
-    metrics.decoded.get(),
-    metrics.dropped.get(),
-    metrics.lastEventTime.get(),
-    metrics.queued.get(),
-    metrics.queueBytes.get(),
-    metrics.indexed.get(),
-    metrics.deadLettered.get(),
-  ]);
-  const receivedBy = countsBy(received, 'source');
-  const decodedBy = countsBy(decoded, 'source');
-  const droppedBy = countsBy(dropped, 'source');
-  const lastBy = countsBy(lastEvent, 'source');
-  const iso = (seconds?: number) => (seconds ? new Date(seconds * 1000).toISOString() : undefined);
-  const lastSeconds = Math.max(0, ...Object.values(lastBy));
-  const snapshot = metrics.ingest.snapshot();
-  const kernel = (source: string) => {
-    const counts = snapshot.sources[source as keyof typeof snapshot.sources];
-    return counts?.dropped.kernel === undefined ? {} : { kernelDrops: counts.dropped.kernel, kernelDropsLastMinute: counts.kernelDropsLastMinute };
-  };
-  const kernelDrops = Object.entries(snapshot.sources)
-    .filter(([, counts]) => (counts?.dropped.kernel ?? 0) > 0)
-    .map(([source, counts]) => ({ source, reason: 'kernel', count: counts!.dropped.kernel! }));
-  return {
-    sources: sources.listeners.map((listener) => ({
-      ...listener,
-      rate1m: sources.rates.rate(listener.source, MINUTE),
-      rate5m: sources.rates.rate(listener.source, 5 * MINUTE),
-      rate15m: sources.rates.rate(listener.source, 15 * MINUTE),
-      received: receivedBy[listener.source] ?? 0,
-      decoded: decodedBy[listener.source] ?? 0,
-      dropped: droppedBy[listener.source] ?? 0,
-      ...kernel(listener.source),
-      lastEventAt: iso(lastBy[listener.source]),
-    })),
-    drops: dropped.values
-      .filter((v) => v.value > 0)
-      .map((v) => ({ source: String(v.labels.source ?? ''), reason: String(v.labels.reason ?? ''), count: v.value }))
-      .concat(kernelDrops)
+    sources: listeners.map((listener) => {
+      const counts = ingest.sources[listener.source as SourceName];
+      return {
+        ...listener,
+        rate1m: rates.rate(listener.source, MINUTE),
+        rate5m: rates.rate(listener.source, 5 * MINUTE),
+        rate15m: rates.rate(listener.source, 15 * MINUTE),
+        received: counts?.received ?? 0,
+        decoded: counts?.decoded ?? 0,
+        dropped: proxyDrops(counts),
+        ...(counts?.dropped.kernel === undefined ? {} : { kernelDrops: counts.dropped.kernel, kernelDropsLastMinute: counts.kernelDropsLastMinute }),
+        lastEventAt: counts?.lastEventAt,
+      };
+    }),
+    drops: Object.entries(ingest.sources)
+      .flatMap(([source, counts]) => Object.entries(counts?.dropped ?? {}).map(([reason, count]) => ({ source, reason, count: count ?? 0 })))
+      .filter((drop) => drop.count > 0)
       .sort((a, b) => b.count - a.count),
-    queue: { events: queued.values[0]?.value ?? 0, bytes: queueBytes.values[0]?.value ?? 0 },
-    indexed: indexed.values[0]?.value ?? 0,
-    deadLettered: deadLettered.values[0]?.value ?? 0,
-    lastEventAt: iso(lastSeconds),
+    queue: { events: ingest.queue.events, bytes: ingest.queue.bytes },
+    indexed: ingest.indexed,
+    deadLettered: ingest.deadLettered,
+    lastEventAt,
   };
 }

@@ -1,40 +1,57 @@
 /**
  * The proxy's running operations state: ingest rate samples, proxy-mode retention and the last setup run, started
- * by `serve` and read by the status/setup/doctor routes. One per proxy context.
+ * by `serve` and read by the status/setup/doctor routes. main.ts builds one and hands it to the routes.
  */
-import type { ProxyContext } from '../context';
+import type { DoctorResult, ListenerStatus, OperationRun, SetupResult, StatusResponse } from '@shared/status-api';
+import type { DreamFactoryClient } from '../clients/dreamfactory';
+import type { ElasticsearchClient } from '../clients/elasticsearch';
+import type { Config } from '../config';
+import { runDoctor, type DoctorOptions } from '../doctor/run-doctor';
+import type { IngestSnapshot } from '../ingest-counters';
+import type { Logger } from '../logger';
 import type { Source } from '../pipeline-types';
-import type { SetupResult, StatusResponse } from '@shared/status-api';
+import type { ProxyInfo } from '../proxy-info';
 import { RetentionScheduler } from '../setup/retention';
 import { runSetup, type SetupOptions } from '../setup/run-setup';
 import { collectStatus } from './collect-status';
 import { listenerStatuses } from './listeners';
-import { countsBy } from './metric-values';
+import { OperationRuns } from './operation-runs';
 import { RateWindow } from './rate-window';
 
 const SAMPLE_INTERVAL_MS = 10_000;
 const SETUP_RETRY_FIRST_MS = 30_000;
 const SETUP_RETRY_MAX_MS = 10 * 60_000;
 
-export interface StartOptions {
+export interface OperationsDeps {
+  config: Config;
+  logger: Logger;
+  es: ElasticsearchClient;
+  df: DreamFactoryClient;
+  proxy: ProxyInfo;
+  /** The ingest counters as of now (all zero where ingest does not run). */
+  ingestSnapshot: () => IngestSnapshot;
+}
+
+export interface RunningIngest {
   /** The running listeners (their bound ports go into status and the doctor). */
-  sources?: Source[];
+  sources: Source[];
   /** The port the HTTP server actually listens on (GELF HTTP). */
-  httpPort?: number;
+  httpPort: number;
 }
 
 export class Operations {
   readonly rates = new RateWindow();
   readonly retention: RetentionScheduler;
+  /** Setup and doctor runs started through the API, which the caller polls. */
+  private readonly runs = new OperationRuns();
   lastSetup?: SetupResult;
-  private sources: Source[] = [];
-  private httpPort?: number;
+  private running?: RunningIngest;
   private sampleTimer?: NodeJS.Timeout;
   private setupTimer?: NodeJS.Timeout;
   private stopped = false;
 
-  constructor(private readonly ctx: ProxyContext) {
-    this.retention = new RetentionScheduler(ctx);
+  constructor(private readonly deps: OperationsDeps) {
+    this.retention = new RetentionScheduler(deps);
   }
 
   /**
@@ -42,20 +59,19 @@ export class Operations {
    * Resolves after the first setup attempt (so today's index is created with our template); a failed attempt is
    * logged and retried in the background while the proxy serves.
    */
-  async start(options: StartOptions = {}): Promise<void> {
-    this.attach(options);
+  async start(): Promise<void> {
     void this.sample();
     this.sampleTimer = setInterval(() => void this.sample(), SAMPLE_INTERVAL_MS);
     this.sampleTimer.unref();
     this.retention.start();
-    if (this.ctx.config.setupOnStart) {
+    if (this.deps.config.setupOnStart) {
       await this.setupWithRetry(SETUP_RETRY_FIRST_MS);
     }
   }
 
-  attach(options: StartOptions): void {
-    this.sources = options.sources ?? this.sources;
-    this.httpPort = options.httpPort ?? this.httpPort;
+  /** Where ingest listens, once it runs; until then status and the doctor report the configured ports. */
+  attach(running: RunningIngest): void {
+    this.running = running;
   }
 
   async stop(): Promise<void> {
@@ -65,28 +81,30 @@ export class Operations {
     await this.retention.stop();
   }
 
-  listeners() {
-    return listenerStatuses(this.ctx.config, this.sources, this.httpPort);
+  listeners(): ListenerStatus[] {
+    return listenerStatuses(this.deps.config, this.running?.sources, this.running?.httpPort);
   }
 
   async sample(atMs = Date.now()): Promise<void> {
-    this.rates.add(atMs, countsBy(await this.ctx.metrics.received.get(), 'source'));
+    const { sources } = this.deps.ingestSnapshot();
+    this.rates.add(atMs, Object.fromEntries(Object.entries(sources).map(([source, counts]) => [source, counts?.received ?? 0])));
   }
 
   /** Runs setup and remembers the result for status; failures are logged with their hints. */
   async applySetup(options: Omit<SetupOptions, 'createUsers'> = {}): Promise<SetupResult> {
-    const { result } = await runSetup(this.ctx, options);
+    const { result } = await runSetup(this.deps, options);
     if (!options.dryRun) {
       this.lastSetup = result;
     }
     for (const step of result.steps.filter((s) => s.outcome === 'failed' || s.outcome === 'warning')) {
-      this.ctx.logger[step.outcome === 'failed' ? 'error' : 'warn']({ step: step.id, hint: step.hint }, `setup: ${step.title}: ${step.detail}`);
+      this.deps.logger[step.outcome === 'failed' ? 'error' : 'warn']({ step: step.id, hint: step.hint }, `setup: ${step.title}: ${step.detail}`);
     }
     return result;
   }
 
-  status(): Promise<StatusResponse> {
-    return collectStatus(this.ctx, {
+  async status(): Promise<StatusResponse> {
+    return collectStatus(this.deps, {
+      ingest: this.deps.ingestSnapshot(),
       rates: this.rates,
       listeners: this.listeners(),
       lastSetup: this.lastSetup,
@@ -94,28 +112,35 @@ export class Operations {
     });
   }
 
+  /** A test message through every enabled listener of this proxy (see doctor/run-doctor.ts). */
+  runDoctor(options: DoctorOptions = {}): Promise<DoctorResult> {
+    return runDoctor({ ...this.deps, listeners: this.listeners() }, options);
+  }
+
+  /** Setup as a run: answered at once, polled with `run(id)` until done (see operation-runs.ts for why). */
+  startSetup(options: Pick<SetupOptions, 'dryRun'>): OperationRun<'setup'> {
+    return this.runs.start('setup', () => this.applySetup(options));
+  }
+
+  /** The doctor as a run: answered at once, polled with `run(id)` until done. */
+  startDoctor(options: DoctorOptions): OperationRun<'doctor'> {
+    return this.runs.start('doctor', () => this.runDoctor(options));
+  }
+
+  run(id: string): OperationRun | undefined {
+    return this.runs.get(id);
+  }
+
   private async setupWithRetry(delayMs: number): Promise<void> {
     const result = await this.applySetup().catch((err: Error) => {
-      this.ctx.logger.error({ err }, 'setup: unexpected failure');
+      this.deps.logger.error({ err }, 'setup: unexpected failure');
       return undefined;
     });
     if (result?.ok || this.stopped) {
       return;
     }
-    this.ctx.logger.warn({ retryInMs: delayMs }, 'setup did not complete; the proxy keeps serving and retries');
+    this.deps.logger.warn({ retryInMs: delayMs }, 'setup did not complete; the proxy keeps serving and retries');
     this.setupTimer = setTimeout(() => void this.setupWithRetry(Math.min(delayMs * 2, SETUP_RETRY_MAX_MS)), delayMs);
     this.setupTimer.unref();
   }
-}
-
-const byContext = new WeakMap<ProxyContext, Operations>();
-
-/** The operations of this proxy (created on first use, so routes work before or without `serve` starting them). */
-export function operationsFor(ctx: ProxyContext): Operations {
-  let ops = byContext.get(ctx);
-  if (!ops) {
-    ops = new Operations(ctx);
-    byContext.set(ctx, ops);
-  }
-  return ops;
 }

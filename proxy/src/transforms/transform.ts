@@ -12,20 +12,20 @@ import type { DropReason, IndexableEvent, ReceivedMessage } from '../pipeline-ty
 import { eventId } from './event-id';
 import { gelfLevel, Level, monologLevel } from './levels';
 import { isObject, JsonObject } from './objects';
-import type { Redactor } from './redact';
+import type { NodeRedactor } from '../redaction';
 import { addRequestFields, normalizeObjectFields } from './request-fields';
 import { attributeUser } from './user';
 
 export interface TransformOptions {
   /** Absent: nothing is redacted (`ingest.redact=false`). */
-  redactor?: Redactor;
+  redactor?: NodeRedactor;
   dropDuplicateTableEvents: boolean;
 }
 
 export type TransformResult = { event: IndexableEvent } | { drop: DropReason };
 
 /** `redactor` carries the configured rules (proxy/src/redaction); it is left out when `ingest.redact` is off. */
-export function transformOptionsFromConfig(ingest: Config['ingest'], redactor: Redactor): TransformOptions {
+export function transformOptionsFromConfig(ingest: Config['ingest'], redactor: NodeRedactor): TransformOptions {
   return { redactor: ingest.redact ? redactor : undefined, dropDuplicateTableEvents: ingest.dropDuplicateTableEvents };
 }
 
@@ -96,7 +96,7 @@ export function transformMessage(message: ReceivedMessage, options: TransformOpt
  * One pass over the body: false as soon as nesting reaches MAX_DEPTH; otherwise every secret key's value, every string
  * the redactor recognises and every key that is itself a token is replaced in place. Recursion is bounded by MAX_DEPTH.
  */
-function walk(node: object, depth: number, redactor: Redactor | undefined, key: string | undefined): boolean {
+function walk(node: object, depth: number, redactor: NodeRedactor | undefined, key: string | undefined): boolean {
   if (depth >= MAX_DEPTH) {
     return false;
   }

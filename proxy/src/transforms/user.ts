@@ -7,6 +7,7 @@
  * on script log lines and filtered headers) means "no token here": skipped, not a failure.
  */
 import { decodeJwt } from 'jose';
+import { DREAMFACTORY_SESSION_TOKEN_HEADER } from '@shared/headers';
 import { isRedactionMarker } from '../redaction';
 import { getIgnoreCase, getPath, isObject, JsonObject } from './objects';
 
@@ -61,9 +62,11 @@ function tokenCandidates(request: unknown): string[] {
   const headers = isObject(request.headers) ? request.headers : {};
   const bearer = /^bearer\s+(\S+)$/i.exec(firstString(getIgnoreCase(headers, 'authorization')) ?? '');
   const parameters = isObject(request.parameters) ? request.parameters : {};
-  return [firstString(getIgnoreCase(headers, 'x-dreamfactory-session-token')), bearer?.[1], firstString(getIgnoreCase(parameters, 'session_token'))].filter(
-    (t): t is string => t !== undefined && !isRedactionMarker(t)
-  );
+  return [
+    firstString(getIgnoreCase(headers, DREAMFACTORY_SESSION_TOKEN_HEADER)),
+    bearer?.[1],
+    firstString(getIgnoreCase(parameters, 'session_token')),
+  ].filter((t): t is string => t !== undefined && !isRedactionMarker(t));
 }
 
 /** Reads the (not yet redacted) event and platform objects. */

@@ -4,7 +4,7 @@ import { AppPluginMeta, PluginConfigPageProps, PluginMeta } from '@grafana/data'
 import { getBackendSrv } from '@grafana/runtime';
 import { Button, Combobox, Field, FieldSet, RadioButtonGroup } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import { getInsightsDatasources } from '../../api/proxyClient';
+import { getInsightsDatasources } from '../../api/insightsDatasources';
 import type { AppSettings } from '../../types';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}

@@ -2,10 +2,10 @@ import React, { useState } from 'react';
 import { Alert, Button, Stack, Tooltip } from '@grafana/ui';
 import { labels, selectors } from '../../selectors';
 import type { DoctorResult, SetupResult } from '@shared/status-api';
-import { describeProxyError } from './describeProxyError';
+import { describeProxyFailure } from '../../api/proxyClient';
 import { DoctorResultView } from './DoctorResultView';
 import { SetupResultView } from './SetupResultView';
-import type { StatusApi } from './statusApi';
+import type { StatusApi } from '../../api/statusApi';
 
 type Running = 'doctor' | 'setup' | undefined;
 
@@ -27,7 +27,7 @@ export function StatusActions({ api, canRun, onDone }: { api: StatusApi; canRun:
       }
       onDone();
     } catch (err) {
-      setError(describeProxyError(err));
+      setError(describeProxyFailure(err).message);
     } finally {
       setRunning(undefined);
     }

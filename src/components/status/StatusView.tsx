@@ -2,7 +2,7 @@ import React, { useEffect, useMemo } from 'react';
 import { Alert, LoadingPlaceholder, Stack } from '@grafana/ui';
 import { useRemote } from '../../hooks/useRemote';
 import { labels, selectors } from '../../selectors';
-import { describeProxyError } from './describeProxyError';
+import { describeProxyFailure } from '../../api/proxyClient';
 import { DreamFactoryPanel } from './DreamFactoryPanel';
 import { ElasticsearchPanel } from './ElasticsearchPanel';
 import { noRecentEvents } from './format';
@@ -11,7 +11,7 @@ import { OverviewTiles } from './OverviewTiles';
 import { SetupResultView } from './SetupResultView';
 import { SourcesTable } from './SourcesTable';
 import { StatusActions } from './StatusActions';
-import type { StatusApi } from './statusApi';
+import type { StatusApi } from '../../api/statusApi';
 
 export const STATUS_REFRESH_MS = 10_000;
 
@@ -30,9 +30,10 @@ export function StatusView({ api, canRun }: { api: StatusApi; canRun: boolean })
     return <LoadingPlaceholder text="Loading pipeline status…" />;
   }
   if (!status) {
+    const failure = describeProxyFailure(error);
     return (
-      <Alert severity="error" title={labels.status.proxyUnreachable} data-testid={selectors.status.error}>
-        {describeProxyError(error)}
+      <Alert severity="error" title={failure.title} data-testid={selectors.status.error}>
+        {failure.message}
       </Alert>
     );
   }
@@ -40,7 +41,7 @@ export function StatusView({ api, canRun }: { api: StatusApi; canRun: boolean })
     <Stack direction="column" gap={3}>
       {error !== undefined && (
         <Alert severity="warning" title={labels.status.stale} data-testid={selectors.status.staleWarning}>
-          {describeProxyError(error)} (status from {now.toLocaleTimeString()})
+          {describeProxyFailure(error).message} (status from {now.toLocaleTimeString()})
         </Alert>
       )}
       <OverviewTiles status={status} />

@@ -6,20 +6,19 @@ import type { LimitInput, LimitType, LimitView, RelayError } from '@shared/limit
 import { PROXY_TOKEN_HEADER, WRITE_GRANTS, WRITE_GRANT_HEADER } from '@shared/headers';
 import { startSimulator, type Simulator } from '../../dreamfactory-sim/server';
 import { loadConfig, type ConfigInput } from '../../../proxy/src/config';
-import { createContext, type ProxyContext } from '../../../proxy/src/context';
+import { buildProxyServer, createProxyParts, type ProxyParts } from '../../../proxy/src/compose';
 import { createLogger } from '../../../proxy/src/logger';
-import { buildServer } from '../../../proxy/src/server';
 
 const TOKEN = 'limits-relay-test-token';
 
 let sim: Simulator;
-const proxies: Array<{ app: FastifyInstance; ctx: ProxyContext }> = [];
+const proxies: Array<{ app: FastifyInstance; parts: ProxyParts }> = [];
 
 async function startProxy(overrides: ConfigInput = {}): Promise<FastifyInstance> {
   const config = loadConfig({}, { apiToken: TOKEN, dreamfactory: { url: sim.url, apiKey: sim.apiKey }, ...overrides });
-  const ctx = createContext(config, createLogger('silent'));
-  const app = await buildServer(ctx);
-  proxies.push({ app, ctx });
+  const parts = createProxyParts(config, createLogger('silent'));
+  const app = await buildProxyServer(parts);
+  proxies.push({ app, parts });
   return app;
 }
 
@@ -31,9 +30,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { app, ctx } of proxies) {
+  for (const { app, parts } of proxies) {
     await app.close();
-    await ctx.es.close();
+    await parts.es.close();
   }
   await sim.close();
 });

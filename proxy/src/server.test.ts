@@ -4,10 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
-import { loadConfig } from '../config';
-import { createContext, ProxyContext } from '../context';
-import { createLogger } from '../logger';
-import { buildServer } from '../server';
+import { buildProxyServer, createProxyParts, type ProxyParts } from './compose';
+import { loadConfig } from './config';
+import { createLogger } from './logger';
 
 const TOKEN = 'security-test-token-0123456789';
 
@@ -30,19 +29,19 @@ function apiRoutes(app: FastifyInstance): Array<{ method: string; url: string }>
 }
 
 describe('proxy API security', () => {
-  let ctx: ProxyContext;
+  let parts: ProxyParts;
   let app: FastifyInstance;
 
   beforeAll(async () => {
     // Upstreams on a closed port: nothing here may depend on them.
     const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { urls: ['http://127.0.0.1:9'] }, dreamfactory: { url: 'http://127.0.0.1:9', apiKey: 'k' }, setupOnStart: false });
-    ctx = createContext(config, createLogger('silent'));
-    app = await buildServer(ctx);
+    parts = createProxyParts(config, createLogger('silent'));
+    app = await buildProxyServer(parts);
   });
 
   afterAll(async () => {
     await app.close();
-    await ctx.es.close();
+    await parts.es.close();
   });
 
   it('finds the API routes it is meant to protect', () => {

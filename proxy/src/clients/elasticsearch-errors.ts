@@ -1,6 +1,8 @@
 /**
- * Turns an Elasticsearch client error into what an admin can act on: which of reachability, TLS, credentials,
- * privileges or product went wrong, and which setting fixes it. Pure.
+ * The one place that reads Elasticsearch client errors. `explainEsError` tells an admin (setup, status, the doctor)
+ * which of reachability, TLS, credentials, privileges or product went wrong and which setting fixes it;
+ * `explainSearchFailure` says in one sentence why a panel's search failed and whether that is the user's to fix.
+ * Neither repeats credentials: URLs are shown without their user:password part. Pure.
  */
 import {
   isEngineConnectionError,
@@ -10,8 +12,8 @@ import {
   type EngineFamily,
   type EngineResponseError,
   type EsConfig,
-} from '../clients/search-engine';
-import { describePrivileges, type PrivilegeSet } from './privileges';
+} from './search-engine';
+import { describePrivileges, type PrivilegeSet } from './elasticsearch-privileges';
 
 export type EsProblemKind = 'unreachable' | 'tls' | 'auth' | 'forbidden' | 'not-elasticsearch' | 'unsupported-version' | 'timeout' | 'error';
 
@@ -53,10 +55,14 @@ export function displayUrls(config: Pick<EsConfig, 'urls'>): string {
     .join(', ');
 }
 
+/** The error's own message; the client may echo the request URL, so credentials embedded in it are cut out. */
+function messageOf(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\/\/[^/@\s]+@/g, '//');
+}
+
 export function explainEsError(err: unknown, config: EsConfig, needed: PrivilegeSet): EsProblem {
   const url = displayUrls(config);
-  // The client may echo the request URL; never repeat credentials embedded in it.
-  const text = (err instanceof Error ? err.message : String(err)).replace(/\/\/[^/@\s]+@/g, '//');
+  const text = messageOf(err);
   if (isProductNotSupported(err)) {
     return {
       kind: 'not-elasticsearch',
@@ -134,10 +140,48 @@ export function checkVersion(version: string, family: EngineFamily = 'elasticsea
   };
 }
 
+interface EsErrorBody {
+  error?: string | { type?: string; reason?: string; root_cause?: Array<{ type?: string; reason?: string }>; caused_by?: { reason?: string } };
+}
+
+/** The most specific reason Elasticsearch gave: the cause, else the root cause, else the error's own reason. */
 function reason(err: EngineResponseError): string | undefined {
-  const body = err.body as { error?: { reason?: string; root_cause?: Array<{ reason?: string }> } | string } | undefined;
-  if (typeof body?.error === 'string') {
-    return body.error;
+  const error = (err.body as EsErrorBody | undefined)?.error;
+  if (typeof error === 'string') {
+    return error;
   }
-  return body?.error?.reason ?? body?.error?.root_cause?.[0]?.reason;
+  return error?.caused_by?.reason ?? error?.root_cause?.[0]?.reason ?? error?.reason;
+}
+
+function errorType(err: EngineResponseError): string | undefined {
+  const error = (err.body as EsErrorBody | undefined)?.error;
+  return typeof error === 'object' ? (error.root_cause?.[0]?.type ?? error.type) : undefined;
+}
+
+export interface SearchFailure {
+  message: string;
+  /** True when it is the user's input or an upstream being down (logged as info), false for a fault to investigate. */
+  expected: boolean;
+}
+
+/** Why a panel's search failed, as the one sentence its user sees. Undefined when `err` is not Elasticsearch's. */
+export function explainSearchFailure(err: unknown, config: Pick<EsConfig, 'urls'>): SearchFailure | undefined {
+  const url = displayUrls(config);
+  if (isEngineConnectionError(err) || isEngineTimeout(err)) {
+    return { message: `Elasticsearch unreachable at ${url}: ${messageOf(err)}`, expected: true };
+  }
+  if (!isEngineResponseError(err)) {
+    return undefined;
+  }
+  const why = reason(err) ?? messageOf(err);
+  if (errorType(err) === 'search_context_missing_exception') {
+    return { message: 'The logs cursor expired (no page was read for 5 minutes); reload the first page.', expected: true };
+  }
+  if (err.statusCode === 401 || err.statusCode === 403) {
+    return { message: `Elasticsearch at ${url} refused the proxy's credentials (HTTP ${err.statusCode}): ${why}`, expected: true };
+  }
+  if (err.statusCode === 400) {
+    return { message: `Elasticsearch rejected the query: ${why}`, expected: true };
+  }
+  return { message: `Elasticsearch answered HTTP ${err.statusCode}: ${why}`, expected: false };
 }

@@ -5,20 +5,7 @@
  */
 import type { FrameNotice } from '@shared/query';
 import type { DreamFactoryClient } from '../clients/dreamfactory';
-import type { DirectorySnapshot, DirectoryUser } from './enrich';
-
-/**
- * A `system/user` or `system/admin` record, as far as the directory reads it (docs/dreamfactory.md#lists-and-paging).
- */
-export interface DfUserRecord {
-  id: number | string;
-  name?: string | null;
-  first_name?: string | null;
-  last_name?: string | null;
-  email?: string | null;
-  is_active?: boolean | null;
-  last_login_date?: string | null;
-}
+import { toDirectoryUser, type DfUserRecord, type DirectorySnapshot, type DirectoryUser } from './users';
 
 const USER_FIELDS = 'id,name,first_name,last_name,email,is_active,last_login_date';
 
@@ -36,28 +23,6 @@ export interface DirectoryStatus {
   fetchedAt: string | null;
   stale: boolean;
   lastError: string | null;
-}
-
-/** DreamFactory sends `last_login_date` as "YYYY-MM-DD HH:MM:SS" in UTC. */
-export function parseDfDate(value: string | null | undefined): number | null {
-  if (!value) {
-    return null;
-  }
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}Z` : value);
-  return Number.isFinite(ms) ? ms : null;
-}
-
-export function toDirectoryUser(record: DfUserRecord, isAdmin: boolean): DirectoryUser {
-  return {
-    id: String(record.id),
-    name: record.name || null,
-    email: record.email || null,
-    firstName: record.first_name || null,
-    lastName: record.last_name || null,
-    isAdmin,
-    isActive: record.is_active ?? true,
-    lastLoginMs: parseDfDate(record.last_login_date),
-  };
 }
 
 export class UserDirectory {

@@ -6,7 +6,7 @@
  */
 import Fastify, { FastifyInstance } from 'fastify';
 import { DREAMFACTORY_API_KEY_HEADER } from '@shared/headers';
-import type { DfUserRecord } from '../directory';
+import type { DfUserRecord } from '../users';
 
 export interface DirectoryStub {
   url: string;

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import type { ReceivedMessage } from '../pipeline-types';
-import { transformMessage, TransformOptions } from '../transforms';
-import { createRedactor, DEFAULT_REDACTION_RULES } from '.';
+import { createRedactor, DEFAULT_REDACTION_RULES } from '../redaction';
+import { transformMessage, TransformOptions } from '.';
 
 const OPTIONS: TransformOptions = { redactor: createRedactor({ ...DEFAULT_REDACTION_RULES, fingerprintKey: Buffer.alloc(32, 3) }), dropDuplicateTableEvents: true };
 /** The oracle: written here, independently of the scanner it checks. */

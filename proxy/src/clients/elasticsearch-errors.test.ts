@@ -1,8 +1,8 @@
 import { errors as esErrors } from '@elastic/elasticsearch';
 import { errors as osErrors } from '@opensearch-project/opensearch';
 import { loadConfig } from '../config';
-import { checkVersion, explainEsError } from './es-problems';
-import { proxyPrivileges } from './privileges';
+import { checkVersion, explainEsError } from './elasticsearch-errors';
+import { proxyPrivileges } from './elasticsearch-privileges';
 
 const es = (overrides = {}) => loadConfig({}, { elasticsearch: { urls: ['https://admin:s3cret@es.local:9200'], username: 'proxy', ...overrides } }).elasticsearch;
 const needed = proxyPrivileges(es(), true);

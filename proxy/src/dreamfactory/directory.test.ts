@@ -1,5 +1,6 @@
 import { DreamFactoryClient } from '../clients/dreamfactory';
-import { UserDirectory, parseDfDate } from './directory';
+import { UserDirectory } from './directory';
+import { parseDfDate } from './users';
 import { DirectoryStub, makeUsers, startDirectoryStub } from './testing/df-directory-stub';
 
 describe('user directory', () => {

@@ -2,7 +2,7 @@
  * The Elasticsearch privileges the proxy needs, in one place: setup checks them, explains a 403 with them, and
  * `--create-users` grants exactly them.
  */
-import type { EsConfig } from '../clients/elasticsearch';
+import type { EsConfig } from './elasticsearch';
 
 export interface PrivilegeSet {
   cluster: string[];

@@ -1,0 +1,7 @@
+/** Which proxy this is and since when it runs: `/health` and the Status page show it. */
+export interface ProxyInfo {
+  version: string;
+  startedAt: Date;
+}
+
+export const PROXY_VERSION: string = require('../package.json').version;
