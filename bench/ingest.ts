@@ -49,8 +49,8 @@ const { values: args } = parseArgs({ options: { smoke: { type: 'boolean', defaul
 const SMOKE = args.smoke!;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? (SMOKE ? 300 : 30_000));
 const RATES = process.env.BENCH_RATES ? process.env.BENCH_RATES.split(',').map(Number) : SMOKE ? [2000] : [2000, 5000, 8000, 12000];
-/** Node's options for the proxy, as proxy/Dockerfile runs it (BENCH_NODE_FLAGS tries others). */
-const PROXY_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Node's options for the proxy: those proxy/Dockerfile's CMD runs it with (BENCH_NODE_FLAGS tries others). */
+const PROXY_NODE_FLAGS = process.env.BENCH_NODE_FLAGS === undefined ? dockerfileNodeFlags() : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
 /** The environment proxy/Dockerfile gives the proxy beyond its configuration. */
 const PROXY_RUNTIME_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 /** What README "Configuration" tells users to set (ingest.udpReceiveBufferBytes' default). */
@@ -108,6 +108,16 @@ interface Phase {
   load_average: number;
   /** Machine-wide Udp RcvbufErrors during the phase (other traffic on the box counts too). */
   system_rcvbuf_errors: number;
+}
+
+/** The options between `node` and the bundle in the proxy image's `CMD ["node", …, "dist-proxy/proxy.js", "serve"]`. */
+function dockerfileNodeFlags(): string[] {
+  const cmd = /^CMD (\[.*"dist-proxy\/proxy\.js".*\])$/m.exec(readFileSync(join(ROOT, 'proxy/Dockerfile'), 'utf8'));
+  if (!cmd) {
+    throw new Error('proxy/Dockerfile has no CMD running dist-proxy/proxy.js');
+  }
+  const argv = JSON.parse(cmd[1]) as string[];
+  return argv.slice(1, argv.indexOf('dist-proxy/proxy.js'));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -620,6 +630,7 @@ async function main(): Promise<void> {
     elasticsearch: es?.version ?? null,
     rsyslog: rsyslogVersion ?? null,
     events_per_phase: EVENTS,
+    proxy_node_flags: PROXY_NODE_FLAGS,
     receive_buffer: {
       readme_request_bytes: README_RECV_BUFFER,
       effective_so_rcvbuf_bytes: ctx.effectiveRecvBuffer,

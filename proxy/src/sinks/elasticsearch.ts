@@ -43,6 +43,8 @@ export interface StopOptions {
 interface PendingItem {
   /** The stored record this item delivers (also what its dead letter is built from). */
   record?: Buffer;
+  /** Where the record's header ends (its tab), when the record itself is sent. */
+  headerEnd?: number;
   /** Both bulk lines, each ending in a newline, when the record's own bytes cannot be sent (dead letters, old records). */
   lines?: Buffer;
   /** A dead letter is not dead-lettered again when refused; the event it carries is reported and given up. */
@@ -50,6 +52,7 @@ interface PendingItem {
 }
 
 const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 export class ElasticsearchSink {
   private readonly abort = new AbortController();
@@ -118,8 +121,10 @@ export class ElasticsearchSink {
       }
       const endTimer = metrics.bulkLatency.startTimer();
       let response: BulkIngestResponse;
+      // Usually the batch as read, its records back to back in one buffer: sent in place, not copied.
+      const inPlace = inPlaceBody(items);
       try {
-        response = await writer.bulkIngest(bulkBody(items), signal);
+        response = await writer.bulkIngest(inPlace ?? bulkBody(items), signal);
         endTimer();
         metrics.esUp.set(1);
       } catch (err) {
@@ -133,6 +138,10 @@ export class ElasticsearchSink {
         logger.warn({ err: (err as Error).message, docs: items.length, attempt, retryInMs: delay }, 'bulk request failed; will retry');
         await sleep(delay, signal);
         continue;
+      } finally {
+        if (inPlace) {
+          restoreHeaders(items);
+        }
       }
 
       const next: PendingItem[] = [];
@@ -177,8 +186,9 @@ export class ElasticsearchSink {
     const items: PendingItem[] = [];
     const now = new Date();
     for (const record of batch.records) {
-      if (isBulkRecord(record) && headerEnd(record) > 0) {
-        items.push({ record, deadLetter: false });
+      const end = headerEnd(record);
+      if (end > 0 && isBulkRecord(record)) {
+        items.push({ record, headerEnd: end, deadLetter: false });
         continue;
       }
       const event = decodeRecord(record, elasticsearch.indexPrefix, now);
@@ -223,9 +233,46 @@ function bulkBody(items: PendingItem[]): Buffer {
     }
     const record = item.record!;
     record.copy(body, at);
-    body[at + headerEnd(record)] = NEWLINE;
+    body[at + item.headerEnd!] = NEWLINE;
     at += record.length;
     body[at++] = NEWLINE;
   }
   return body;
+}
+
+/**
+ * When every item is a stored record and they lie back to back in one buffer, each followed by its newline (a batch
+ * as the queue read it), that span is the NDJSON body once each header tab is a newline: those bytes are changed in
+ * place and the span is returned. Undefined otherwise. restoreHeaders() must undo it once the request is over, as
+ * the records are read again for retries and dead letters.
+ */
+function inPlaceBody(items: PendingItem[]): Buffer | undefined {
+  const first = items[0].record;
+  if (!first) {
+    return undefined;
+  }
+  let end = first.byteOffset;
+  for (const { record, lines } of items) {
+    if (lines || !record || record.buffer !== first.buffer || record.byteOffset !== end) {
+      return undefined;
+    }
+    end += record.length + 1;
+  }
+  if (end > first.buffer.byteLength) {
+    return undefined;
+  }
+  const span = Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
+  if (span[span.length - 1] !== NEWLINE) {
+    return undefined;
+  }
+  for (const item of items) {
+    item.record![item.headerEnd!] = NEWLINE;
+  }
+  return span;
+}
+
+function restoreHeaders(items: PendingItem[]): void {
+  for (const item of items) {
+    item.record![item.headerEnd!] = TAB;
+  }
 }
