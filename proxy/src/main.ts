@@ -13,6 +13,7 @@ import { setupCommand } from './setup/cli';
 import { doctorCommand } from './doctor/cli';
 import { operationsFor } from './status/operations';
 import { fingerprintKeyFile, loadFingerprintKey, redactorFromConfig } from './redaction';
+import { boundAddress } from './sources/bound-address';
 
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -29,7 +30,7 @@ async function serve(): Promise<void> {
   const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
   const app = await buildServer(ctx, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
-  ops.attach({ sources: ingest.sources, httpPort: config.server.port });
+  ops.attach({ sources: ingest.sources, http: boundAddress(app.server.address(), config.server) });
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

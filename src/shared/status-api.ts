@@ -37,9 +37,20 @@ export interface ListenerStatus {
   /** What to pick in DreamFactory's Logstash service (`protocol`); undefined for inputs DreamFactory cannot send to. */
   dreamFactoryProtocol?: 'gelf' | 'udp' | 'tcp' | 'http';
   transport: 'udp' | 'tcp' | 'http';
+  /** Enabled sources: the address and port as bound (port 0 in the config shows the port the kernel assigned). */
+  host: string;
   port: number;
   path?: string;
 }
+
+/**
+ * Whether a source is carrying traffic, derived from its last received message: `receiving` within the last
+ * minute, `idle` (received before, not in the last minute; `lastReceivedAt` says since when), `never_received`.
+ */
+export type ListenerActivity = 'disabled' | 'receiving' | 'idle' | 'never_received';
+
+/** How recent the last message must be for a source to count as `receiving`. */
+export const RECEIVING_WINDOW_MS = 60_000;
 
 export interface SourceStatus extends ListenerStatus {
   /** Messages received per second, averaged over the last 1, 5 and 15 minutes (or since start, if shorter). */
@@ -52,7 +63,11 @@ export interface SourceStatus extends ListenerStatus {
   /** UDP only: datagrams the kernel dropped on this source's socket since start, and over the last minute. */
   kernelDrops?: number;
   kernelDropsLastMinute?: number;
+  /** The last decoded event. */
   lastEventAt?: string;
+  /** The last message received (decodable or not): what `activity` is derived from. */
+  lastReceivedAt?: string;
+  activity: ListenerActivity;
 }
 
 export interface ElasticsearchStatus {
@@ -163,3 +178,4 @@ export interface OperationRun<K extends RunKind = RunKind> {
 export function kernelDropAdvice(lastMinute: number, sinceStart: number): string {
   return `Lost in the kernel: ${lastMinute.toLocaleString('en-US')} in the last minute (${sinceStart.toLocaleString('en-US')} since start) — raise net.core.rmem_max / add receivers.`;
 }
+

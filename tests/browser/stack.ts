@@ -11,6 +11,8 @@ import { createContext, ProxyContext } from '../../proxy/src/context';
 import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
 import { buildServer } from '../../proxy/src/server';
+import { boundAddress } from '../../proxy/src/sources/bound-address';
+import { operationsFor } from '../../proxy/src/status/operations';
 import { buildIndexTemplate, TEMPLATE_NAME } from '../../proxy/src/setup/index-template';
 import { generateEvents, sendEvent } from '../dreamfactory-sim/sender';
 import { Simulator, startSimulator } from '../dreamfactory-sim/server';
@@ -62,6 +64,8 @@ async function startProxy(es: RunningElasticsearch, sim: Simulator, token: strin
   const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
   const app = await buildServer(ctx, ingest);
   const url = await app.listen(LOOPBACK);
+  // As `proxy serve` does: the status page shows the ports the listeners were given.
+  operationsFor(ctx).attach({ sources: ingest.sources, http: boundAddress(app.server.address(), LOOPBACK) });
   return { ctx, ingest, app, url };
 }
 

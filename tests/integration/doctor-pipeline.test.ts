@@ -66,7 +66,7 @@ describe('doctor and status on a healthy pipeline', () => {
   beforeAll(async () => {
     proxy = await startTestProxy({ ...plainEs(), indexPrefix: prefix }, { overrides: { apiToken: TOKEN } });
     const ops = operationsFor(proxy.ctx);
-    ops.attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
+    ops.attach({ sources: proxy.ingest.sources, http: { host: '127.0.0.1', port: Number(new URL(proxy.httpUrl).port) } });
     await ops.sample();
   });
 
@@ -158,7 +158,7 @@ describe('doctor and status with Elasticsearch down', () => {
       { ...plainEs(), urls: [`http://127.0.0.1:${port}`], indexPrefix: uniquePrefix('doctor-down') },
       { overrides: { apiToken: TOKEN, ingest: { gelfTcp: { enabled: false }, jsonTcp: { enabled: false }, jsonHttp: { enabled: false }, gelfHttpEnabled: false } } }
     );
-    operationsFor(proxy.ctx).attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
+    operationsFor(proxy.ctx).attach({ sources: proxy.ingest.sources, http: { host: '127.0.0.1', port: Number(new URL(proxy.httpUrl).port) } });
   });
 
   afterAll(async () => {

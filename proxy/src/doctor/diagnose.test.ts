@@ -1,7 +1,7 @@
 import { diagnose, type PipelineState } from './diagnose';
 import type { ListenerStatus } from '@shared/status-api';
 
-const udp: ListenerStatus = { source: 'gelf_udp', enabled: true, transport: 'udp', port: 12201, dreamFactoryProtocol: 'gelf' };
+const udp: ListenerStatus = { source: 'gelf_udp', enabled: true, transport: 'udp', host: '0.0.0.0', port: 12201, dreamFactoryProtocol: 'gelf' };
 const state: PipelineState = { waitedMs: 20_000, esReachable: true, deadLettered: false, deadLetterIndex: 'dl', sinkFailures: 0, queueDepth: 0 };
 
 describe('diagnose', () => {

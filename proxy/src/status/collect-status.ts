@@ -13,6 +13,7 @@ import { dailyIndexDay, resolveRetentionMode } from '../setup/retention';
 import type { DreamFactoryStatus, ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '@shared/status-api';
 import type { RateWindow } from './rate-window';
 import { countsBy } from './metric-values';
+import { listenerActivity } from './listener-activity';
 
 const MINUTE = 60_000;
 
@@ -29,7 +30,7 @@ export async function collectStatus(ctx: ProxyContext, sources: StatusSources): 
   const [elasticsearch, dreamfactory, ingest] = await Promise.all([
     elasticsearchStatus(ctx, now, sources.lastRetentionRun),
     dreamFactoryStatus(ctx),
-    ingestStatus(ctx, sources),
+    ingestStatus(ctx, sources, now),
   ]);
   return {
     generatedAt: now.toISOString(),
@@ -137,7 +138,7 @@ async function dreamFactoryStatus(ctx: ProxyContext): Promise<DreamFactoryStatus
   };
 }
 
-async function ingestStatus(ctx: ProxyContext, sources: StatusSources): Promise<IngestStatus> {
+async function ingestStatus(ctx: ProxyContext, sources: StatusSources, now: Date): Promise<IngestStatus> {
   const { metrics } = ctx;
   const [received, decoded, dropped, lastEvent, queued, queueBytes, indexed, deadLettered] = await Promise.all([
     metrics.received.get(),
@@ -164,17 +165,22 @@ async function ingestStatus(ctx: ProxyContext, sources: StatusSources): Promise<
     .filter(([, counts]) => (counts?.dropped.kernel ?? 0) > 0)
     .map(([source, counts]) => ({ source, reason: 'kernel', count: counts!.dropped.kernel! }));
   return {
-    sources: sources.listeners.map((listener) => ({
-      ...listener,
-      rate1m: sources.rates.rate(listener.source, MINUTE),
-      rate5m: sources.rates.rate(listener.source, 5 * MINUTE),
-      rate15m: sources.rates.rate(listener.source, 15 * MINUTE),
-      received: receivedBy[listener.source] ?? 0,
-      decoded: decodedBy[listener.source] ?? 0,
-      dropped: droppedBy[listener.source] ?? 0,
-      ...kernel(listener.source),
-      lastEventAt: iso(lastBy[listener.source]),
-    })),
+    sources: sources.listeners.map((listener) => {
+      const lastReceivedAt = snapshot.sources[listener.source as keyof typeof snapshot.sources]?.lastReceivedAt;
+      return {
+        ...listener,
+        rate1m: sources.rates.rate(listener.source, MINUTE),
+        rate5m: sources.rates.rate(listener.source, 5 * MINUTE),
+        rate15m: sources.rates.rate(listener.source, 15 * MINUTE),
+        received: receivedBy[listener.source] ?? 0,
+        decoded: decodedBy[listener.source] ?? 0,
+        dropped: droppedBy[listener.source] ?? 0,
+        ...kernel(listener.source),
+        lastEventAt: iso(lastBy[listener.source]),
+        lastReceivedAt,
+        activity: listenerActivity({ enabled: listener.enabled, lastReceivedAt }, now),
+      };
+    }),
     drops: dropped.values
       .filter((v) => v.value > 0)
       .map((v) => ({ source: String(v.labels.source ?? ''), reason: String(v.labels.reason ?? ''), count: v.value }))

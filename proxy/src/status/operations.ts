@@ -8,6 +8,7 @@ import type { SetupResult, StatusResponse } from '@shared/status-api';
 import { RetentionScheduler } from '../setup/retention';
 import { runSetup, type SetupOptions } from '../setup/run-setup';
 import { collectStatus } from './collect-status';
+import type { BoundAddress } from '../sources/bound-address';
 import { listenerStatuses } from './listeners';
 import { countsBy } from './metric-values';
 import { RateWindow } from './rate-window';
@@ -19,8 +20,8 @@ const SETUP_RETRY_MAX_MS = 10 * 60_000;
 export interface StartOptions {
   /** The running listeners (their bound ports go into status and the doctor). */
   sources?: Source[];
-  /** The port the HTTP server actually listens on (GELF HTTP). */
-  httpPort?: number;
+  /** Where the HTTP server actually listens (GELF HTTP). */
+  http?: BoundAddress;
 }
 
 export class Operations {
@@ -28,13 +29,16 @@ export class Operations {
   readonly retention: RetentionScheduler;
   lastSetup?: SetupResult;
   private sources: Source[] = [];
-  private httpPort?: number;
+  private http?: BoundAddress;
   private sampleTimer?: NodeJS.Timeout;
   private setupTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(private readonly ctx: ProxyContext) {
     this.retention = new RetentionScheduler(ctx);
+    // Every counter starts at 0 with the proxy: the rates' baseline until samples cover a whole window, so the first
+    // status already shows what arrived since start rather than 0/s beside a source that is receiving.
+    this.rates.add(ctx.startedAt.getTime(), {});
   }
 
   /**
@@ -55,7 +59,7 @@ export class Operations {
 
   attach(options: StartOptions): void {
     this.sources = options.sources ?? this.sources;
-    this.httpPort = options.httpPort ?? this.httpPort;
+    this.http = options.http ?? this.http;
   }
 
   async stop(): Promise<void> {
@@ -66,7 +70,7 @@ export class Operations {
   }
 
   listeners() {
-    return listenerStatuses(this.ctx.config, this.sources, this.httpPort);
+    return listenerStatuses(this.ctx.config, this.sources, this.http);
   }
 
   async sample(atMs = Date.now()): Promise<void> {
@@ -85,8 +89,12 @@ export class Operations {
     return result;
   }
 
-  status(): Promise<StatusResponse> {
+  /** The status as of `now`; rates include a sample taken now, so they agree with each source's activity. */
+  async status(): Promise<StatusResponse> {
+    const now = new Date();
+    await this.sample(now.getTime());
     return collectStatus(this.ctx, {
+      now,
       rates: this.rates,
       listeners: this.listeners(),
       lastSetup: this.lastSetup,
