@@ -4,6 +4,7 @@ import { ElasticsearchClient } from './clients/elasticsearch';
 import { DreamFactoryClient } from './clients/dreamfactory';
 import { createMetrics, type Metrics } from './metrics';
 import { redactorFromConfig, type Redactor } from './redaction';
+import { ProbeTracker } from './doctor/probe-tracker';
 
 /** What every part of the proxy gets: config, logger, metrics, the redactor and one client per upstream. */
 export interface ProxyContext {
@@ -14,6 +15,8 @@ export interface ProxyContext {
   redactor: Redactor;
   es: ElasticsearchClient;
   df: DreamFactoryClient;
+  /** Shared by the ingest pipeline (which reports stages) and the doctor (which times its probes). */
+  probes: ProbeTracker;
   startedAt: Date;
   version: string;
 }
@@ -29,6 +32,7 @@ export function createContext(config: Config, logger: Logger, redactor: Redactor
     redactor,
     es: new ElasticsearchClient(config.elasticsearch),
     df: new DreamFactoryClient(config.dreamfactory, (outcome) => metrics.dfRequests.inc({ outcome })),
+    probes: new ProbeTracker(),
     startedAt: new Date(),
     version: PROXY_VERSION,
   };

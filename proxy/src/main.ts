@@ -27,7 +27,7 @@ async function serve(): Promise<void> {
   // Setup (template, retention) before ingest, so the day's first index is created with our mapping.
   const ops = operationsFor(ctx);
   await ops.start();
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
+  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor, probes: ctx.probes });
   const app = await buildServer(ctx, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
   ops.attach({ sources: ingest.sources, http: boundAddress(app.server.address(), config.server) });

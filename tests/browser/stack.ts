@@ -61,7 +61,7 @@ async function startProxy(es: RunningElasticsearch, sim: Simulator, token: strin
   const ctx = createContext(config, createLogger(process.env.HARNESS_PROXY_LOG ?? 'silent'));
   // The product's index template, so queries see production's mapping.
   await ctx.es.putIndexTemplate(TEMPLATE_NAME, buildIndexTemplate(config.elasticsearch.indexPrefix));
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
+  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor, probes: ctx.probes });
   const app = await buildServer(ctx, ingest);
   const url = await app.listen(LOOPBACK);
   // As `proxy serve` does: the status page shows the ports the listeners were given.

@@ -10,6 +10,8 @@ import { PROXY_TOKEN_HEADER, WRITE_GRANTS, WRITE_GRANT_HEADER } from '@shared/he
 import { runDoctor } from '../../proxy/src/doctor/run-doctor';
 import { operationsFor } from '../../proxy/src/status/operations';
 import { templateNameFor } from '../../proxy/src/setup/index-template';
+import { eventQuery } from '../../proxy/src/query/builder';
+import { PROBE_FIELD } from '../../proxy/src/query/fields';
 import { DOCTOR_STAGES, type OperationRun, type RunKind, type StatusResponse } from '@shared/status-api';
 import { startTestProxy, type TestProxy } from './ingest-harness';
 import { plainEs, uniquePrefix } from './env';
@@ -100,10 +102,28 @@ describe('doctor and status on a healthy pipeline', () => {
     for (const source of body.sources) {
       expect({ source: source.source, ok: source.ok, cause: source.cause }).toEqual({ source: source.source, ok: true, cause: undefined });
       expect(Object.keys(source.stages).sort()).toEqual([...DOCTOR_STAGES].sort());
-      expect(source.stages.received!).toBeLessThanOrEqual(source.stages.searchable!);
+      expect(Object.keys(source.stageMs).sort()).toEqual([...DOCTOR_STAGES].sort());
+      // Each stage timed on its own: reached in pipeline order, and the stages' own times add up to the whole.
+      const reached = DOCTOR_STAGES.map((stage) => source.stages[stage]!);
+      expect(reached).toEqual([...reached].sort((a, b) => a - b));
+      const own = DOCTOR_STAGES.reduce((sum, stage) => sum + source.stageMs[stage]!, 0);
+      expect(Math.abs(own - source.stages.searchable!)).toBeLessThanOrEqual(0.5);
+      // Indexing waits for a bulk round trip after the queue append; searchable for a refresh after that.
+      expect(source.stages.indexed!).toBeGreaterThan(source.stages.queued!);
+      expect(source.stages.searchable!).toBeGreaterThan(source.stages.indexed!);
     }
+    // One probe per source, each timed by the pipeline as it passed: no two sources share their timings.
+    expect(new Set(body.sources.map((s) => JSON.stringify(s.stages))).size).toBe(body.sources.length);
     expect(body.ok).toBe(true);
     saveFixture('doctor.json', body);
+  });
+
+  it("keeps the doctor's probes out of activity queries", async () => {
+    const index = `${prefix}*`;
+    await proxy.ctx.es.refresh(index);
+    expect(await proxy.ctx.es.count(index, { exists: { field: PROBE_FIELD } })).toBe(ALL_SOURCES.length);
+    const lastHour = { fromMs: Date.now() - 3_600_000, toMs: Date.now() + 60_000 };
+    expect(await proxy.ctx.es.count(index, eventQuery(lastHour))).toBe(0);
   });
 
   it('reports Elasticsearch, ingest and the proxy in GET /api/status, without secrets', async () => {

@@ -48,7 +48,7 @@ export async function startTestProxy(
     }
   );
   const ctx = createContext(config, createLogger(process.env.TEST_PROXY_LOG ?? 'silent'));
-  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor });
+  const ingest = await startIngest({ config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, bulkWriter: ctx.es, redactor: ctx.redactor, probes: ctx.probes });
   let app: FastifyInstance;
   try {
     app = await buildServer(ctx, ingest);

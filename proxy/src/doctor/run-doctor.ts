@@ -1,17 +1,20 @@
 /**
- * The pipeline doctor: one uniquely tagged message through every enabled source, then watch it pass the stages
- * (received → transformed → indexed → searchable) using the proxy's own counters and Elasticsearch, and name the first
- * stage that failed with its likely cause. Runs inside the serving proxy (its metrics are the ones that count).
+ * The pipeline doctor: one probe message through every enabled source's own socket or endpoint, each timed stage by
+ * stage (received → transformed → queued → indexed → searchable) from the pipeline's own hooks (ProbeTracker) and a
+ * search, and the first stage that failed named with its likely cause. Runs inside the serving proxy (its pipeline
+ * is the one that sees the probes). Probes carry their id in PROBE_FIELD, which activity queries exclude.
  */
 import { randomBytes } from 'node:crypto';
 import type { ProxyContext } from '../context';
 import type { SourceName } from '../pipeline-types';
 import { kernelDropAdvice, type DoctorResult, type DoctorSourceResult, type ListenerStatus } from '@shared/status-api';
+import { PROBE_FIELD } from '../query/fields';
 import { explainEsError } from '../setup/es-problems';
 import { proxyPrivileges } from '../setup/privileges';
-import { countsBy } from '../status/metric-values';
-import { diagnose, type Observation } from './diagnose';
+import { diagnose } from './diagnose';
+import { preciseNow } from './probe-tracker';
 import { sendDoctorMessage } from './senders';
+import { stageTimings } from './stage-timings';
 
 export interface DoctorOptions {
   timeoutMs?: number;
@@ -19,71 +22,25 @@ export interface DoctorOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
-const DEFAULT_POLL_MS = 250;
-const LOOPBACK_HOSTS = new Set(['0.0.0.0', '127.0.0.1', '::', 'localhost']);
-
-interface Counters {
-  received: Record<string, number>;
-  decoded: Record<string, number>;
-  dropped: Array<{ source: string; reason: string; value: number }>;
-  indexed: number;
-  deadLettered: number;
-  failed: number;
-  queued: number;
-}
-
-async function readCounters(ctx: ProxyContext): Promise<Counters> {
-  const m = ctx.metrics;
-  const [received, decoded, dropped, indexed, deadLettered, failed, queued] = await Promise.all([
-    m.received.get(),
-    m.decoded.get(),
-    m.dropped.get(),
-    m.indexed.get(),
-    m.deadLettered.get(),
-    m.failed.get(),
-    m.queued.get(),
-  ]);
-  const total = (values: Array<{ value: number }>) => values.reduce((sum, v) => sum + v.value, 0);
-  return {
-    received: countsBy(received, 'source'),
-    decoded: countsBy(decoded, 'source'),
-    dropped: dropped.values.map((v) => ({ source: String(v.labels.source), reason: String(v.labels.reason), value: v.value })),
-    indexed: total(indexed.values),
-    deadLettered: total(deadLettered.values),
-    failed: total(failed.values),
-    queued: total(queued.values),
-  };
-}
-
-function listenerHost(ctx: ProxyContext, source: SourceName): string {
-  const ingest = ctx.config.ingest;
-  const byName: Partial<Record<SourceName, { host: string }>> = {
-    gelf_udp: ingest.gelfUdp,
-    gelf_tcp: ingest.gelfTcp,
-    gelf_http: ctx.config.server,
-    json_udp: ingest.jsonUdp,
-    json_tcp: ingest.jsonTcp,
-    json_http: ingest.jsonHttp,
-  };
-  return byName[source]?.host ?? '0.0.0.0';
-}
+/** Also the resolution of the `searchable` stage (a search per poll while a probe is indexed but not yet found). */
+const DEFAULT_POLL_MS = 100;
+/** Bound addresses the doctor reaches over 127.0.0.1. */
+const LOOPBACK_HOSTS = new Set(['0.0.0.0', '127.0.0.1', '::']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runDoctor(ctx: ProxyContext, listeners: ListenerStatus[], options: DoctorOptions = {}): Promise<DoctorResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
-  // Letters and digits only: one token for the standard analyzer, so a match query finds exactly our messages.
   const tag = `doctor${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-  const prefix = ctx.config.elasticsearch.indexPrefix;
   const problems: string[] = [];
   const enabled = listeners.filter((l) => l.enabled);
   if (enabled.length === 0) {
     problems.push('No ingest source is enabled: enable at least GELF UDP (GELF_UDP_ENABLED) or a JSON listener.');
   }
-  const testable = enabled.filter((l) => LOOPBACK_HOSTS.has(listenerHost(ctx, l.source as SourceName)));
+  const testable = enabled.filter((l) => LOOPBACK_HOSTS.has(l.host));
   for (const skipped of enabled.filter((l) => !testable.includes(l))) {
-    problems.push(`${skipped.source} listens on ${listenerHost(ctx, skipped.source as SourceName)} only; the doctor sends over loopback, so it was not tested.`);
+    problems.push(`${skipped.source} listens on ${skipped.host} only; the doctor sends over loopback, so it was not tested.`);
   }
 
   let esReachable = true;
@@ -96,88 +53,82 @@ export async function runDoctor(ctx: ProxyContext, listeners: ListenerStatus[], 
     problems.push(`Elasticsearch: ${esError}`);
   }
 
-  const before = await readCounters(ctx);
-  const seen = new Map<string, Observation>(testable.map((l) => [l.source, { stages: {}, dropReasons: [] }]));
-  const textOf = (source: string) => `DreamFactory Insights doctor ${tag} ${source}`;
+  const before = ctx.metrics.ingest.snapshot();
+  const probes = testable.map((listener) => {
+    // Lower-case letters, digits and underscores: one token even where the field was mapped as analysed text.
+    const id = `${tag}_${listener.source}`;
+    return { listener, id, marks: ctx.probes.watch(id), sentAtMs: 0, sendError: undefined as string | undefined };
+  });
   const start = Date.now();
-  await Promise.all(
-    testable.map(async (listener) => {
-      try {
-        await sendDoctorMessage(listener.source as SourceName, listener.port, { text: textOf(listener.source), timestamp: start / 1000 });
-      } catch (err) {
-        seen.get(listener.source)!.sendError = (err as Error).message;
-      }
-    })
-  );
+  try {
+    await Promise.all(
+      probes.map(async (probe) => {
+        const { source, port } = probe.listener;
+        probe.sentAtMs = preciseNow();
+        try {
+          await sendDoctorMessage(source as SourceName, port, { probeId: probe.id, text: `DreamFactory Insights doctor ${tag} ${source}`, timestamp: start / 1000 });
+        } catch (err) {
+          probe.sendError = (err as Error).message;
+        }
+      })
+    );
 
-  const findSearchable = async (): Promise<Set<string>> => {
-    const found = await ctx.es.search<{ message?: string }>(`${prefix}*`, { size: 50, query: { match: { message: tag } }, _source: ['message'] });
-    return new Set(found.hits.hits.map((h) => String(h._source?.message ?? '').split(' ').pop() ?? ''));
-  };
-
-  let after = before;
-  const pending = () => [...seen.values()].some((o) => !o.sendError && o.stages.searchable === undefined);
-  while (pending() && Date.now() - start < timeoutMs) {
-    await sleep(pollMs);
-    const elapsed = Date.now() - start;
-    after = await readCounters(ctx);
-    for (const [source, observation] of seen) {
-      if ((after.received[source] ?? 0) > (before.received[source] ?? 0)) {
-        observation.stages.received ??= elapsed;
-      }
-      if ((after.decoded[source] ?? 0) > (before.decoded[source] ?? 0)) {
-        observation.stages.transformed ??= elapsed;
-      }
-      observation.dropReasons = after.dropped
-        .filter((d) => d.source === source && d.value > (before.dropped.find((b) => b.source === source && b.reason === d.reason)?.value ?? 0))
-        .map((d) => d.reason);
-    }
-    const transformedCount = [...seen.values()].filter((o) => o.stages.transformed !== undefined).length;
-    if (transformedCount > 0 && after.indexed - before.indexed >= transformedCount) {
-      for (const observation of seen.values()) {
-        if (observation.stages.transformed !== undefined) {
-          observation.stages.indexed ??= elapsed;
+    // The pipeline marks the other stages as they happen; "searchable" is when a search first finds the probe.
+    const waiting = () => probes.filter((p) => !p.sendError && p.marks.searchable === undefined);
+    while (waiting().length > 0 && Date.now() - start < timeoutMs) {
+      await sleep(pollMs);
+      const indexed = waiting().filter((p) => p.marks.indexed !== undefined);
+      if (esReachable && indexed.length > 0) {
+        const found = await findProbes(ctx, indexed.map((p) => p.id)).catch(() => new Set<string>());
+        const at = preciseNow();
+        for (const probe of indexed.filter((p) => found.has(p.id))) {
+          probe.marks.searchable = at;
         }
       }
     }
-    const searchable = esReachable ? await findSearchable().catch(() => new Set<string>()) : new Set<string>();
-    for (const source of searchable) {
-      const observation = seen.get(source);
-      if (observation) {
-        observation.stages.indexed ??= elapsed;
-        observation.stages.searchable ??= elapsed;
-      }
+  } finally {
+    for (const probe of probes) {
+      ctx.probes.forget(probe.id);
     }
   }
 
-  // Not searchable in time: a forced refresh tells "indexed, refresh too slow" from "never indexed".
   const waitedMs = Date.now() - start;
-  if (esReachable && pending()) {
-    await ctx.es.refresh(`${prefix}*`).catch(() => undefined);
-    const afterRefresh = await findSearchable().catch(() => new Set<string>());
-    for (const source of afterRefresh) {
-      const observation = seen.get(source);
-      if (observation) {
-        observation.stages.indexed ??= waitedMs;
-      }
-    }
-  }
-
+  const after = ctx.metrics.ingest.snapshot();
+  const dropReasons = (source: string) => {
+    const was = before.sources[source as SourceName]?.dropped ?? {};
+    const now = after.sources[source as SourceName]?.dropped ?? {};
+    return Object.entries(now)
+      .filter(([reason, count]) => reason !== 'kernel' && (count ?? 0) > (was[reason as keyof typeof was] ?? 0))
+      .map(([reason]) => reason);
+  };
+  const failures = (snapshot: typeof before) => Object.values(snapshot.failed).reduce((sum, n) => sum + (n ?? 0), 0);
   const state = {
     waitedMs,
     esReachable,
     esError,
     deadLettered: after.deadLettered > before.deadLettered,
     deadLetterIndex: ctx.config.elasticsearch.deadLetterIndex,
-    sinkFailures: after.failed - before.failed,
-    queueDepth: after.queued,
+    sinkFailures: failures(after) - failures(before),
+    queueDepth: after.queue.events,
   };
-  const sources: DoctorSourceResult[] = testable.map((l) => diagnose(l.source, l, seen.get(l.source)!, state));
+  const sources: DoctorSourceResult[] = probes.map(({ listener, marks, sentAtMs, sendError }) =>
+    diagnose(listener.source, listener, { sendError, ...stageTimings(sentAtMs, marks), dropReasons: dropReasons(listener.source) }, state)
+  );
   // UDP loss the doctor's one message may not hit, but real traffic does.
-  for (const [source, counts] of Object.entries(ctx.metrics.ingest.snapshot().sources)) {
+  for (const [source, counts] of Object.entries(after.sources)) {
     if (counts && counts.kernelDropsLastMinute > 0) {
       problems.push(`${source}: ${kernelDropAdvice(counts.kernelDropsLastMinute, counts.dropped.kernel ?? 0)}`);
     }
   }
   return { ok: problems.length === 0 && sources.every((s) => s.ok), tag, finishedAt: new Date().toISOString(), sources, problems };
+}
+
+/** The ids among `ids` a search finds now. */
+async function findProbes(ctx: ProxyContext, ids: string[]): Promise<Set<string>> {
+  const found = await ctx.es.search<Record<string, unknown>>(`${ctx.config.elasticsearch.indexPrefix}*`, {
+    size: ids.length,
+    query: { bool: { should: ids.map((id) => ({ match: { [PROBE_FIELD]: id } })), minimum_should_match: 1 } },
+    _source: [PROBE_FIELD],
+  });
+  return new Set(found.hits.hits.map((hit) => String(hit._source?.[PROBE_FIELD] ?? '')));
 }

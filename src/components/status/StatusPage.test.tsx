@@ -7,7 +7,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route } from 'react-router-dom';
 import StatusPage from '../../pages/StatusPage';
 import { labels, selectors } from '../../selectors';
-import type { DoctorResult, OperationRun, RunKind, SetupResult, StatusResponse } from '@shared/status-api';
+import { DOCTOR_STAGES, formatStageMs, type DoctorResult, type OperationRun, type RunKind, type SetupResult, type StatusResponse } from '@shared/status-api';
 import { allowSlowRendering, relay, RelayFailure, renderApp } from '../limits/testing/relayMock';
 import healthy from './__fixtures__/status.json';
 import esDown from './__fixtures__/status-es-down.json';
@@ -228,6 +228,11 @@ describe('Status page', () => {
     const doctor = await screen.findByTestId(sel.doctorResult);
     expect(doctor).toHaveTextContent('every enabled source works end to end');
     expect(within(doctor).getByTestId(sel.doctorSource('json_http'))).toHaveTextContent('OK');
+    // Each stage's own time, as the proxy measured it.
+    const jsonHttp = (doctorOk as DoctorResult).sources.find((s) => s.source === 'json_http')!;
+    for (const stage of DOCTOR_STAGES) {
+      expect(doctor).toHaveTextContent(formatStageMs(jsonHttp.stageMs[stage]));
+    }
     expect(relay.writes().map((c) => c.path)).toEqual(['doctor']);
 
     fireEvent.click(screen.getByTestId(sel.applySetup));
