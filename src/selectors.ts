@@ -121,6 +121,9 @@ export const selectors = {
     dreamfactoryApiKeyNote: 'data-testid status-dreamfactory-api-key-note',
     sources: 'data-testid status-sources',
     source: (source: string) => `data-testid status-source-${source}`,
+    /** Per source: the bound address and port, and the state that follows its numbers. */
+    sourceListener: (source: string) => `data-testid status-source-listener-${source}`,
+    sourceActivity: (source: string) => `data-testid status-source-activity-${source}`,
     drops: 'data-testid status-drops',
     kernelDrops: (source: string) => `data-testid status-kernel-drops-${source}`,
     noEvents: 'data-testid status-no-events',
@@ -193,6 +196,13 @@ export const labels = {
     stale: 'Refreshing the status failed; showing the last answer',
     noDatasource: 'No DreamFactory Insights datasource is configured',
     noEvents: 'No events received in the last 15 minutes',
+    /** A source's state (and the ingest tile's, from its sources): see ListenerActivity in src/shared/status-api.ts. */
+    activity: {
+      receiving: 'Receiving',
+      idle: (since: string) => `Idle since ${since}`,
+      never_received: 'Never received',
+      disabled: 'Disabled',
+    },
   },
   limits: {
     readOnly: (writeRole: 'Admin' | 'Editor') =>

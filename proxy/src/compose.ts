@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { DreamFactoryClient } from './clients/dreamfactory';
 import { ElasticsearchClient } from './clients/elasticsearch';
 import type { Config } from './config';
+import { ProbeTracker } from './doctor/probe-tracker';
 import { UserDirectory } from './dreamfactory/directory';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -23,6 +24,8 @@ export interface ProxyParts {
   metrics: Metrics;
   /** Applied to every event, dead letter, log line and API answer. */
   redactor: Redactor;
+  /** Shared by the ingest pipeline (which reports stages) and the doctor (which times its probes). */
+  probes: ProbeTracker;
   proxy: ProxyInfo;
   es: ElasticsearchClient;
   df: DreamFactoryClient;
@@ -53,8 +56,17 @@ export function createProxyParts(
     logger,
     metrics,
   });
-  const operations = new Operations({ config, logger, es, df, proxy, ingestSnapshot: () => metrics.ingest.snapshot() });
-  return { config, logger, metrics, redactor, proxy, es, df, directory, queryEngine, operations };
+  const probes = new ProbeTracker();
+  const operations = new Operations({
+    config,
+    logger,
+    es,
+    df,
+    proxy,
+    probes,
+    ingestSnapshot: () => metrics.ingest.snapshot(),
+  });
+  return { config, logger, metrics, redactor, probes, proxy, es, df, directory, queryEngine, operations };
 }
 
 /** The HTTP server over the parts: /health, /metrics, the token-protected /api, and GELF over HTTP when `ingest` runs. */
@@ -85,6 +97,7 @@ export function ingestDeps(parts: ProxyParts): IngestDeps {
     logger: parts.logger,
     metrics: parts.metrics,
     bulkWriter: parts.es,
+    probes: parts.probes,
     redactor: parts.redactor,
   };
 }

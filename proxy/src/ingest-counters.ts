@@ -20,6 +20,8 @@ export interface SourceSnapshot {
   kernelDropsLastMinute: number;
   /** ISO time of the last decoded event. */
   lastEventAt?: string;
+  /** ISO time of the last message received, decodable or not. */
+  lastReceivedAt?: string;
 }
 
 export interface IngestSnapshot {
@@ -44,6 +46,7 @@ interface SourceCounts {
   /** (time, kernel drops total) samples for the last-minute figure, oldest first. */
   kernelSamples: Array<[number, number]>;
   lastEventAtMs: number;
+  lastReceivedAtMs: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -57,10 +60,11 @@ export class IngestCounters {
   private queueEvents = 0;
   private queueBytes = 0;
 
-  received(source: SourceName, count: number, bytes: number): void {
+  received(source: SourceName, count: number, bytes: number, atMs = Date.now()): void {
     const s = this.source(source);
     s.received += count;
     s.receivedBytes += bytes;
+    s.lastReceivedAtMs = Math.max(s.lastReceivedAtMs, atMs);
   }
 
   decoded(source: SourceName, count: number, atMs: number): void {
@@ -126,6 +130,7 @@ export class IngestCounters {
         dropped,
         kernelDropsLastMinute: base ? s.kernelDrops - base[1] : 0,
         lastEventAt: s.lastEventAtMs > 0 ? new Date(s.lastEventAtMs).toISOString() : undefined,
+        lastReceivedAt: s.lastReceivedAtMs > 0 ? new Date(s.lastReceivedAtMs).toISOString() : undefined,
       };
     }
     return {
@@ -141,7 +146,7 @@ export class IngestCounters {
   private source(name: SourceName): SourceCounts {
     let s = this.sources.get(name);
     if (!s) {
-      s = { received: 0, receivedBytes: 0, decoded: 0, queued: 0, dropped: new Map(), kernelDrops: 0, kernelSamples: [], lastEventAtMs: 0 };
+      s = { received: 0, receivedBytes: 0, decoded: 0, queued: 0, dropped: new Map(), kernelDrops: 0, kernelSamples: [], lastEventAtMs: 0, lastReceivedAtMs: 0 };
       this.sources.set(name, s);
     }
     return s;

@@ -11,6 +11,7 @@ import { createLogger } from './logger';
 import { startIngest } from './pipeline';
 import { setupCommand } from './setup/cli';
 import { fingerprintKeyFile, loadFingerprintKey, redactorFromConfig } from './redaction';
+import { boundAddress } from './sources/bound-address';
 
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -27,7 +28,7 @@ async function serve(): Promise<void> {
   const ingest = await startIngest(ingestDeps(parts));
   const app = await buildProxyServer(parts, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
-  operations.attach({ sources: ingest.sources, httpPort: config.server.port });
+  operations.attach({ sources: ingest.sources, http: boundAddress(app.server.address(), config.server) });
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -14,6 +14,7 @@ import { encodeEvent } from './sinks/bulk-record';
 import { BulkWriter, ElasticsearchSink, StopOptions } from './sinks/elasticsearch';
 import { SourceDeps, startSources } from './sources';
 import { transformMessage, TransformOptions, transformOptionsFromConfig } from './transforms';
+import type { ProbeTracker } from './doctor/probe-tracker';
 
 /** The queue cursor of the Elasticsearch sink (other sinks get their own names). */
 const ELASTICSEARCH_CONSUMER = 'elasticsearch';
@@ -26,6 +27,8 @@ export interface IngestDeps {
   bulkWriter: BulkWriter;
   /** Applied to every event before it is queued and to dead letters (unless `ingest.redact` is off). */
   redactor: Redactor;
+  /** Told when a doctor probe reaches each stage (proxy/src/doctor). */
+  probes?: ProbeTracker;
 }
 
 export interface IngestOptions {
@@ -62,7 +65,8 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
     logger.info({ ...queue.recovery, dir: config.queue.dir }, 'disk queue recovered; replaying unacknowledged events');
   }
 
-  const encoder = new EventEncoder(transformOptionsFromConfig(config.ingest, deps.redactor), config.elasticsearch.indexPrefix);
+  const { probes } = deps;
+  const encoder = new EventEncoder(transformOptionsFromConfig(config.ingest, deps.redactor), config.elasticsearch.indexPrefix, probes);
   const refused = (source: SourceName, err: unknown, count: number) => {
     counters.dropped(source, err instanceof QueueFullError ? 'queue_full' : 'queue_error', count);
   };
@@ -79,13 +83,21 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
       throw err;
     }
     counters.queued(message.source, 1);
+    if (probes?.active) {
+      probes.queued(records);
+    }
   };
 
   const deliverBatch = (messages: ReceivedMessage[]) => {
     const source = messages[0].source;
     const records = encoder.encode(messages, counters);
     queue.append(records).then(
-      () => counters.queued(source, records.length),
+      () => {
+        counters.queued(source, records.length);
+        if (probes?.active) {
+          probes.queued(records);
+        }
+      },
       (err: Error) => {
         refused(source, err, records.length);
         if (!(err instanceof QueueFullError)) {
@@ -105,6 +117,7 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
     metrics,
     logger,
     redactor: config.ingest.redact ? deps.redactor : undefined,
+    probes,
   });
   sink.start();
   let sources: Source[] = [];
@@ -133,19 +146,27 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
 class EventEncoder {
   constructor(
     private readonly options: TransformOptions,
-    private readonly indexPrefix: string
+    private readonly indexPrefix: string,
+    private readonly probes?: ProbeTracker
   ) {}
 
   encode(messages: ReceivedMessage[], counters: Metrics['ingest']): string[] {
     const records: string[] = [];
     const drops = new Map<DropReason, number>();
     const now = new Date();
+    const probes = this.probes?.active ? this.probes : undefined;
     for (const message of messages) {
+      // Read before the transform, which takes the body over.
+      const probe = probes?.match(message);
       const result = transformMessage(message, this.options);
       if ('drop' in result) {
         drops.set(result.drop, (drops.get(result.drop) ?? 0) + 1);
       } else {
-        records.push(encodeEvent(result.event, this.indexPrefix, now));
+        const record = encodeEvent(result.event, this.indexPrefix, now);
+        records.push(record);
+        if (probe) {
+          probes!.transformed(probe, message.receivedAt, record);
+        }
       }
     }
     for (const [reason, count] of drops) {

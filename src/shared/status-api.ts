@@ -37,9 +37,20 @@ export interface ListenerStatus {
   /** What to pick in DreamFactory's Logstash service (`protocol`); undefined for inputs DreamFactory cannot send to. */
   dreamFactoryProtocol?: 'gelf' | 'udp' | 'tcp' | 'http';
   transport: 'udp' | 'tcp' | 'http';
+  /** Enabled sources: the address and port as bound (port 0 in the config shows the port the kernel assigned). */
+  host: string;
   port: number;
   path?: string;
 }
+
+/**
+ * Whether a source is carrying traffic, derived from its last received message: `receiving` within the last
+ * minute, `idle` (received before, not in the last minute; `lastReceivedAt` says since when), `never_received`.
+ */
+export type ListenerActivity = 'disabled' | 'receiving' | 'idle' | 'never_received';
+
+/** How recent the last message must be for a source to count as `receiving`. */
+export const RECEIVING_WINDOW_MS = 60_000;
 
 export interface SourceStatus extends ListenerStatus {
   /** Messages received per second, averaged over the last 1, 5 and 15 minutes (or since start, if shorter). */
@@ -52,7 +63,11 @@ export interface SourceStatus extends ListenerStatus {
   /** UDP only: datagrams the kernel dropped on this source's socket since start, and over the last minute. */
   kernelDrops?: number;
   kernelDropsLastMinute?: number;
+  /** The last decoded event. */
   lastEventAt?: string;
+  /** The last message received (decodable or not): what `activity` is derived from. */
+  lastReceivedAt?: string;
+  activity: ListenerActivity;
 }
 
 export interface ElasticsearchStatus {
@@ -113,22 +128,28 @@ export interface StatusResponse {
   lastSetup?: SetupResult;
 }
 
-/** Where a doctor test message was seen, in pipeline order. */
-export const DOCTOR_STAGES = ['received', 'transformed', 'indexed', 'searchable'] as const;
+/**
+ * Where a doctor probe was seen, in pipeline order: read by the source, transformed into a document, appended to
+ * the disk queue, acknowledged by Elasticsearch's bulk API, found by a search.
+ */
+export const DOCTOR_STAGES = ['received', 'transformed', 'queued', 'indexed', 'searchable'] as const;
 
 export type DoctorStage = (typeof DOCTOR_STAGES)[number];
 
 export interface DoctorSourceResult {
   source: SourceId;
   ok: boolean;
-  /** Per stage: milliseconds after sending when it was observed; absent = not reached. */
+  /** Per stage: milliseconds after this source's probe was sent when the pipeline reached it; absent = not reached. */
   stages: Partial<Record<DoctorStage, number>>;
+  /** Per stage: milliseconds it took on its own (since the previous stage; `received` since sending). */
+  stageMs: Partial<Record<DoctorStage, number>>;
   failedStage?: DoctorStage | 'send';
   cause?: string;
 }
 
 export interface DoctorResult {
   ok: boolean;
+  /** Carried by every probe in the `insights_probe` field, which activity queries exclude. */
   tag: string;
   finishedAt: string;
   sources: DoctorSourceResult[];
@@ -162,4 +183,17 @@ export interface OperationRun<K extends RunKind = RunKind> {
 /** What the status page and the doctor say when the kernel dropped datagrams on a source's socket (receive buffer full). */
 export function kernelDropAdvice(lastMinute: number, sinceStart: number): string {
   return `Lost in the kernel: ${lastMinute.toLocaleString('en-US')} in the last minute (${sinceStart.toLocaleString('en-US')} since start) — raise net.core.rmem_max / add receivers.`;
+}
+
+/** A doctor stage timing as the CLI and the status page print it: `0.4 ms`, `152 ms`, `4.63 s`; `—` if not reached. */
+export function formatStageMs(ms: number | undefined): string {
+  if (ms === undefined) {
+    return '—';
+  }
+  return ms < 10 ? `${ms.toFixed(1)} ms` : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Time from sending a source's probe to the last stage it reached. */
+export function doctorTotalMs(source: DoctorSourceResult): number | undefined {
+  return DOCTOR_STAGES.map((stage) => source.stages[stage]).filter((ms) => ms !== undefined).pop();
 }

@@ -10,6 +10,7 @@ import { loadConfig } from '../../proxy/src/config';
 import { buildProxyServer, createProxyParts, ingestDeps, type ProxyParts } from '../../proxy/src/compose';
 import { createLogger } from '../../proxy/src/logger';
 import { Ingest, startIngest } from '../../proxy/src/pipeline';
+import { boundAddress } from '../../proxy/src/sources/bound-address';
 import { buildIndexTemplate, TEMPLATE_NAME } from '../../proxy/src/setup/index-template';
 import { generateEvents, sendEvent } from '../dreamfactory-sim/sender';
 import { Simulator, startSimulator } from '../dreamfactory-sim/server';
@@ -61,7 +62,8 @@ async function startProxy(es: RunningElasticsearch, sim: Simulator, token: strin
   const ingest = await startIngest(ingestDeps(parts));
   const app = await buildProxyServer(parts, ingest);
   const url = await app.listen(LOOPBACK);
-  parts.operations.attach({ sources: ingest.sources, httpPort: Number(new URL(url).port) });
+  // As `proxy serve` does: the status page shows the ports the listeners were given.
+  parts.operations.attach({ sources: ingest.sources, http: boundAddress(app.server.address(), LOOPBACK) });
   return { parts, ingest, app, url };
 }
 

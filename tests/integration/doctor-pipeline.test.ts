@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { PROXY_TOKEN_HEADER, WRITE_GRANTS, WRITE_GRANT_HEADER } from '@shared/headers';
 import { runDoctor } from '../../proxy/src/doctor/run-doctor';
 import { templateNameFor } from '../../proxy/src/setup/index-template';
+import { eventQuery } from '../../proxy/src/query/builder';
+import { PROBE_FIELD } from '../../proxy/src/query/fields';
 import { DOCTOR_STAGES, type OperationRun, type RunKind, type StatusResponse } from '@shared/status-api';
 import { startTestProxy, type TestProxy } from './ingest-harness';
 import { plainEs, uniquePrefix } from './env';
@@ -23,10 +25,20 @@ function saveFixture(name: string, value: unknown): void {
   }
 }
 
-async function call<T>(proxy: TestProxy, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  proxy: TestProxy,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${proxy.httpUrl}/api${path}`, {
     method,
-    headers: { [PROXY_TOKEN_HEADER]: TOKEN, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      [PROXY_TOKEN_HEADER]: TOKEN,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   return { status: response.status, body: (await response.json()) as T };
@@ -65,7 +77,10 @@ describe('doctor and status on a healthy pipeline', () => {
   beforeAll(async () => {
     proxy = await startTestProxy({ ...plainEs(), indexPrefix: prefix }, { overrides: { apiToken: TOKEN } });
     const ops = proxy.parts.operations;
-    ops.attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
+    ops.attach({
+      sources: proxy.ingest.sources,
+      http: { host: '127.0.0.1', port: Number(new URL(proxy.httpUrl).port) },
+    });
     await ops.sample();
   });
 
@@ -97,12 +112,34 @@ describe('doctor and status on a healthy pipeline', () => {
     expect(body.problems).toEqual([]);
     expect(body.sources.map((s) => s.source).sort()).toEqual([...ALL_SOURCES].sort());
     for (const source of body.sources) {
-      expect({ source: source.source, ok: source.ok, cause: source.cause }).toEqual({ source: source.source, ok: true, cause: undefined });
+      expect({ source: source.source, ok: source.ok, cause: source.cause }).toEqual({
+        source: source.source,
+        ok: true,
+        cause: undefined,
+      });
       expect(Object.keys(source.stages).sort()).toEqual([...DOCTOR_STAGES].sort());
-      expect(source.stages.received!).toBeLessThanOrEqual(source.stages.searchable!);
+      expect(Object.keys(source.stageMs).sort()).toEqual([...DOCTOR_STAGES].sort());
+      // Each stage timed on its own: reached in pipeline order, and the stages' own times add up to the whole.
+      const reached = DOCTOR_STAGES.map((stage) => source.stages[stage]!);
+      expect(reached).toEqual([...reached].sort((a, b) => a - b));
+      const own = DOCTOR_STAGES.reduce((sum, stage) => sum + source.stageMs[stage]!, 0);
+      expect(Math.abs(own - source.stages.searchable!)).toBeLessThanOrEqual(0.5);
+      // Indexing waits for a bulk round trip after the queue append; searchable for a refresh after that.
+      expect(source.stages.indexed!).toBeGreaterThan(source.stages.queued!);
+      expect(source.stages.searchable!).toBeGreaterThan(source.stages.indexed!);
     }
+    // One probe per source, each timed by the pipeline as it passed: no two sources share their timings.
+    expect(new Set(body.sources.map((s) => JSON.stringify(s.stages))).size).toBe(body.sources.length);
     expect(body.ok).toBe(true);
     saveFixture('doctor.json', body);
+  });
+
+  it("keeps the doctor's probes out of activity queries", async () => {
+    const index = `${prefix}*`;
+    await proxy.parts.es.refresh(index);
+    expect(await proxy.parts.es.count(index, { exists: { field: PROBE_FIELD } })).toBe(ALL_SOURCES.length);
+    const lastHour = { fromMs: Date.now() - 3_600_000, toMs: Date.now() + 60_000 };
+    expect(await proxy.parts.es.count(index, eventQuery(lastHour))).toBe(0);
   });
 
   it('reports Elasticsearch, ingest and the proxy in GET /api/status, without secrets', async () => {
@@ -134,9 +171,15 @@ describe('doctor and status on a healthy pipeline', () => {
     const ops = proxy.parts.operations;
     const port = await unusedPort();
     // GELF UDP pointed at a port no listener owns: the datagram leaves, nothing is received.
-    const listeners = ops.listeners().map((l) => (l.source === 'gelf_udp' ? { ...l, port } : l)).filter((l) => ['gelf_udp', 'json_tcp'].includes(l.source));
+    const listeners = ops
+      .listeners()
+      .map((l) => (l.source === 'gelf_udp' ? { ...l, port } : l))
+      .filter((l) => ['gelf_udp', 'json_tcp'].includes(l.source));
     const broken = listeners.map((l) => (l.source === 'json_tcp' ? { ...l, port } : l));
-    const result = await runDoctor({ ...proxy.parts, ingestSnapshot: proxy.ingest.snapshot, listeners: broken }, { timeoutMs: 3000 });
+    const result = await runDoctor(
+      { ...proxy.parts, ingestSnapshot: proxy.ingest.snapshot, listeners: broken },
+      { timeoutMs: 3000 }
+    );
     expect(result.ok).toBe(false);
     const udp = result.sources.find((s) => s.source === 'gelf_udp')!;
     expect(udp).toMatchObject({ ok: false, failedStage: 'received' });
@@ -155,9 +198,22 @@ describe('doctor and status with Elasticsearch down', () => {
     const port = await unusedPort();
     proxy = await startTestProxy(
       { ...plainEs(), urls: [`http://127.0.0.1:${port}`], indexPrefix: uniquePrefix('doctor-down') },
-      { overrides: { apiToken: TOKEN, ingest: { gelfTcp: { enabled: false }, jsonTcp: { enabled: false }, jsonHttp: { enabled: false }, gelfHttpEnabled: false } } }
+      {
+        overrides: {
+          apiToken: TOKEN,
+          ingest: {
+            gelfTcp: { enabled: false },
+            jsonTcp: { enabled: false },
+            jsonHttp: { enabled: false },
+            gelfHttpEnabled: false,
+          },
+        },
+      }
     );
-    proxy.parts.operations.attach({ sources: proxy.ingest.sources, httpPort: Number(new URL(proxy.httpUrl).port) });
+    proxy.parts.operations.attach({
+      sources: proxy.ingest.sources,
+      http: { host: '127.0.0.1', port: Number(new URL(proxy.httpUrl).port) },
+    });
   });
 
   afterAll(async () => {
@@ -174,7 +230,10 @@ describe('doctor and status with Elasticsearch down', () => {
     for (const source of body.sources) {
       expect(source.stages.received).toBeDefined();
       expect(source.stages.transformed).toBeDefined();
-      expect(source).toMatchObject({ failedStage: 'indexed', cause: expect.stringContaining('Elasticsearch is unreachable') });
+      expect(source).toMatchObject({
+        failedStage: 'indexed',
+        cause: expect.stringContaining('Elasticsearch is unreachable'),
+      });
       expect(source.cause).toMatch(/waits in the disk queue \(\d+ queued\)/);
     }
     saveFixture('doctor-es-down.json', body);
@@ -183,7 +242,11 @@ describe('doctor and status with Elasticsearch down', () => {
   it('shows Elasticsearch as unreachable in the status, with the rest still reported', async () => {
     const { status, body } = await call<StatusResponse>(proxy, 'GET', '/status');
     expect(status).toBe(200);
-    expect(body.elasticsearch).toMatchObject({ reachable: false, error: expect.stringContaining('Cannot reach Elasticsearch'), hint: expect.stringContaining('ES_URL') });
+    expect(body.elasticsearch).toMatchObject({
+      reachable: false,
+      error: expect.stringContaining('Cannot reach Elasticsearch'),
+      hint: expect.stringContaining('ES_URL'),
+    });
     expect(body.ingest.sources.filter((s) => s.enabled).map((s) => s.source)).toEqual(['gelf_udp', 'json_udp']);
     expect(body.ingest.queue.events).toBeGreaterThanOrEqual(2);
     saveFixture('status-es-down.json', body);

@@ -1,6 +1,7 @@
 /**
- * `proxy doctor [--url http://127.0.0.1:3100] [--timeout-ms N]`: asks the running proxy to run the doctor (its
- * counters are the ones that see the test messages), waits for the run to finish and prints the stages per source.
+ * `proxy doctor [--url http://127.0.0.1:3100] [--timeout-ms N] [--json]`: asks the running proxy to run the doctor
+ * (its pipeline is the one that sees the probes), waits for the run to finish and prints each source's stage timings,
+ * as a table or, with --json, as the DoctorResult (src/shared/status-api.ts).
  */
 import { parseArgs } from 'node:util';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
@@ -12,7 +13,7 @@ const POLL_MS = 500;
 
 export async function doctorCommand(args: string[]): Promise<void> {
   const config = loadConfig();
-  const { values } = parseArgs({ args, options: { url: { type: 'string' }, 'timeout-ms': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { url: { type: 'string' }, 'timeout-ms': { type: 'string' }, json: { type: 'boolean' } } });
   if (!config.apiToken) {
     throw new ConfigError('The doctor calls the running proxy\'s API: set PROXY_TOKEN as for "serve".');
   }
@@ -49,6 +50,6 @@ export async function doctorCommand(args: string[]): Promise<void> {
   if (run.state === 'failed' || !run.result) {
     throw new ConfigError(`The doctor run failed in the proxy: ${run.error ?? 'no details'}`);
   }
-  process.stdout.write(formatDoctorResult(run.result));
+  process.stdout.write(values.json ? `${JSON.stringify(run.result, null, 2)}\n` : formatDoctorResult(run.result));
   process.exitCode = run.result.ok ? 0 : 1;
 }

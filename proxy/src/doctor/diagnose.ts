@@ -1,10 +1,9 @@
 /** What the doctor observed for one source, and the first failing stage's likely cause. Pure. */
-import type { DoctorSourceResult, DoctorStage, ListenerStatus } from '@shared/status-api';
+import type { DoctorSourceResult, ListenerStatus } from '@shared/status-api';
+import type { StageTimings } from './stage-timings';
 
-export interface Observation {
+export interface Observation extends StageTimings {
   sendError?: string;
-  /** Milliseconds after sending at which each stage was seen. */
-  stages: Partial<Record<DoctorStage, number>>;
   /** Drop reasons counted for this source while waiting. */
   dropReasons: string[];
 }
@@ -34,21 +33,27 @@ export function diagnose(source: string, listener: ListenerStatus, seen: Observa
     source,
     ok: failedStage === undefined,
     stages: seen.stages,
+    stageMs: seen.stageMs,
     ...(failedStage ? { failedStage, cause } : {}),
   });
   const waited = `${Math.round(state.waitedMs / 1000)} s`;
   if (seen.sendError) {
     return result('send', `Could not send to ${listener.transport.toUpperCase()} 127.0.0.1:${listener.port}${listener.path ?? ''} (${seen.sendError}): is the listener running and bound to that port?`);
   }
+  // The pipeline sees a probe once decoded: one dropped before that shows only in the drop counters.
+  const dropped = `Received but dropped (${seen.dropReasons.join(', ')}): see insights_ingest_dropped_total by reason.`;
   if (seen.stages.received === undefined) {
-    return result('received', receivedNothing(listener));
+    return seen.dropReasons.length > 0 ? result('transformed', dropped) : result('received', receivedNothing(listener));
   }
   if (seen.stages.transformed === undefined) {
+    return result('transformed', seen.dropReasons.length > 0 ? dropped : `Received but not transformed within ${waited}: see the proxy log for this source.`);
+  }
+  if (seen.stages.queued === undefined) {
     return result(
-      'transformed',
+      'queued',
       seen.dropReasons.length > 0
-        ? `Received but dropped (${seen.dropReasons.join(', ')}): see insights_ingest_dropped_total by reason.`
-        : `Received but not decoded within ${waited}: see the proxy log for this source.`
+        ? `Transformed but the disk queue refused it (${seen.dropReasons.join(', ')}): see the queue's disk and QUEUE_MAX_BYTES.`
+        : `Transformed but not appended to the disk queue within ${waited}: see the proxy log.`
     );
   }
   if (seen.stages.indexed === undefined) {

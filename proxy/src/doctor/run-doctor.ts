@@ -1,7 +1,8 @@
 /**
- * The pipeline doctor: one uniquely tagged message through every enabled source, then watch it pass the stages
- * (received → transformed → indexed → searchable) using the proxy's own ingest counters and Elasticsearch, and name
- * the first stage that failed with its likely cause. Runs inside the serving proxy (its counters see the messages).
+ * The pipeline doctor: one probe message through every enabled source's own socket or endpoint, each timed stage by
+ * stage (received → transformed → queued → indexed → searchable) from the pipeline's own hooks (ProbeTracker) and a
+ * search, and the first stage that failed named with its likely cause. Runs inside the serving proxy (its pipeline
+ * is the one that sees the probes). Probes carry their id in PROBE_FIELD, which activity queries exclude.
  */
 import { randomBytes } from 'node:crypto';
 import { kernelDropAdvice, type DoctorResult, type ListenerStatus } from '@shared/status-api';
@@ -11,82 +12,111 @@ import { proxyPrivileges } from '../clients/elasticsearch-privileges';
 import type { Config } from '../config';
 import type { IngestSnapshot } from '../ingest-counters';
 import type { SourceName } from '../pipeline-types';
-import { diagnose, type Observation, type PipelineState } from './diagnose';
+import { PROBE_FIELD } from '../query/fields';
+import { diagnose, type PipelineState } from './diagnose';
+import { preciseNow, type ProbeMarks, type ProbeTracker } from './probe-tracker';
 import { sendDoctorMessage } from './senders';
+import { stageTimings } from './stage-timings';
 
 export interface DoctorOptions {
   timeoutMs?: number;
+  /** Also the resolution of the `searchable` stage (a search per poll while a probe is indexed but not yet found). */
   pollMs?: number;
 }
 
 export interface DoctorDeps {
-  config: Pick<Config, 'elasticsearch' | 'ingest' | 'server'>;
-  es: Pick<ElasticsearchClient, 'info' | 'search' | 'refresh'>;
+  config: Pick<Config, 'elasticsearch'>;
+  es: Pick<ElasticsearchClient, 'info' | 'search'>;
   ingestSnapshot: () => IngestSnapshot;
-  /** The listeners to test (the enabled ones are). */
+  /** The pipeline reports each stage a probe reaches here. */
+  probes: ProbeTracker;
+  /** The listeners to test (the enabled ones are), as bound. */
   listeners: ListenerStatus[];
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
-const DEFAULT_POLL_MS = 250;
-const LOOPBACK_HOSTS = new Set(['0.0.0.0', '127.0.0.1', '::', 'localhost']);
+const DEFAULT_POLL_MS = 100;
+/** Bound addresses the doctor reaches over 127.0.0.1. */
+const LOOPBACK_HOSTS = new Set(['0.0.0.0', '127.0.0.1', '::']);
 
-/** Per source under test, what has been seen so far. */
-type Observations = Map<string, Observation>;
+interface Probe {
+  listener: ListenerStatus;
+  id: string;
+  marks: ProbeMarks;
+  sentAtMs: number;
+  sendError?: string;
+}
 
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions = {}): Promise<DoctorResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const problems: string[] = [];
-  const testable = loopbackListeners(deps, problems);
+  const testable = loopbackListeners(deps.listeners, problems);
   const es = await checkElasticsearch(deps, problems);
   const tag = doctorTag();
   const before = deps.ingestSnapshot();
-  const seen: Observations = new Map(testable.map((l) => [l.source, { stages: {}, dropReasons: [] }]));
+  // Lower-case letters, digits and underscores: one token even where the field was mapped as analysed text.
+  const probes: Probe[] = testable.map((listener) => {
+    const id = `${tag}_${listener.source}`;
+    return { listener, id, marks: deps.probes.watch(id), sentAtMs: 0 };
+  });
   const start = Date.now();
-  await sendTestMessages(testable, tag, start, seen);
-  const after = await watchStages(deps, seen, { tag, before, start, timeoutMs, pollMs: options.pollMs ?? DEFAULT_POLL_MS, searchable: es.reachable });
-  const waitedMs = Date.now() - start;
-  if (es.reachable && pending(seen)) {
-    await tellSlowRefreshFromNotIndexed(deps, seen, tag, waitedMs);
+  try {
+    await sendProbes(probes, tag, start);
+    await waitUntilSearchable(deps, probes, {
+      start,
+      timeoutMs,
+      pollMs: options.pollMs ?? DEFAULT_POLL_MS,
+      searchable: es.reachable,
+    });
+  } finally {
+    for (const probe of probes) {
+      deps.probes.forget(probe.id);
+    }
   }
-  const state = pipelineState(deps, { before, after, waitedMs, ...es });
-  const sources = testable.map((l) => diagnose(l.source, l, seen.get(l.source)!, state));
+  const after = deps.ingestSnapshot();
+  const state = pipelineState(deps, { before, after, waitedMs: Date.now() - start, ...es });
+  const sources = probes.map(({ listener, marks, sentAtMs, sendError }) =>
+    diagnose(
+      listener.source,
+      listener,
+      { sendError, ...stageTimings(sentAtMs, marks), dropReasons: dropReasons(before, after, listener.source) },
+      state
+    )
+  );
   problems.push(...recentKernelDrops(after));
-  return { ok: problems.length === 0 && sources.every((s) => s.ok), tag, finishedAt: new Date().toISOString(), sources, problems };
+  return {
+    ok: problems.length === 0 && sources.every((s) => s.ok),
+    tag,
+    finishedAt: new Date().toISOString(),
+    sources,
+    problems,
+  };
 }
 
-/** Letters and digits only: one token for the standard analyzer, so a match query finds exactly our messages. */
+/** Letters and digits only: one token for the standard analyzer. */
 function doctorTag(): string {
   return `doctor${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
-function listenerHost(config: DoctorDeps['config'], source: SourceName): string {
-  const { ingest } = config;
-  const byName: Partial<Record<SourceName, { host: string }>> = {
-    gelf_udp: ingest.gelfUdp,
-    gelf_tcp: ingest.gelfTcp,
-    gelf_http: config.server,
-    json_udp: ingest.jsonUdp,
-    json_tcp: ingest.jsonTcp,
-    json_http: ingest.jsonHttp,
-  };
-  return byName[source]?.host ?? '0.0.0.0';
-}
-
 /** The enabled listeners the doctor can reach over loopback; the others are reported as problems. */
-function loopbackListeners({ config, listeners }: DoctorDeps, problems: string[]): ListenerStatus[] {
+function loopbackListeners(listeners: ListenerStatus[], problems: string[]): ListenerStatus[] {
   const enabled = listeners.filter((l) => l.enabled);
   if (enabled.length === 0) {
     problems.push('No ingest source is enabled: enable at least GELF UDP (GELF_UDP_ENABLED) or a JSON listener.');
   }
-  const testable = enabled.filter((l) => LOOPBACK_HOSTS.has(listenerHost(config, l.source as SourceName)));
+  const testable = enabled.filter((l) => LOOPBACK_HOSTS.has(l.host));
   for (const skipped of enabled.filter((l) => !testable.includes(l))) {
-    problems.push(`${skipped.source} listens on ${listenerHost(config, skipped.source as SourceName)} only; the doctor sends over loopback, so it was not tested.`);
+    problems.push(
+      `${skipped.source} listens on ${skipped.host} only; the doctor sends over loopback, so it was not tested.`
+    );
   }
   return testable;
 }
 
-async function checkElasticsearch({ config, es }: DoctorDeps, problems: string[]): Promise<{ reachable: boolean; error?: string }> {
+async function checkElasticsearch(
+  { config, es }: DoctorDeps,
+  problems: string[]
+): Promise<{ reachable: boolean; error?: string }> {
   try {
     await es.info();
     return { reachable: true };
@@ -97,32 +127,25 @@ async function checkElasticsearch({ config, es }: DoctorDeps, problems: string[]
   }
 }
 
-const messageText = (tag: string, source: string) => `DreamFactory Insights doctor ${tag} ${source}`;
-
-async function sendTestMessages(listeners: ListenerStatus[], tag: string, start: number, seen: Observations): Promise<void> {
+async function sendProbes(probes: Probe[], tag: string, start: number): Promise<void> {
   await Promise.all(
-    listeners.map(async (listener) => {
+    probes.map(async (probe) => {
+      const { source, port } = probe.listener;
+      probe.sentAtMs = preciseNow();
       try {
-        await sendDoctorMessage(listener.source as SourceName, listener.port, { text: messageText(tag, listener.source), timestamp: start / 1000 });
+        await sendDoctorMessage(source as SourceName, port, {
+          probeId: probe.id,
+          text: `DreamFactory Insights doctor ${tag} ${source}`,
+          timestamp: start / 1000,
+        });
       } catch (err) {
-        seen.get(listener.source)!.sendError = (err as Error).message;
+        probe.sendError = (err as Error).message;
       }
     })
   );
 }
 
-/** The sources whose test message Elasticsearch returns for the tag (the source is the message's last word). */
-async function searchableSources({ config, es }: DoctorDeps, tag: string): Promise<Set<string>> {
-  const found = await es.search<{ message?: string }>(`${config.elasticsearch.indexPrefix}*`, { size: 50, query: { match: { message: tag } }, _source: ['message'] });
-  return new Set(found.hits.hits.map((h) => String(h._source?.message ?? '').split(' ').pop() ?? ''));
-}
-
-const pending = (seen: Observations) => [...seen.values()].some((o) => !o.sendError && o.stages.searchable === undefined);
-const grew = (after: number | undefined, before: number | undefined) => (after ?? 0) > (before ?? 0);
-
-interface Watch {
-  tag: string;
-  before: IngestSnapshot;
+interface Wait {
   start: number;
   timeoutMs: number;
   pollMs: number;
@@ -130,55 +153,42 @@ interface Watch {
   searchable: boolean;
 }
 
-/** Polls the counters and Elasticsearch until every message is searchable or the time is up; returns the last counters. */
-async function watchStages(deps: DoctorDeps, seen: Observations, watch: Watch): Promise<IngestSnapshot> {
-  const { before, start } = watch;
-  let after = before;
-  while (pending(seen) && Date.now() - start < watch.timeoutMs) {
-    await new Promise((resolve) => setTimeout(resolve, watch.pollMs));
-    const elapsed = Date.now() - start;
-    after = deps.ingestSnapshot();
-    for (const [source, observation] of seen) {
-      const was = before.sources[source as SourceName];
-      const now = after.sources[source as SourceName];
-      if (grew(now?.received, was?.received)) {
-        observation.stages.received ??= elapsed;
-      }
-      if (grew(now?.decoded, was?.decoded)) {
-        observation.stages.transformed ??= elapsed;
-      }
-      // Kernel drops are the socket's, not this message's: recentKernelDrops reports them.
-      observation.dropReasons = Object.entries(now?.dropped ?? {})
-        .filter(([reason, count]) => reason !== 'kernel' && grew(count, was?.dropped[reason as keyof typeof was.dropped]))
-        .map(([reason]) => reason);
-    }
-    const transformed = [...seen.values()].filter((o) => o.stages.transformed !== undefined);
-    if (transformed.length > 0 && after.indexed - before.indexed >= transformed.length) {
-      for (const observation of transformed) {
-        observation.stages.indexed ??= elapsed;
-      }
-    }
-    const searchable = watch.searchable ? await searchableSources(deps, watch.tag).catch(() => new Set<string>()) : new Set<string>();
-    for (const source of searchable) {
-      const observation = seen.get(source);
-      if (observation) {
-        observation.stages.indexed ??= elapsed;
-        observation.stages.searchable ??= elapsed;
+/** The pipeline marks the other stages as they happen; "searchable" is when a search first finds the probe. */
+async function waitUntilSearchable(deps: DoctorDeps, probes: Probe[], wait: Wait): Promise<void> {
+  const waiting = () => probes.filter((p) => !p.sendError && p.marks.searchable === undefined);
+  while (waiting().length > 0 && Date.now() - wait.start < wait.timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, wait.pollMs));
+    const indexed = waiting().filter((p) => p.marks.indexed !== undefined);
+    if (wait.searchable && indexed.length > 0) {
+      const found = await findProbes(
+        deps,
+        indexed.map((p) => p.id)
+      ).catch(() => new Set<string>());
+      const at = preciseNow();
+      for (const probe of indexed.filter((p) => found.has(p.id))) {
+        probe.marks.searchable = at;
       }
     }
   }
-  return after;
 }
 
-/** Not searchable in time: a forced refresh tells "indexed, refresh too slow" from "never indexed". */
-async function tellSlowRefreshFromNotIndexed(deps: DoctorDeps, seen: Observations, tag: string, waitedMs: number): Promise<void> {
-  await deps.es.refresh(`${deps.config.elasticsearch.indexPrefix}*`).catch(() => undefined);
-  for (const source of await searchableSources(deps, tag).catch(() => new Set<string>())) {
-    const observation = seen.get(source);
-    if (observation) {
-      observation.stages.indexed ??= waitedMs;
-    }
-  }
+/** The ids among `ids` a search finds now. */
+async function findProbes({ config, es }: DoctorDeps, ids: string[]): Promise<Set<string>> {
+  const found = await es.search<Record<string, unknown>>(`${config.elasticsearch.indexPrefix}*`, {
+    size: ids.length,
+    query: { bool: { should: ids.map((id) => ({ match: { [PROBE_FIELD]: id } })), minimum_should_match: 1 } },
+    _source: [PROBE_FIELD],
+  });
+  return new Set(found.hits.hits.map((hit) => String(hit._source?.[PROBE_FIELD] ?? '')));
+}
+
+/** Drop reasons counted for `source` while the doctor ran. Kernel drops are the socket's: recentKernelDrops reports them. */
+function dropReasons(before: IngestSnapshot, after: IngestSnapshot, source: string): string[] {
+  const was = before.sources[source as SourceName]?.dropped ?? {};
+  const now = after.sources[source as SourceName]?.dropped ?? {};
+  return Object.entries(now)
+    .filter(([reason, count]) => reason !== 'kernel' && (count ?? 0) > (was[reason as keyof typeof was] ?? 0))
+    .map(([reason]) => reason);
 }
 
 function pipelineState(
@@ -201,5 +211,7 @@ function pipelineState(
 function recentKernelDrops(snapshot: IngestSnapshot): string[] {
   return Object.entries(snapshot.sources)
     .filter(([, counts]) => counts !== undefined && counts.kernelDropsLastMinute > 0)
-    .map(([source, counts]) => `${source}: ${kernelDropAdvice(counts!.kernelDropsLastMinute, counts!.dropped.kernel ?? 0)}`);
+    .map(
+      ([source, counts]) => `${source}: ${kernelDropAdvice(counts!.kernelDropsLastMinute, counts!.dropped.kernel ?? 0)}`
+    );
 }

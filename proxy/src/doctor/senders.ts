@@ -7,23 +7,34 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { SourceName } from '../pipeline-types';
+import { PROBE_MESSAGE_KEY } from './probe-tracker';
 
 const SEND_TIMEOUT_MS = 5000;
 const LOOPBACK = '127.0.0.1';
 
 export interface DoctorMessage {
+  /** Travels as `_insights_probe`: how the pipeline recognises the probe, and what keeps it out of activity queries. */
+  probeId: string;
   text: string;
   /** Seconds since the epoch. */
   timestamp: number;
 }
 
 function gelfBody(message: DoctorMessage): string {
-  return JSON.stringify({ version: '1.1', host: 'insights-doctor', short_message: null, full_message: message.text, timestamp: message.timestamp, level: 6 });
+  return JSON.stringify({
+    version: '1.1',
+    host: 'insights-doctor',
+    short_message: null,
+    full_message: message.text,
+    timestamp: message.timestamp,
+    level: 6,
+    [PROBE_MESSAGE_KEY]: message.probeId,
+  });
 }
 
 /** DreamFactory's JSON modes: `_message` and a Monolog `_level` (200 = INFO). */
 function jsonBody(message: DoctorMessage): string {
-  return JSON.stringify({ _message: message.text, _level: 200 });
+  return JSON.stringify({ _message: message.text, _level: 200, [PROBE_MESSAGE_KEY]: message.probeId });
 }
 
 function sendDatagram(port: number, bytes: Buffer): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type QueryFilters,
   type TimeseriesQuery,
 } from '@shared/query';
-import { DIMENSION_FIELDS, EVENT_FIELDS, MISSING_KEYWORD, MISSING_NUMBER, TIMESTAMP_FIELD } from './fields';
+import { DIMENSION_FIELDS, EVENT_FIELDS, MISSING_KEYWORD, MISSING_NUMBER, PROBE_FIELD, TIMESTAMP_FIELD } from './fields';
 
 export type SearchBody = Omit<estypes.SearchRequest, 'index'>;
 
@@ -43,7 +43,10 @@ export function parseRange(range: { from: string; to: string }): TimeRange {
   return { fromMs, toMs };
 }
 
-/** The range and every filter of the query model, as one bool query. */
+/** The doctor's probe events (README.md, "Set up Elasticsearch"): in the index, never in an answer. */
+const NOT_PROBES: estypes.QueryDslQueryContainer[] = [{ exists: { field: PROBE_FIELD } }];
+
+/** The range and every filter of the query model, as one bool query; the doctor's probes never count. */
 export function eventQuery(range: TimeRange, filters: QueryFilters = {}): estypes.QueryDslQueryContainer {
   const filter: estypes.QueryDslQueryContainer[] = [
     { range: { [TIMESTAMP_FIELD]: { gte: range.fromMs, lte: range.toMs, format: 'epoch_millis' } } },
@@ -74,7 +77,7 @@ export function eventQuery(range: TimeRange, filters: QueryFilters = {}): estype
   if (filters.lucene?.trim()) {
     must.push({ query_string: { query: filters.lucene.trim(), analyze_wildcard: true, default_operator: 'AND' } });
   }
-  return { bool: must.length > 0 ? { filter, must } : { filter } };
+  return { bool: must.length > 0 ? { filter, must, must_not: NOT_PROBES } : { filter, must_not: NOT_PROBES } };
 }
 
 function nonEmpty(values: string[] | undefined): string[] {
@@ -234,7 +237,7 @@ export function buildLogsSearch(ctx: RequestContext, query: LogsQuery, pitId: st
 export function buildValuesSearch(range: TimeRange | undefined, field: string, size: number, missing?: string): SearchBody {
   return {
     size: 0,
-    query: range ? eventQuery(range) : { match_all: {} },
+    query: range ? eventQuery(range) : { bool: { must_not: NOT_PROBES } },
     aggs: { values: { terms: { field, size, order: { _key: 'asc' }, ...(missing ? { missing } : {}) } } },
   };
 }

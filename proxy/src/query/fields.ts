@@ -39,6 +39,12 @@ export const EVENT_FIELDS = {
 } as const;
 
 /**
+ * Set only on the doctor's probe events (the probe's id): every activity query excludes documents that have it, so
+ * running the doctor leaves no trace in dashboards (README.md, "Set up Elasticsearch").
+ */
+export const PROBE_FIELD = 'insights_probe';
+
+/**
  * The key ES reports for events that lack the field (terms `missing`), so they are counted instead of dropped.
  * Not a value any real event carries: user ids are DreamFactory integers, status codes and levels are >= 0.
  */

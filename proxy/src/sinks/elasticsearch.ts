@@ -16,6 +16,7 @@ import { backoffMs, sleep } from './backoff';
 import { classifyBulkItems, describeError } from './bulk-items';
 import { decodeRecord, headerEnd, isBulkRecord } from './bulk-record';
 import { deadLetterDoc } from './dead-letter';
+import type { ProbeTracker } from '../doctor/probe-tracker';
 
 /** What the sink needs from Elasticsearch: one `_bulk` call with a ready NDJSON body. */
 export interface BulkWriter {
@@ -32,6 +33,8 @@ export interface ElasticsearchSinkDeps {
   logger: Logger;
   /** Redacts dead letters (absent when redaction is off): Elasticsearch's reason quotes field values. */
   redactor?: Redactor;
+  /** Told which stored records Elasticsearch acknowledged while a doctor run waits for its probes. */
+  probes?: Pick<ProbeTracker, 'active' | 'indexed'>;
 }
 
 export interface StopOptions {
@@ -145,6 +148,8 @@ export class ElasticsearchSink {
       }
 
       const next: PendingItem[] = [];
+      // Only while a doctor run waits for its probes: the records Elasticsearch acknowledged.
+      const acknowledged: Buffer[] | undefined = this.deps.probes?.active ? [] : undefined;
       let indexed = 0;
       let retries = 0;
       let deadLettered = 0;
@@ -155,6 +160,9 @@ export class ElasticsearchSink {
             deadLettered++;
           } else {
             indexed++;
+            if (acknowledged && item.record) {
+              acknowledged.push(item.record);
+            }
           }
         } else if (outcome.kind === 'retry') {
           retries++;
@@ -171,6 +179,9 @@ export class ElasticsearchSink {
       });
       counters.indexed(indexed);
       counters.deadLettered(deadLettered);
+      if (acknowledged) {
+        this.deps.probes!.indexed(acknowledged);
+      }
       items = next;
       if (retries > 0) {
         counters.failed('item', retries);

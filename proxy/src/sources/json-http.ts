@@ -2,6 +2,7 @@ import Fastify, { FastifyBaseLogger, LogController } from 'fastify';
 import type { Source } from '../pipeline-types';
 import { createDelivery, SourceDeps } from './deliver';
 import { registerHttpIngest } from './http-ingest';
+import { boundAddress } from './bound-address';
 
 export interface JsonHttpOptions {
   host: string;
@@ -18,8 +19,7 @@ export async function startJsonHttpSource(options: JsonHttpOptions, deps: Source
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   await registerHttpIngest(app, { path: '/', maxMessageBytes: options.maxMessageBytes, accepted: { status: 200, body: 'ok' } }, createDelivery('json_http', deps, { durable: true }));
   await app.listen({ host: options.host, port: options.port });
-  const bound = app.server.address();
-  const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: options.host, port: options.port };
+  const address = boundAddress(app.server.address(), options);
   deps.logger.info({ source: 'json_http', ...address }, 'listening (http)');
   return { name: 'json_http', address: () => address, close: () => app.close() };
 }

@@ -1,6 +1,7 @@
 import { createServer, Socket } from 'node:net';
 import type { Logger } from '../logger';
 import type { Source, SourceName } from '../pipeline-types';
+import { boundAddress } from './bound-address';
 
 export interface TcpListenerOptions {
   name: SourceName;
@@ -31,8 +32,7 @@ export async function startTcpListener(options: TcpListenerOptions, logger: Logg
       resolve();
     });
   });
-  const bound = server.address();
-  const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: options.host, port: options.port };
+  const address = boundAddress(server.address(), options);
   logger.info({ source: options.name, ...address }, 'listening (tcp)');
   return {
     name: options.name,

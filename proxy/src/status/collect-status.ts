@@ -2,7 +2,14 @@
  * GET /api/status: Elasticsearch, DreamFactory, ingest and the proxy itself, each gathered independently so one
  * being down shows as such instead of failing the whole answer. Never includes a secret.
  */
-import type { ElasticsearchStatus, IngestStatus, ListenerStatus, RetentionRun, SetupResult, StatusResponse } from '@shared/status-api';
+import type {
+  ElasticsearchStatus,
+  IngestStatus,
+  ListenerStatus,
+  RetentionRun,
+  SetupResult,
+  StatusResponse,
+} from '@shared/status-api';
 import type { ElasticsearchClient } from '../clients/elasticsearch';
 import { displayUrls, explainEsError } from '../clients/elasticsearch-errors';
 import { proxyPrivileges } from '../clients/elasticsearch-privileges';
@@ -17,6 +24,7 @@ import { retentionPolicyNameFor } from '../setup/retention-policy';
 import { dailyIndexDay, resolveRetentionMode } from '../setup/retention';
 import { dailyIndexName } from '../sinks/index-name';
 import type { RateWindow } from './rate-window';
+import { listenerActivity } from './listener-activity';
 
 const MINUTE = 60_000;
 
@@ -46,15 +54,23 @@ export async function collectStatus(deps: StatusDeps, inputs: StatusInputs): Pro
   const { proxy } = deps;
   return {
     generatedAt: now.toISOString(),
-    proxy: { version: proxy.version, startedAt: proxy.startedAt.toISOString(), uptimeSeconds: Math.round((now.getTime() - proxy.startedAt.getTime()) / 1000) },
+    proxy: {
+      version: proxy.version,
+      startedAt: proxy.startedAt.toISOString(),
+      uptimeSeconds: Math.round((now.getTime() - proxy.startedAt.getTime()) / 1000),
+    },
     elasticsearch,
     dreamfactory,
-    ingest: ingestStatus(inputs),
+    ingest: ingestStatus(inputs, now),
     lastSetup: inputs.lastSetup,
   };
 }
 
-async function elasticsearchStatus({ config, es }: StatusDeps, now: Date, lastRun?: RetentionRun): Promise<ElasticsearchStatus> {
+async function elasticsearchStatus(
+  { config, es }: StatusDeps,
+  now: Date,
+  lastRun?: RetentionRun
+): Promise<ElasticsearchStatus> {
   const prefix = config.elasticsearch.indexPrefix;
   const retention: ElasticsearchStatus['retention'] = { mode: 'unknown', days: config.retention.days, lastRun };
   const base = { url: displayUrls(config.elasticsearch), retention };
@@ -80,21 +96,33 @@ async function elasticsearchStatus({ config, es }: StatusDeps, now: Date, lastRu
     }
     const todayName = dailyIndexName(prefix, now.toISOString(), now);
     const today = indices.find((i) => i.index === todayName);
-    const daily = indices.filter((i) => dailyIndexDay(i.index, prefix)).map((i) => i.index).sort();
+    const daily = indices
+      .filter((i) => dailyIndexDay(i.index, prefix))
+      .map((i) => i.index)
+      .sort();
     return {
       ...base,
       reachable: true,
       version,
       distribution,
       clusterHealth: health.status,
-      nodes: { count: health.number_of_nodes, dataNodes: health.number_of_data_nodes, unassignedShards: health.unassigned_shards },
+      nodes: {
+        count: health.number_of_nodes,
+        dataNodes: health.number_of_data_nodes,
+        unassignedShards: health.unassigned_shards,
+      },
       template: {
         name: templateNameFor(prefix),
         installed: template !== undefined,
         installedVersion: template?.version === undefined ? undefined : Number(template.version),
         expectedVersion: TEMPLATE_VERSION,
       },
-      todayIndex: { name: todayName, exists: today !== undefined, docsCount: today?.docsCount ?? 0, storeBytes: today?.storeBytes ?? 0 },
+      todayIndex: {
+        name: todayName,
+        exists: today !== undefined,
+        docsCount: today?.docsCount ?? 0,
+        storeBytes: today?.storeBytes ?? 0,
+      },
       indices: {
         count: indices.length,
         docsCount: indices.reduce((sum, i) => sum + i.docsCount, 0),
@@ -104,12 +132,16 @@ async function elasticsearchStatus({ config, es }: StatusDeps, now: Date, lastRu
       },
     };
   } catch (err) {
-    const problem = explainEsError(err, config.elasticsearch, proxyPrivileges(config.elasticsearch, retention.mode === 'ilm'));
+    const problem = explainEsError(
+      err,
+      config.elasticsearch,
+      proxyPrivileges(config.elasticsearch, retention.mode === 'ilm')
+    );
     return { ...base, reachable: true, version, distribution, error: problem.message, hint: problem.hint };
   }
 }
 
-function ingestStatus({ ingest, rates, listeners }: StatusInputs): IngestStatus {
+function ingestStatus({ ingest, rates, listeners }: StatusInputs, now: Date): IngestStatus {
   // Kernel drops have their own fields (and advice); a source's `dropped` is what the proxy itself dropped.
   const proxyDrops = (counts: SourceSnapshot | undefined) =>
     Object.entries(counts?.dropped ?? {}).reduce((sum, [reason, n]) => (reason === 'kernel' ? sum : sum + (n ?? 0)), 0);
@@ -129,12 +161,18 @@ function ingestStatus({ ingest, rates, listeners }: StatusInputs): IngestStatus 
         received: counts?.received ?? 0,
         decoded: counts?.decoded ?? 0,
         dropped: proxyDrops(counts),
-        ...(counts?.dropped.kernel === undefined ? {} : { kernelDrops: counts.dropped.kernel, kernelDropsLastMinute: counts.kernelDropsLastMinute }),
+        ...(counts?.dropped.kernel === undefined
+          ? {}
+          : { kernelDrops: counts.dropped.kernel, kernelDropsLastMinute: counts.kernelDropsLastMinute }),
         lastEventAt: counts?.lastEventAt,
+        lastReceivedAt: counts?.lastReceivedAt,
+        activity: listenerActivity({ enabled: listener.enabled, lastReceivedAt: counts?.lastReceivedAt }, now),
       };
     }),
     drops: Object.entries(ingest.sources)
-      .flatMap(([source, counts]) => Object.entries(counts?.dropped ?? {}).map(([reason, count]) => ({ source, reason, count: count ?? 0 })))
+      .flatMap(([source, counts]) =>
+        Object.entries(counts?.dropped ?? {}).map(([reason, count]) => ({ source, reason, count: count ?? 0 }))
+      )
       .filter((drop) => drop.count > 0)
       .sort((a, b) => b.count - a.count),
     queue: { events: ingest.queue.events, bytes: ingest.queue.bytes },

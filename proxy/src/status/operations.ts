@@ -6,6 +6,7 @@ import type { DoctorResult, ListenerStatus, OperationRun, SetupResult, StatusRes
 import type { DreamFactoryClient } from '../clients/dreamfactory';
 import type { ElasticsearchClient } from '../clients/elasticsearch';
 import type { Config } from '../config';
+import type { ProbeTracker } from '../doctor/probe-tracker';
 import { runDoctor, type DoctorOptions } from '../doctor/run-doctor';
 import type { IngestSnapshot } from '../ingest-counters';
 import type { Logger } from '../logger';
@@ -14,6 +15,7 @@ import type { ProxyInfo } from '../proxy-info';
 import { RetentionScheduler } from '../setup/retention';
 import { runSetup, type SetupOptions } from '../setup/run-setup';
 import { collectStatus } from './collect-status';
+import type { BoundAddress } from '../sources/bound-address';
 import { listenerStatuses } from './listeners';
 import { OperationRuns } from './operation-runs';
 import { RateWindow } from './rate-window';
@@ -28,6 +30,8 @@ export interface OperationsDeps {
   es: ElasticsearchClient;
   df: DreamFactoryClient;
   proxy: ProxyInfo;
+  /** Doctor probes in flight, which the ingest pipeline reports stages of. */
+  probes: ProbeTracker;
   /** The ingest counters as of now (all zero where ingest does not run). */
   ingestSnapshot: () => IngestSnapshot;
 }
@@ -35,8 +39,8 @@ export interface OperationsDeps {
 export interface RunningIngest {
   /** The running listeners (their bound ports go into status and the doctor). */
   sources: Source[];
-  /** The port the HTTP server actually listens on (GELF HTTP). */
-  httpPort: number;
+  /** Where the HTTP server actually listens (GELF HTTP). */
+  http: BoundAddress;
 }
 
 export class Operations {
@@ -52,6 +56,9 @@ export class Operations {
 
   constructor(private readonly deps: OperationsDeps) {
     this.retention = new RetentionScheduler(deps);
+    // Every counter starts at 0 with the proxy: the rates' baseline until samples cover a whole window, so the first
+    // status already shows what arrived since start rather than 0/s beside a source that is receiving.
+    this.rates.add(deps.proxy.startedAt.getTime(), {});
   }
 
   /**
@@ -82,12 +89,15 @@ export class Operations {
   }
 
   listeners(): ListenerStatus[] {
-    return listenerStatuses(this.deps.config, this.running?.sources, this.running?.httpPort);
+    return listenerStatuses(this.deps.config, this.running?.sources, this.running?.http);
   }
 
   async sample(atMs = Date.now()): Promise<void> {
     const { sources } = this.deps.ingestSnapshot();
-    this.rates.add(atMs, Object.fromEntries(Object.entries(sources).map(([source, counts]) => [source, counts?.received ?? 0])));
+    this.rates.add(
+      atMs,
+      Object.fromEntries(Object.entries(sources).map(([source, counts]) => [source, counts?.received ?? 0]))
+    );
   }
 
   /** Runs setup and remembers the result for status; failures are logged with their hints. */
@@ -97,13 +107,20 @@ export class Operations {
       this.lastSetup = result;
     }
     for (const step of result.steps.filter((s) => s.outcome === 'failed' || s.outcome === 'warning')) {
-      this.deps.logger[step.outcome === 'failed' ? 'error' : 'warn']({ step: step.id, hint: step.hint }, `setup: ${step.title}: ${step.detail}`);
+      this.deps.logger[step.outcome === 'failed' ? 'error' : 'warn'](
+        { step: step.id, hint: step.hint },
+        `setup: ${step.title}: ${step.detail}`
+      );
     }
     return result;
   }
 
+  /** The status as of `now`; rates include a sample taken now, so they agree with each source's activity. */
   async status(): Promise<StatusResponse> {
+    const now = new Date();
+    await this.sample(now.getTime());
     return collectStatus(this.deps, {
+      now,
       ingest: this.deps.ingestSnapshot(),
       rates: this.rates,
       listeners: this.listeners(),

@@ -28,4 +28,22 @@ describe('RateWindow', () => {
     // Only the last minute is kept, so even the "15 min" rate is the recent one.
     expect(w.rate('a', 15 * 60_000)).toBeCloseTo(1);
   });
+
+  it('counts an event from within the last minute that arrived between two samples', () => {
+    const w = new RateWindow();
+    // Samples every 10 s; one event at t = 66 s shows in the sample at 70 s; a status at t = 125 s samples once more.
+    for (let s = 0; s <= 120; s += 10) {
+      w.add(s * 1000, { a: s >= 70 ? 1 : 0 });
+    }
+    w.add(125_000, { a: 1 });
+    expect(w.rate('a', 60_000)).toBeCloseTo(1 / 65);
+  });
+
+  it('ignores a sample older than the newest one', () => {
+    const w = new RateWindow();
+    w.add(0, { a: 0 });
+    w.add(10_000, { a: 10 });
+    w.add(5_000, { a: 100 });
+    expect(w.rate('a', 60_000)).toBeCloseTo(1);
+  });
 });

@@ -1,9 +1,9 @@
 import React, { useMemo } from 'react';
 import { Alert, Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
-import { DOCTOR_STAGES, type DoctorResult, type DoctorSourceResult } from '@shared/status-api';
+import { DOCTOR_STAGES, doctorTotalMs, formatStageMs, type DoctorResult, type DoctorSourceResult } from '@shared/status-api';
 
-/** Per source, the stage timings of the doctor's test message and, where it stopped, why. */
+/** Per source, how long each stage of the doctor's probe took on its own, end to end, and where it stopped, why. */
 export function DoctorResultView({ result }: { result: DoctorResult }) {
   const columns = useMemo<Array<Column<DoctorSourceResult>>>(
     () => [
@@ -20,9 +20,10 @@ export function DoctorResultView({ result }: { result: DoctorResult }) {
         (stage): Column<DoctorSourceResult> => ({
           id: stage,
           header: stage[0].toUpperCase() + stage.slice(1),
-          cell: ({ row: { original } }) => (original.stages[stage] === undefined ? '—' : `${original.stages[stage]} ms`),
+          cell: ({ row: { original } }) => formatStageMs(original.stageMs[stage]),
         })
       ),
+      { id: 'total', header: 'Total', cell: ({ row: { original } }) => formatStageMs(doctorTotalMs(original)) },
       {
         id: 'cause',
         header: 'First failing stage',

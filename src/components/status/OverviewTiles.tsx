@@ -2,7 +2,7 @@ import React from 'react';
 import { Badge, Card, Stack } from '@grafana/ui';
 import { selectors } from '../../selectors';
 import type { StatusResponse } from '@shared/status-api';
-import { formatDuration, formatRate, noRecentEvents } from './format';
+import { formatDuration, formatRate, ingestBadge } from './format';
 
 type Health = { text: string; color: 'green' | 'orange' | 'red' | 'blue' };
 
@@ -34,7 +34,8 @@ export function OverviewTiles({ status }: { status: StatusResponse }) {
         ? { text: 'Key rejected', color: 'red' }
         : { text: 'Up', color: 'green' };
   const total1m = ingest.sources.reduce((sum, s) => sum + s.rate1m, 0);
-  const ingestHealth: Health = noRecentEvents(status) ? { text: 'No events', color: 'orange' } : { text: 'Receiving', color: 'green' };
+  // Follows the sources' states, so "Receiving" never sits beside a rate of 0/s.
+  const ingestHealth: Health = ingestBadge(ingest.sources);
   return (
     <Stack direction="row" gap={2} wrap="wrap">
       <Tile name="proxy" title="Proxy" health={{ text: 'Up', color: 'green' }}>

@@ -2,9 +2,14 @@ import React, { useMemo } from 'react';
 import { Alert, Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
 import { kernelDropAdvice, type IngestStatus, type SourceStatus } from '@shared/status-api';
-import { formatAge, formatRate } from './format';
+import { activityBadge, formatAge, formatRate } from './format';
 
 type DropRow = IngestStatus['drops'][number];
+
+/** `0.0.0.0:12201`, `[::]:12201`, `127.0.0.1:3100/gelf`: where the source is bound. */
+function listenAddress(s: SourceStatus): string {
+  return `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}${s.path ?? ''}`;
+}
 
 /** Per source: where it listens, what DreamFactory should be set to, rates, totals and the last event. */
 export function SourcesTable({ ingest, now }: { ingest: IngestStatus; now: Date }) {
@@ -18,8 +23,19 @@ export function SourcesTable({ ingest, now }: { ingest: IngestStatus; now: Date 
       {
         id: 'enabled',
         header: 'Listener',
-        cell: ({ row: { original: s } }) =>
-          s.enabled ? `${s.transport.toUpperCase()} ${s.port}${s.path ?? ''}` : <Badge text="disabled" color="blue" />,
+        cell: ({ row: { original: s } }) => (
+          <span data-testid={selectors.status.sourceListener(s.source)}>
+            {s.enabled ? `${s.transport.toUpperCase()} ${listenAddress(s)}` : `${s.transport.toUpperCase()} (not listening)`}
+          </span>
+        ),
+      },
+      {
+        id: 'activity',
+        header: 'State',
+        cell: ({ row: { original: s } }) => {
+          const badge = activityBadge(s.activity, s.lastReceivedAt);
+          return <Badge text={badge.text} color={badge.color} data-testid={selectors.status.sourceActivity(s.source)} />;
+        },
       },
       { id: 'dreamFactoryProtocol', header: 'DreamFactory protocol', cell: ({ row: { original } }) => original.dreamFactoryProtocol ?? '—' },
       { id: 'rate1m', header: '1 min', cell: ({ row: { original } }) => formatRate(original.rate1m) },

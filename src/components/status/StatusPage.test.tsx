@@ -7,7 +7,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route } from 'react-router-dom';
 import StatusPage from '../../pages/StatusPage';
 import { labels, selectors } from '../../selectors';
-import type { DoctorResult, OperationRun, RunKind, SetupResult, StatusResponse } from '@shared/status-api';
+import { DOCTOR_STAGES, formatStageMs, type DoctorResult, type OperationRun, type RunKind, type SetupResult, type StatusResponse } from '@shared/status-api';
 import { allowSlowRendering, relay, RelayFailure, renderApp } from '../limits/testing/relayMock';
 import healthy from './__fixtures__/status.json';
 import esDown from './__fixtures__/status-es-down.json';
@@ -64,7 +64,9 @@ describe('Status page', () => {
       expect(within(sources).getByTestId(sel.source(source.source))).toBeInTheDocument();
     }
     const gelfUdp = healthy.ingest.sources.find((s) => s.source === 'gelf_udp')!;
-    expect(sources).toHaveTextContent(`UDP ${gelfUdp.port}`);
+    expect(screen.getByTestId(sel.sourceListener('gelf_udp'))).toHaveTextContent(`UDP ${gelfUdp.host}:${gelfUdp.port}`);
+    expect(screen.getByTestId(sel.sourceListener('gelf_http'))).toHaveTextContent(/^HTTP 127\.0\.0\.1:\d+\/gelf$/);
+    expect(screen.getByTestId(sel.sourceActivity('gelf_udp'))).toHaveTextContent(labels.status.activity.receiving);
 
     const es = screen.getByTestId(sel.elasticsearch);
     expect(es).toHaveTextContent(`${healthy.elasticsearch.template.name}: installed, version 1`);
@@ -131,7 +133,8 @@ describe('Status page', () => {
     expect(es).toHaveTextContent('Elasticsearch is down or unreachable');
     expect(es).toHaveTextContent(esDown.elasticsearch.error);
     expect(es).toHaveTextContent('Check ES_URL');
-    expect(screen.getByTestId(sel.sources)).toHaveTextContent('disabled');
+    expect(screen.getByTestId(sel.sourceActivity('json_tcp'))).toHaveTextContent(labels.status.activity.disabled);
+    expect(screen.getByTestId(sel.sourceListener('json_tcp'))).toHaveTextContent('TCP (not listening)');
   });
 
   it('says the proxy cannot be reached when the status call fails', async () => {
@@ -159,7 +162,7 @@ describe('Status page', () => {
       ingest: {
         ...base.ingest,
         lastEventAt: undefined,
-        sources: base.ingest.sources.map((s) => ({ ...s, lastEventAt: undefined, rate1m: 0, rate5m: 0, rate15m: 0 })),
+        sources: base.ingest.sources.map((s) => ({ ...s, lastEventAt: undefined, lastReceivedAt: undefined, activity: 'never_received', rate1m: 0, rate5m: 0, rate15m: 0 })),
       },
     };
     serve(quiet);
@@ -168,7 +171,32 @@ describe('Status page', () => {
     const port = (source: string) => quiet.ingest.sources.find((s) => s.source === source)!.port;
     expect(hint).toHaveTextContent(`GELF (UDP) → port ${port('gelf_udp')}`);
     expect(hint).toHaveTextContent(`TCP (JSON) → port ${port('json_tcp')}`);
-    expect(screen.getByTestId(sel.tile('ingest'))).toHaveTextContent('No events');
+    expect(screen.getByTestId(sel.tile('ingest'))).toHaveTextContent(labels.status.activity.never_received);
+    expect(screen.getByTestId(sel.sourceActivity('json_tcp'))).toHaveTextContent(labels.status.activity.never_received);
+  });
+
+  it('shows sources idle since their last message, and no "Receiving" badge when nothing came in the last minute', async () => {
+    const base = healthy as StatusResponse;
+    const idle: StatusResponse = {
+      ...base,
+      ingest: {
+        ...base.ingest,
+        sources: base.ingest.sources.map((s) =>
+          s.source === 'json_udp'
+            ? { ...s, activity: 'idle', lastReceivedAt: '2026-11-23T11:58:07.000Z', rate1m: 0 }
+            : { ...s, activity: 'never_received', lastReceivedAt: undefined, rate1m: 0 }
+        ),
+      },
+    };
+    serve(idle);
+    renderPage();
+    const tile = await screen.findByTestId(sel.tile('ingest'));
+    // Jest runs in UTC (jest.config.js), the time zone the page shows times in here.
+    expect(tile).toHaveTextContent('0/s over the last minute');
+    expect(tile).toHaveTextContent(labels.status.activity.idle('2026-11-23 11:58:07'));
+    expect(tile).not.toHaveTextContent(labels.status.activity.receiving);
+    expect(screen.getByTestId(sel.sourceActivity('json_udp'))).toHaveTextContent(labels.status.activity.idle('2026-11-23 11:58:07'));
+    expect(screen.getByTestId(sel.sourceActivity('gelf_udp'))).toHaveTextContent(labels.status.activity.never_received);
   });
 
   it('says how many datagrams the kernel dropped in the last minute, with the fix', async () => {
@@ -200,6 +228,11 @@ describe('Status page', () => {
     const doctor = await screen.findByTestId(sel.doctorResult);
     expect(doctor).toHaveTextContent('every enabled source works end to end');
     expect(within(doctor).getByTestId(sel.doctorSource('json_http'))).toHaveTextContent('OK');
+    // Each stage's own time, as the proxy measured it.
+    const jsonHttp = (doctorOk as DoctorResult).sources.find((s) => s.source === 'json_http')!;
+    for (const stage of DOCTOR_STAGES) {
+      expect(doctor).toHaveTextContent(formatStageMs(jsonHttp.stageMs[stage]));
+    }
     expect(relay.writes().map((c) => c.path)).toEqual(['doctor']);
 
     fireEvent.click(screen.getByTestId(sel.applySetup));

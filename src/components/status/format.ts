@@ -1,5 +1,7 @@
 /** Formatting and derived facts for the Status page. Pure. */
-import type { ListenerStatus, StatusResponse } from '@shared/status-api';
+import { dateTimeFormat } from '@grafana/data';
+import { labels } from '../../selectors';
+import type { ListenerActivity, ListenerStatus, SourceStatus, StatusResponse } from '@shared/status-api';
 
 export const NO_EVENTS_WINDOW_MS = 15 * 60_000;
 
@@ -49,4 +51,33 @@ export function noRecentEvents(status: StatusResponse): boolean {
 export function dreamFactoryTargets(listeners: ListenerStatus[]): string[] {
   const names: Record<string, string> = { gelf: 'GELF (UDP)', udp: 'UDP (JSON)', tcp: 'TCP (JSON)', http: 'HTTP (JSON)' };
   return listeners.filter((l) => l.enabled && l.dreamFactoryProtocol).map((l) => `${names[l.dreamFactoryProtocol!]} → port ${l.port}`);
+}
+
+export interface ActivityBadge {
+  text: string;
+  color: 'green' | 'orange' | 'blue';
+}
+
+/** A source's state as a badge: only `receiving` is green; the idle time is the last message's, in the user's time zone. */
+export function activityBadge(activity: ListenerActivity, lastReceivedAt: string | undefined, quiet: ActivityBadge['color'] = 'blue'): ActivityBadge {
+  switch (activity) {
+    case 'receiving':
+      return { text: labels.status.activity.receiving, color: 'green' };
+    case 'idle':
+      return { text: labels.status.activity.idle(lastReceivedAt ? dateTimeFormat(lastReceivedAt, { format: 'YYYY-MM-DD HH:mm:ss' }) : '?'), color: quiet };
+    case 'never_received':
+      return { text: labels.status.activity.never_received, color: quiet };
+    case 'disabled':
+      return { text: labels.status.activity.disabled, color: 'blue' };
+  }
+}
+
+/** The whole ingest path's state: receiving if any source is, else idle since the latest message, else never received. */
+export function ingestBadge(sources: SourceStatus[]): ActivityBadge {
+  const enabled = sources.filter((s) => s.enabled);
+  if (enabled.some((s) => s.activity === 'receiving')) {
+    return activityBadge('receiving', undefined);
+  }
+  const last = enabled.map((s) => s.lastReceivedAt).filter((at): at is string => at !== undefined).sort().pop();
+  return activityBadge(last ? 'idle' : 'never_received', last, 'orange');
 }
