@@ -4,14 +4,18 @@
  *
  * - This npm script runs on the project's Node (the `node` devDependency, first on every npm script's PATH).
  * - Debian packages: Chromium (browser suite), ruby-gelf (a GELF sender nobody here wrote), unzip + Java + Maven
- *   (the Elasticsearch distribution), openssl (the HTTPS node's certificates), curl (the stack's printed query).
+ *   (the search-engine distributions), openssl (the HTTPS node's certificates), curl (the stack's printed query), and
+ *   for the tests a Java 21+ (Elasticsearch 9, OpenSearch 3) where Debian packages one.
  *   Missing ones are installed with apt-get when we are root, saying so; otherwise it stops with the exact command.
- * - The Elasticsearch distribution from Maven Central, unpacked into .cache/ (once).
+ * - The distributions from Maven Central, unpacked into .cache/ (once): for the tests every engine of
+ *   tests/elasticsearch/engines.ts, for the stack its Elasticsearch.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensureDistribution, ES_VERSION, isDistributionReady } from '../tests/elasticsearch/es-runner';
+import { DEFAULT_DISTRIBUTION, distributionsInUse, productName, type Distribution } from '../tests/elasticsearch/engines';
+import { ensureDistribution, isDistributionReady } from '../tests/elasticsearch/es-runner';
+import { javaHomeFor, missingJavaMessage } from '../tests/elasticsearch/java';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const APT_LOG = join(REPO_ROOT, '.cache', 'preflight-apt.log');
@@ -26,7 +30,10 @@ interface Requirement {
   pkg: string;
   usedBy: string;
   neededFor: Purpose[];
-  present(): boolean;
+  present(purpose: Purpose): boolean;
+  /** False when this system's apt cannot install it; then the message says what to do instead. */
+  installable?(): boolean;
+  notInstallable?: string;
 }
 
 function succeeds(command: string, args: string[]): boolean {
@@ -34,6 +41,13 @@ function succeeds(command: string, args: string[]): boolean {
 }
 
 const onPath = (command: string) => () => succeeds('sh', ['-c', `command -v ${command}`]);
+
+function distributionsFor(purpose: Purpose): Distribution[] {
+  return purpose === 'test' ? distributionsInUse() : [DEFAULT_DISTRIBUTION];
+}
+
+const distributionsReady = (purpose: Purpose) => distributionsFor(purpose).every((d) => isDistributionReady(d));
+const NEWEST_JAVA_NEEDED = Math.max(...distributionsInUse().map((d) => d.minJava));
 
 const REQUIREMENTS: Requirement[] = [
   {
@@ -56,18 +70,26 @@ const REQUIREMENTS: Requirement[] = [
     neededFor: ['test', 'stack'],
     present: () => Boolean(process.env.ES_JAVA_HOME) || onPath('java')(),
   },
-  // Only to fetch and unpack the distribution, the first time.
+  {
+    pkg: `openjdk-${NEWEST_JAVA_NEEDED}-jre-headless`,
+    usedBy: 'Elasticsearch 9 and OpenSearch 3 in the engine suite',
+    neededFor: ['test'],
+    present: () => javaHomeFor(NEWEST_JAVA_NEEDED) !== undefined,
+    installable: () => succeeds('apt-cache', ['show', `openjdk-${NEWEST_JAVA_NEEDED}-jre-headless`]),
+    notInstallable: missingJavaMessage(NEWEST_JAVA_NEEDED, 'The engine suite (Elasticsearch 9, OpenSearch 3)'),
+  },
+  // Only to fetch and unpack the distributions, the first time.
   {
     pkg: 'maven',
-    usedBy: 'fetching Elasticsearch from Maven Central',
+    usedBy: 'fetching the search engines from Maven Central',
     neededFor: ['test', 'stack'],
-    present: () => isDistributionReady() || onPath('mvn')(),
+    present: (purpose) => distributionsReady(purpose) || onPath('mvn')(),
   },
   {
     pkg: 'unzip',
-    usedBy: 'unpacking Elasticsearch',
+    usedBy: 'unpacking the search engines',
     neededFor: ['test', 'stack'],
-    present: () => isDistributionReady() || onPath('unzip')(),
+    present: (purpose) => distributionsReady(purpose) || onPath('unzip')(),
   },
 ];
 
@@ -85,7 +107,7 @@ function checkNode(): void {
   }
 }
 
-function installDebianPackages(missing: Requirement[]): void {
+function installDebianPackages(missing: Requirement[], purpose: Purpose): void {
   const pkgs = missing.map((r) => r.pkg);
   const command = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
   const why = missing.map((r) => `${r.pkg} (${r.usedBy})`).join(', ');
@@ -106,7 +128,7 @@ function installDebianPackages(missing: Requirement[]): void {
       throw new PreflightError(`apt-get ${args.join(' ')} failed (exit ${run.status}); see ${APT_LOG}`);
     }
   }
-  const stillMissing = missing.filter((r) => !r.present());
+  const stillMissing = missing.filter((r) => !r.present(purpose));
   if (stillMissing.length > 0) {
     throw new PreflightError(`still missing after apt-get: ${stillMissing.map((r) => r.pkg).join(', ')}`);
   }
@@ -115,20 +137,24 @@ function installDebianPackages(missing: Requirement[]): void {
 /** Throws with what is missing and how to install it when it cannot install it itself. */
 export function preflight(purpose: Purpose): void {
   checkNode();
-  const missing = REQUIREMENTS.filter((r) => r.neededFor.includes(purpose) && !r.present());
-  if (missing.length > 0) {
-    installDebianPackages(missing);
+  const missing = REQUIREMENTS.filter((r) => r.neededFor.includes(purpose) && !r.present(purpose));
+  const impossible = missing.find((r) => r.installable && !r.installable());
+  if (impossible) {
+    throw new PreflightError(impossible.notInstallable ?? `${impossible.pkg} cannot be installed here`);
   }
-  if (!isDistributionReady()) {
-    say(`fetching Elasticsearch ${ES_VERSION} (integ-test-zip) from Maven Central, once …`);
-    ensureDistribution();
+  if (missing.length > 0) {
+    installDebianPackages(missing, purpose);
+  }
+  for (const distribution of distributionsFor(purpose).filter((d) => !isDistributionReady(d))) {
+    say(`fetching ${productName(distribution.product)} ${distribution.version} (integ-test-zip) from Maven Central, once …`);
+    ensureDistribution(distribution);
   }
 }
 
 if (require.main === module) {
   try {
     preflight('test');
-    say(`Node ${process.version}, Debian packages and Elasticsearch ${ES_VERSION}: ready`);
+    say(`Node ${process.version}, Debian packages and ${distributionsFor('test').map((d) => `${productName(d.product)} ${d.version}`).join(', ')}: ready`);
   } catch (err) {
     process.stderr.write(`preflight: ${(err as Error).message}\n`);
     process.exit(1);

@@ -1,27 +1,30 @@
 /**
- * Starts a real Elasticsearch node for tests, benchmarks and the no-Docker stack.
+ * Starts real search-engine nodes for tests, benchmarks and the no-Docker stack: Elasticsearch 8/9 or OpenSearch 2/3,
+ * one node or a cluster on loopback, and stops, kills or restarts any one of them for fault tests.
  *
- * The distribution is Elastic's own `integ-test-zip` from Maven Central (server, netty4, x-pack core + security; no ILM,
- * no painless). It is resolved with Maven once, unpacked into `.cache/`, and each node gets its own temp dir for config,
- * data, logs and the JVMs' temp files. Elasticsearch refuses to run as root, so when we are root it runs as a dedicated
- * system user. The node and its temp dir are owned by this process (../support/lifecycle.ts): they go when it stops,
- * however it stops.
+ * Each distribution is the product's own `integ-test-zip` from Maven Central (engines.ts), resolved with Maven once and
+ * unpacked into `.cache/`; each node gets its own temp dir for config, data, logs and the JVMs' temp files. The engines
+ * refuse to run as root, so when we are root they run as a dedicated system user. Every node and its temp dir are owned
+ * by this process (../support/lifecycle.ts): they go when it stops, however it stops.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { createServer } from 'node:net';
-import type { IncomingMessage } from 'node:http';
-import { OwnedProcess, ownedTempDir, spawnOwned } from '../support/lifecycle';
+import { OwnedDir, OwnedProcess, ownedTempDir, spawnOwned } from '../support/lifecycle';
+import { DEFAULT_DISTRIBUTION, Distribution, EngineProduct, productName } from './engines';
+import { javaHomeFor, missingJavaMessage } from './java';
 
-export const ES_VERSION = process.env.ES_TEST_VERSION ?? '8.19.21';
-const ES_USER = 'esrunner';
+const RUNNER_USER = 'esrunner';
 const REPO_ROOT = resolve(__dirname, '../..');
 const CACHE_DIR = join(REPO_ROOT, '.cache');
+const DEFAULT_PASSWORD = 'insights-test-password';
 
 export interface RunningElasticsearch {
-  /** http(s)://127.0.0.1:port */
+  /** http(s)://127.0.0.1:port of the first node */
   url: string;
   secure: boolean;
   username?: string;
@@ -32,22 +35,92 @@ export interface RunningElasticsearch {
   version: string;
   /** The node's own info (version, build hash), for logs. */
   banner: string;
-  /** The node's temp dir (config, logs, data unless `dataDir`), removed by stop(). */
+  /** The first node's temp dir (config, logs, data unless `dataDir`), removed by stop(). */
   home: string;
-  /** Stops the node (SIGTERM, SIGKILL after a grace period) and removes its temp dir; idempotent. */
+  /** Stops every node (SIGTERM, SIGKILL after a grace period) and removes their temp dirs; idempotent. */
   stop(): Promise<void>;
 }
 
+export interface RunningEngine extends RunningElasticsearch {
+  product: EngineProduct;
+  /** Every node's URL, in node order: what the proxy is given. */
+  urls: string[];
+  nodes: EngineNode[];
+  /** SIGKILLs node `index` (its whole process tree) and waits until it is gone; its data stays for `restart`. */
+  kill(index: number): Promise<void>;
+  /** Starts node `index` again on its data, ports and settings, and waits until the cluster has every node again. */
+  restart(index: number): Promise<void>;
+}
+
+export interface EngineNode {
+  name: string;
+  url: string;
+  running: boolean;
+}
+
 export interface StartOptions {
-  /** Security on: basic auth for `elastic` and HTTPS with a self-signed CA made at start. */
+  /** Security on (Elasticsearch only): basic auth for `elastic` and HTTPS with a self-signed CA made at start. */
   secure?: boolean;
   password?: string;
   heap?: string;
+  /** HTTP port of the first node. */
   port?: number;
   /** Keep data in this dir across restarts (fault tests restart the same node); the caller owns and removes it. */
   dataDir?: string;
   log?: (line: string) => void;
 }
+
+export interface EngineOptions extends StartOptions {
+  distribution?: Distribution;
+  /** Nodes in the cluster (default 1). Every node holds data and may be elected master. */
+  nodes?: number;
+}
+
+/** What differs between the products when launching a node. */
+interface Launcher {
+  bin: string;
+  keystore: string;
+  configFile: string;
+  env(paths: { conf: string; javaHome: string; tmp: string; javaOpts: string }): NodeJS.ProcessEnv;
+  /** The setting listing the nodes that may form a new cluster. */
+  initialMastersSetting: string;
+  securitySettings(secure: boolean): Record<string, string>;
+}
+
+/**
+ * Both JVMs (the launcher that computes the JVM options, and the server) keep their temp files in the node's dir: the
+ * launcher's default is a `final-flags*` dir in /tmp per start. No hsperfdata files in /tmp either.
+ */
+const LAUNCHERS: Record<EngineProduct, Launcher> = {
+  elasticsearch: {
+    bin: 'elasticsearch',
+    keystore: 'elasticsearch-keystore',
+    configFile: 'elasticsearch.yml',
+    env: ({ conf, javaHome, tmp, javaOpts }) => ({
+      ES_PATH_CONF: conf,
+      ES_JAVA_HOME: javaHome,
+      ES_TMPDIR: tmp,
+      ES_JAVA_OPTS: javaOpts,
+      CLI_JAVA_OPTS: `-Djava.io.tmpdir=${tmp} -XX:-UsePerfData`,
+    }),
+    initialMastersSetting: 'cluster.initial_master_nodes',
+    securitySettings: (secure) => ({ 'xpack.security.enabled': String(secure) }),
+  },
+  // The integ-test-zip has no security plugin, so there is nothing to switch off.
+  opensearch: {
+    bin: 'opensearch',
+    keystore: 'opensearch-keystore',
+    configFile: 'opensearch.yml',
+    env: ({ conf, javaHome, tmp, javaOpts }) => ({
+      OPENSEARCH_PATH_CONF: conf,
+      OPENSEARCH_JAVA_HOME: javaHome,
+      OPENSEARCH_TMPDIR: tmp,
+      OPENSEARCH_JAVA_OPTS: javaOpts,
+    }),
+    initialMastersSetting: 'cluster.initial_cluster_manager_nodes',
+    securitySettings: () => ({}),
+  },
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -65,41 +138,42 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input
   return execFileSync(cmd, args, { env: opts.env ?? process.env, input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
 }
 
-function distributionHome(version: string): string {
-  return join(CACHE_DIR, `elasticsearch-${version}`);
+function distributionName(distribution: Distribution): string {
+  return `${distribution.product}-${distribution.version}`;
+}
+
+function distributionHome(distribution: Distribution): string {
+  return join(CACHE_DIR, distributionName(distribution));
 }
 
 /** The distribution is unpacked in .cache/: starting a node needs neither Maven nor unzip. */
-export function isDistributionReady(version = ES_VERSION): boolean {
-  return existsSync(join(distributionHome(version), 'bin', 'elasticsearch'));
+export function isDistributionReady(distribution = DEFAULT_DISTRIBUTION): boolean {
+  return existsSync(join(distributionHome(distribution), 'bin', LAUNCHERS[distribution.product].bin));
 }
 
-/** Downloads (once) and unpacks the distribution; returns the unpacked ES home. */
-export function ensureDistribution(version = ES_VERSION): string {
-  const home = distributionHome(version);
-  if (isDistributionReady(version)) {
+/** Downloads (once) and unpacks the distribution; returns its unpacked home. */
+export function ensureDistribution(distribution = DEFAULT_DISTRIBUTION): string {
+  const home = distributionHome(distribution);
+  if (isDistributionReady(distribution)) {
     return home;
   }
-  const artifact = `org.elasticsearch.distribution.integ-test-zip:elasticsearch:${version}:zip`;
+  const { product, version } = distribution;
+  const group = `org.${product}.distribution.integ-test-zip`;
   const m2 = process.env.MAVEN_REPO ?? join(homedir(), '.m2', 'repository');
-  const zip = join(m2, 'org/elasticsearch/distribution/integ-test-zip/elasticsearch', version, `elasticsearch-${version}.zip`);
+  const zip = join(m2, ...group.split('.'), product, version, `${product}-${version}.zip`);
   if (!existsSync(zip)) {
-    run('mvn', ['-q', '-B', 'dependency:get', `-Dartifact=${artifact}`, '-Dtransitive=false']);
+    run('mvn', ['-q', '-B', 'dependency:get', `-Dartifact=${group}:${product}:${version}:zip`, '-Dtransitive=false']);
   }
   mkdirSync(CACHE_DIR, { recursive: true });
   const staging = mkdtempSync(join(CACHE_DIR, 'unpack-'));
   try {
     run('unzip', ['-q', zip, '-d', staging]);
     rmSync(home, { recursive: true, force: true });
-    execFileSync('mv', [join(staging, `elasticsearch-${version}`), home]);
+    execFileSync('mv', [join(staging, distributionName(distribution)), home]);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
   return home;
-}
-
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
 interface RunnerUser {
@@ -108,15 +182,15 @@ interface RunnerUser {
 }
 
 function ensureRunnerUser(): RunnerUser | undefined {
-  if (!isRoot()) {
+  if (process.getuid?.() !== 0) {
     return undefined;
   }
   try {
-    run('id', ['-u', ES_USER]);
+    run('id', ['-u', RUNNER_USER]);
   } catch {
-    run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', ES_USER]);
+    run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', RUNNER_USER]);
   }
-  return { uid: Number(run('id', ['-u', ES_USER]).trim()), gid: Number(run('id', ['-g', ES_USER]).trim()) };
+  return { uid: Number(run('id', ['-u', RUNNER_USER]).trim()), gid: Number(run('id', ['-g', RUNNER_USER]).trim()) };
 }
 
 function chownTree(dir: string, owner: RunnerUser): void {
@@ -129,14 +203,6 @@ function chownTree(dir: string, owner: RunnerUser): void {
       chownSync(path, owner.uid, owner.gid);
     }
   }
-}
-
-function javaHome(): string {
-  if (process.env.ES_JAVA_HOME) {
-    return process.env.ES_JAVA_HOME;
-  }
-  const java = run('readlink', ['-f', run('sh', ['-c', 'command -v java']).trim()]).trim();
-  return resolve(java, '../..');
 }
 
 /** A CA and a node certificate for 127.0.0.1/localhost, made with openssl. */
@@ -154,105 +220,109 @@ function makeCertificates(dir: string): { caFile: string; certFile: string; keyF
   return { caFile, certFile, keyFile };
 }
 
-async function waitForNode(
-  url: string,
-  auth: string | undefined,
-  caFile: string | undefined,
-  node: OwnedProcess,
-  timeoutMs: number
-): Promise<{ version: string; banner: string }> {
-  const { request } = await import(url.startsWith('https') ? 'node:https' : 'node:http');
-  const { readFileSync } = await import('node:fs');
-  const ca = caFile ? readFileSync(caFile) : undefined;
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    if (node.child.exitCode !== null || node.child.signalCode !== null) {
-      throw new Error(`Elasticsearch exited (${node.child.exitCode ?? node.child.signalCode}) before it was ready: ${lastError}`);
-    }
-    try {
-      const body = await new Promise<string>((res, rej) => {
-        const req = request(
-          `${url}/_cluster/health?wait_for_status=yellow&timeout=1s`,
-          { headers: auth ? { authorization: `Basic ${auth}` } : {}, ca, timeout: 3000 },
-          (resp: IncomingMessage) => {
-            let data = '';
-            resp.on('data', (c: Buffer) => (data += c));
-            resp.on('end', () => (resp.statusCode === 200 ? res(data) : rej(new Error(`HTTP ${resp.statusCode}: ${data}`))));
-          }
-        );
-        req.on('error', rej);
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.end();
-      });
-      void body;
-      const banner = await new Promise<string>((res, rej) => {
-        // The integ-test-zip has no rest-root module, so `GET /` is 405; the node info carries the version.
-        const req = request(`${url}/_nodes/_local?filter_path=nodes.*.version,nodes.*.build_hash`, { headers: auth ? { authorization: `Basic ${auth}` } : {}, ca }, (resp: IncomingMessage) => {
-          let data = '';
-          resp.on('data', (c: Buffer) => (data += c));
-          resp.on('end', () => res(data));
-        });
-        req.on('error', rej);
-        req.end();
-      });
-      const nodes = Object.values(JSON.parse(banner).nodes ?? {}) as Array<{ version: string }>;
-      if (!nodes[0]?.version) {
-        throw new Error(`unexpected node info: ${banner}`);
-      }
-      return { version: nodes[0].version, banner };
-    } catch (err) {
-      lastError = (err as Error).message;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw new Error(`Elasticsearch did not become ready within ${timeoutMs} ms: ${lastError}`);
+/**
+ * The distribution's jvm.options with relative file paths (GC log, error file, heap dumps) made absolute inside the
+ * node's dir: OpenSearch's launcher runs from the distribution home, which is shared, and not ours to write.
+ */
+export function localiseJvmOptions(options: string, nodeDir: string): string {
+  return options.replace(/(file=|-XX:ErrorFile=|-XX:HeapDumpPath=|-Xloggc:)([^/:\s][^:\s]*)/g, (_, flag: string, path: string) =>
+    `${flag}${isAbsolute(path) ? path : join(nodeDir, path)}`
+  );
 }
 
-export async function startElasticsearch(options: StartOptions = {}): Promise<RunningElasticsearch> {
-  const distHome = ensureDistribution();
-  const owner = ensureRunnerUser();
+interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+function httpGet(url: string, auth: string | undefined, ca: Buffer | undefined, timeoutMs = 5000): Promise<HttpAnswer> {
+  const request = url.startsWith('https') ? httpsRequest : httpRequest;
+  return new Promise((res, rej) => {
+    const req = request(url, { headers: auth ? { authorization: `Basic ${auth}` } : {}, ca, timeout: timeoutMs }, (resp) => {
+      let body = '';
+      resp.on('data', (chunk: Buffer) => (body += chunk));
+      resp.on('end', () => res({ status: resp.statusCode ?? 0, body }));
+    });
+    req.on('error', rej);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+/** One node's fixed identity: it keeps its dir, data and ports across restarts. */
+interface NodePlan {
+  name: string;
+  dir: OwnedDir;
+  dataDir: string;
+  httpPort: number;
+  transportPort: number;
+  url: string;
+  process?: OwnedProcess;
+  /** The last lines it printed, for the error when it does not come up. */
+  tail: string[];
+  certs?: ReturnType<typeof makeCertificates>;
+}
+
+/** Starts one node or a cluster and waits until every node has joined; see RunningEngine for what it returns. */
+export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
+  const distribution = options.distribution ?? DEFAULT_DISTRIBUTION;
+  const { product, version: expectedVersion } = distribution;
+  const launcher = LAUNCHERS[product];
+  const nodeCount = options.nodes ?? 1;
   const secure = options.secure ?? false;
-  const password = options.password ?? 'insights-test-password';
+  if (secure && (product !== 'elasticsearch' || nodeCount > 1)) {
+    throw new Error('secure mode is implemented for a single Elasticsearch node only');
+  }
+  const distHome = ensureDistribution(distribution);
+  const javaHome = javaHomeFor(distribution.minJava);
+  if (!javaHome) {
+    throw new Error(missingJavaMessage(distribution.minJava, `${productName(product)} ${expectedVersion}`));
+  }
+  const owner = ensureRunnerUser();
+  const password = options.password ?? DEFAULT_PASSWORD;
   const log = options.log ?? (() => undefined);
+  const scheme = secure ? 'https' : 'http';
+  const auth = secure ? Buffer.from(`elastic:${password}`).toString('base64') : undefined;
+  const startTimeoutMs = Number(process.env.ES_START_TIMEOUT_MS ?? 180000) * Math.max(1, nodeCount / 2);
+  // Unique, so that no other test cluster on this machine can ever be joined.
+  const clusterName = `dreamfactory-insights-test-${Math.random().toString(36).slice(2, 8)}`;
 
-  const workDir = ownedTempDir('dfi-es-');
-  const work = workDir.path;
-  let node: OwnedProcess | undefined;
+  const plans: NodePlan[] = [];
+  let caFile: string | undefined;
   const stop = async () => {
-    await node?.stop();
-    await workDir.remove();
-  };
-  try {
-    chmodSync(work, 0o755);
-    const conf = join(work, 'config');
-    cpSync(join(distHome, 'config'), conf, { recursive: true });
-    const data = options.dataDir ?? join(work, 'data');
-    const logs = join(work, 'logs');
-    const esTmp = join(work, 'tmp');
-    for (const d of [data, logs, esTmp]) {
-      mkdirSync(d, { recursive: true });
+    for (const plan of [...plans].reverse()) {
+      await plan.process?.stop();
+      await plan.dir.remove();
     }
-    const httpPort = options.port ?? (await freePort());
-    const transportPort = await freePort();
+  };
 
-    const settings: Record<string, string> = {
-      'cluster.name': 'dreamfactory-insights-test',
-      'node.name': 'node-1',
-      'discovery.type': 'single-node',
+  const settingsFor = (plan: NodePlan, conf: string, forming: boolean): Record<string, string | string[]> => {
+    const settings: Record<string, string | string[]> = {
+      'cluster.name': clusterName,
+      'node.name': plan.name,
       'network.host': '127.0.0.1',
-      'http.port': String(httpPort),
-      'transport.port': String(transportPort),
-      'path.data': data,
-      'path.logs': logs,
-      // The test machine's disk may be fuller than ES's default watermarks allow.
+      'http.port': String(plan.httpPort),
+      'transport.port': String(plan.transportPort),
+      'path.data': plan.dataDir,
+      'path.logs': join(plan.dir.path, 'logs'),
+      // The test machine's disk may be fuller than the default watermarks allow.
       'cluster.routing.allocation.disk.threshold_enabled': 'false',
-      'xpack.security.enabled': String(secure),
       'action.destructive_requires_name': 'false',
+      ...launcher.securitySettings(secure),
     };
-    let certs: ReturnType<typeof makeCertificates> | undefined;
+    if (nodeCount === 1) {
+      settings['discovery.type'] = 'single-node';
+    } else {
+      settings['discovery.seed_hosts'] = plans.map((p) => `127.0.0.1:${p.transportPort}`);
+      // Only for the very first start: a restarted node rejoins the cluster its data names.
+      if (forming) {
+        settings[launcher.initialMastersSetting] = plans.map((p) => p.name);
+      }
+    }
     if (secure) {
-      certs = makeCertificates(conf);
+      // Made once, at the first start: clients keep trusting the same CA across restarts.
+      const certs = (plan.certs ??= makeCertificates(conf));
+      caFile = certs.caFile;
       Object.assign(settings, {
         'xpack.security.http.ssl.enabled': 'true',
         'xpack.security.http.ssl.certificate': certs.certFile,
@@ -261,77 +331,159 @@ export async function startElasticsearch(options: StartOptions = {}): Promise<Ru
         'xpack.security.transport.ssl.enabled': 'false',
       });
     }
+    return settings;
+  };
+
+  const heap = options.heap ?? '512m';
+  const launch = (plan: NodePlan, forming: boolean): void => {
+    const conf = join(plan.dir.path, 'config');
+    const tmp = join(plan.dir.path, 'tmp');
+    if (forming) {
+      cpSync(join(distHome, 'config'), conf, { recursive: true });
+      for (const d of [plan.dataDir, join(plan.dir.path, 'logs'), tmp]) {
+        mkdirSync(d, { recursive: true });
+      }
+      const jvmOptions = join(conf, 'jvm.options');
+      writeFileSync(jvmOptions, localiseJvmOptions(readFileSync(jvmOptions, 'utf8'), plan.dir.path));
+    }
     writeFileSync(
-      join(conf, 'elasticsearch.yml'),
-      Object.entries(settings)
+      join(conf, launcher.configFile),
+      Object.entries(settingsFor(plan, conf, forming))
         .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
         .join('\n') + '\n'
     );
-
-    // Both JVMs (the launcher that computes the JVM options, and the server) keep their temp files in the node's dir:
-    // the launcher's default is a `final-flags*` dir in /tmp per start. No hsperfdata files in /tmp either.
-    const jvmTemp = `-Djava.io.tmpdir=${esTmp} -XX:-UsePerfData`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ES_PATH_CONF: conf,
-      ES_JAVA_HOME: javaHome(),
-      ES_TMPDIR: esTmp,
-      ES_JAVA_OPTS: `-Xms${options.heap ?? '512m'} -Xmx${options.heap ?? '512m'} -XX:-UsePerfData`,
-      CLI_JAVA_OPTS: jvmTemp,
+      ...launcher.env({ conf, javaHome, tmp, javaOpts: `-Xms${heap} -Xmx${heap} -XX:-UsePerfData` }),
       // The JS client in the parent must not leak its proxy settings into the JVM.
       JAVA_TOOL_OPTIONS: '',
     };
     if (owner) {
-      chownTree(work, owner);
+      chownTree(plan.dir.path, owner);
       if (options.dataDir) {
         chownTree(options.dataDir, owner);
       }
     }
-
-    if (secure) {
-      const keystore = join(distHome, 'bin', 'elasticsearch-keystore');
+    if (secure && forming) {
+      const keystore = join(distHome, 'bin', launcher.keystore);
       runAs(owner, keystore, ['create'], { env });
       runAs(owner, keystore, ['add', '-x', '-f', 'bootstrap.password'], { env, input: password });
     }
-
-    const started = spawnOwned(join(distHome, 'bin', 'elasticsearch'), [], { env, runAs: owner, stdio: ['ignore', 'pipe', 'pipe'] });
-    node = started;
-    let tail: string[] = [];
+    const started = spawnOwned(join(distHome, 'bin', launcher.bin), [], { env, runAs: owner, stdio: ['ignore', 'pipe', 'pipe'] });
+    plan.process = started;
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (line.trim()) {
-          tail = [...tail.slice(-40), line];
-          log(line);
+          plan.tail = [...plan.tail.slice(-40), line];
+          log(nodeCount > 1 ? `[${plan.name}] ${line}` : line);
         }
       }
     };
     started.child.stdout?.on('data', collect);
     started.child.stderr?.on('data', collect);
+  };
 
-    const scheme = secure ? 'https' : 'http';
-    const url = `${scheme}://127.0.0.1:${httpPort}`;
-    const auth = secure ? Buffer.from(`elastic:${password}`).toString('base64') : undefined;
-    let ready: { version: string; banner: string };
-    try {
-      ready = await waitForNode(url, auth, certs?.caFile, started, Number(process.env.ES_START_TIMEOUT_MS ?? 180000));
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- last Elasticsearch output ---\n${tail.join('\n')}`);
+  /** Until the node answers and the cluster it sees has every node; returns that node's version and info. */
+  const waitForNode = async (plan: NodePlan): Promise<{ version: string; banner: string }> => {
+    const ca = caFile ? readFileSync(caFile) : undefined;
+    const deadline = Date.now() + startTimeoutMs;
+    let lastError = '';
+    while (Date.now() < deadline) {
+      const child = plan.process!.child;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        lastError = `exited (${child.exitCode ?? child.signalCode}) before it was ready: ${lastError}`;
+        break;
+      }
+      try {
+        const health = await httpGet(`${plan.url}/_cluster/health?wait_for_status=yellow&wait_for_nodes=${nodeCount}&timeout=1s`, auth, ca);
+        if (health.status !== 200) {
+          throw new Error(`HTTP ${health.status}: ${health.body}`);
+        }
+        // The Elasticsearch integ-test-zip has no rest-root module, so `GET /` is 405; the node info has the version.
+        const info = await httpGet(`${plan.url}/_nodes/_local?filter_path=nodes.*.version,nodes.*.build_hash`, auth, ca);
+        const nodes = Object.values(JSON.parse(info.body).nodes ?? {}) as Array<{ version: string }>;
+        if (!nodes[0]?.version) {
+          throw new Error(`unexpected node info: ${info.body}`);
+        }
+        return { version: nodes[0].version, banner: info.body };
+      } catch (err) {
+        lastError = (err as Error).message;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
+    throw new Error(
+      `${productName(product)} ${plan.name} at ${plan.url} did not become ready within ${startTimeoutMs} ms: ${lastError}\n` +
+        `--- its last output ---\n${plan.tail.join('\n')}`
+    );
+  };
+
+  try {
+    for (let i = 0; i < nodeCount; i++) {
+      const dir = ownedTempDir(`dfi-${product === 'opensearch' ? 'os' : 'es'}-`);
+      chmodSync(dir.path, 0o755);
+      const httpPort = i === 0 && options.port ? options.port : await freePort();
+      plans.push({
+        name: `node-${i + 1}`,
+        dir,
+        dataDir: i === 0 && options.dataDir ? options.dataDir : join(dir.path, 'data'),
+        httpPort,
+        transportPort: await freePort(),
+        url: `${scheme}://127.0.0.1:${httpPort}`,
+        tail: [],
+      });
+    }
+    plans.forEach((plan) => launch(plan, true));
+    const [first] = await Promise.all(plans.map(waitForNode));
+
+    const nodeAt = (index: number): NodePlan => {
+      const plan = plans[index];
+      if (!plan) {
+        throw new Error(`no node ${index}: the cluster has ${plans.length}`);
+      }
+      return plan;
+    };
+    const nodes: EngineNode[] = plans.map((plan) => ({ name: plan.name, url: plan.url, running: true }));
     return {
-      url,
+      product,
+      url: plans[0].url,
+      urls: plans.map((plan) => plan.url),
+      nodes,
       secure,
       username: secure ? 'elastic' : undefined,
       password: secure ? password : undefined,
-      caFile: certs?.caFile,
-      version: ready.version,
-      banner: ready.banner,
-      home: work,
+      caFile,
+      version: first.version,
+      banner: first.banner,
+      home: plans[0].dir.path,
       stop,
+      async kill(index) {
+        const plan = nodeAt(index);
+        const running = plan.process;
+        if (running?.child.pid) {
+          // SIGKILL to the node's process group: the launcher and the server JVM die at once, as in a crash.
+          process.kill(-running.child.pid, 'SIGKILL');
+          await running.stop();
+        }
+        nodes[index].running = false;
+      },
+      async restart(index) {
+        const plan = nodeAt(index);
+        await plan.process?.stop();
+        plan.tail = [];
+        launch(plan, false);
+        await waitForNode(plan);
+        nodes[index].running = true;
+      },
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** One Elasticsearch node of the default version (what the stack, the benchmarks and most suites use). */
+export function startElasticsearch(options: StartOptions = {}): Promise<RunningElasticsearch> {
+  return startEngine(options);
 }
 
 /** Runs one of the distribution's tools to completion, as the runner user when there is one. */
