@@ -1,6 +1,7 @@
 /**
  * The search engines the test command runs the proxy against: which distributions, and in which shapes (one node, a
- * three-node cluster). The integration suite picks one by id with `TEST_ENGINE`; `npm run test:engines` runs each.
+ * three-node cluster). The integration suite picks one by id with `TEST_ENGINE` (default: the first, on which it runs
+ * in full); `npm run test:engines` runs ENGINE_SUBSET on each of the others.
  */
 
 export type EngineProduct = 'elasticsearch' | 'opensearch';
@@ -58,3 +59,19 @@ export function distributionsInUse(): Distribution[] {
 export function productName(product: EngineProduct): string {
   return product === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
 }
+
+/**
+ * The integration suites every other engine runs, the same files as the full run: setup (template, rerun, repair,
+ * mapping conflicts, retention), ingest of every wire format and real clients, each query type against its golden
+ * frames, logs paging past 10,000 hits, the doctor and status. What they leave out (security, DreamFactory relays,
+ * fault injection in front of one node, the stack) does not depend on the engine, or needs Elasticsearch's security.
+ */
+export const ENGINE_SUBSET = [
+  'tests/integration/setup-elasticsearch.test.ts',
+  'tests/integration/setup-retention.test.ts',
+  'tests/integration/ingest-dreamfactory-formats.test.ts',
+  'tests/integration/ingest-clients.test.ts',
+  'tests/integration/query-golden.test.ts',
+  'tests/integration/query-logs.test.ts',
+  'tests/integration/doctor-pipeline.test.ts',
+];

@@ -13,7 +13,8 @@ import { eventQuery } from '../../proxy/src/query/builder';
 import { PROBE_FIELD } from '../../proxy/src/query/fields';
 import { DOCTOR_STAGES, type OperationRun, type RunKind, type StatusResponse } from '@shared/status-api';
 import { startTestProxy, type TestProxy } from './ingest-harness';
-import { plainEs, uniquePrefix } from './env';
+import { dropIndexTemplate, dropIndices } from './engine-admin';
+import { engineProduct, plainEs, uniquePrefix } from './env';
 
 const TOKEN = 'doctor-integration-token-0123456789';
 const FIXTURES = join(__dirname, '../../src/components/status/__fixtures__');
@@ -86,8 +87,8 @@ describe('doctor and status on a healthy pipeline', () => {
 
   afterAll(async () => {
     await proxy.parts.operations.stop();
-    await proxy.parts.es.raw.indices.delete({ index: `${prefix}*`, ignore_unavailable: true });
-    await proxy.parts.es.raw.indices.deleteIndexTemplate({ name: templateNameFor(prefix) }, { ignore: [404] });
+    await dropIndices(plainEs(), `${prefix}*`);
+    await dropIndexTemplate(plainEs(), templateNameFor(prefix));
     await proxy.stop();
   });
 
@@ -102,6 +103,9 @@ describe('doctor and status on a healthy pipeline', () => {
     const body = run.result!;
     expect(body.ok).toBe(true);
     expect(body.steps.find((s) => s.id === 'template')?.outcome).toBe('created');
+    // The engine is named with its version, whichever product runs it.
+    const product = engineProduct() === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
+    expect(body.steps.find((s) => s.id === 'connect')?.detail).toContain(`${product} ${process.env.TEST_ES_VERSION} at `);
     saveFixture('setup.json', body);
   });
 
@@ -149,6 +153,9 @@ describe('doctor and status on a healthy pipeline', () => {
     expect(body.elasticsearch).toMatchObject({
       reachable: true,
       version: process.env.TEST_ES_VERSION,
+      distribution: engineProduct(),
+      clusterHealth: 'green',
+      nodes: { count: Number(process.env.TEST_ES_NODES), dataNodes: Number(process.env.TEST_ES_NODES), unassignedShards: 0 },
       template: { name: templateNameFor(prefix), installed: true, installedVersion: 1, expectedVersion: 1 },
       retention: { mode: 'proxy', days: 30 },
     });

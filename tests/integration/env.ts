@@ -1,9 +1,19 @@
-/** Connection details of the Elasticsearch nodes started by global-setup.ts, for the test workers. */
+/** Connection details of the search engine started by global-setup.ts, for the test workers. */
 import type { Config } from '../../proxy/src/config';
+import type { EngineProduct } from '../elasticsearch/engines';
 
+/** The engine every suite shares: one node, or every node of a cluster. Plain HTTP, no credentials. */
 export function plainEs(): Config['elasticsearch'] {
-  return esConfig({ urls: [required('TEST_ES_URL')] });
+  return esConfig({ urls: required('TEST_ES_URLS').split(',') });
 }
+
+/** Which product runs the shared engine, for the few expectations that differ by product (e.g. `flat_object`). */
+export function engineProduct(): EngineProduct {
+  return required('TEST_ES_PRODUCT') as EngineProduct;
+}
+
+/** Only the default engine's run (Elasticsearch 8, the full suite) starts a node with security on. */
+export const secureEsRuns = Boolean(process.env.TEST_ES_SECURE_URL);
 
 export function secureEs(): Config['elasticsearch'] {
   return esConfig({

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { buildIndexTemplate } from '../../proxy/src/setup/index-template';
+import { buildIndexTemplate, templateOptionsFor } from '../../proxy/src/setup/index-template';
 import type { DfLogEvent } from '../dreamfactory-sim/log-formats';
 import { generateEvents, sendEvent, WireFormat } from '../dreamfactory-sim/sender';
 import { plainEs, uniquePrefix } from './env';
@@ -33,13 +33,13 @@ interface Doc {
   source_hostname?: string;
 }
 
-describe('DreamFactory wire formats into Elasticsearch', () => {
+describe('DreamFactory wire formats into the engine', () => {
   let proxy: TestProxy;
   const prefix = uniquePrefix('df-formats');
 
   beforeAll(async () => {
     proxy = await startTestProxy({ ...plainEs(), indexPrefix: prefix });
-    await proxy.parts.es.putIndexTemplate(`${prefix}template`, buildIndexTemplate(prefix));
+    await proxy.parts.es.putIndexTemplate(`${prefix}template`, buildIndexTemplate(prefix, templateOptionsFor(await proxy.parts.es.info())));
   });
   afterAll(() => proxy?.stop());
 

@@ -4,7 +4,7 @@
  */
 import { ANONYMOUS_USER_VALUE } from '@shared/query';
 import type { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
-import { buildIndexTemplate } from '../../proxy/src/setup/index-template';
+import { buildIndexTemplate, templateOptionsFor } from '../../proxy/src/setup/index-template';
 import { prng } from '../dreamfactory-sim/prng';
 
 export interface GeneratedEvent {
@@ -106,10 +106,13 @@ export function activityEvents(): GeneratedEvent[] {
   return generateEvents({ count: 4000, seed: 42, startMs: START, spanMs: SPAN, userIds: ACTIVE });
 }
 
-/** Installs the product's index template for `<prefix>*`, so tests query exactly the mapping production has. */
+/**
+ * Installs the product's index template for `<prefix>*` as setup would for this engine, so tests query exactly the
+ * mapping production has. Its name is `<prefix>template`.
+ */
 export async function installTemplate(es: ElasticsearchClient, prefix: string): Promise<void> {
-  const { index_patterns, priority, version, _meta, template } = buildIndexTemplate(prefix, { refreshInterval: '-1' });
-  await es.raw.indices.putIndexTemplate({ name: `${prefix}template`, index_patterns, priority, version, _meta, template });
+  const options = templateOptionsFor(await es.info());
+  await es.putIndexTemplate(`${prefix}template`, buildIndexTemplate(prefix, { refreshInterval: '-1', ...options }));
 }
 
 export const dailyIndex = (prefix: string, timestamp: string) => `${prefix}${timestamp.slice(0, 10).replace(/-/g, '.')}`;

@@ -7,6 +7,7 @@ import { buildProxyServer, createProxyParts, type ProxyParts } from '../../proxy
 import { createLogger } from '../../proxy/src/logger';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../dreamfactory-sim/server';
+import { dropIndexTemplate, dropIndices } from './engine-admin';
 import { plainEs, uniquePrefix } from './env';
 import { type GeneratedEvent, indexEvents, installTemplate } from './query-data';
 
@@ -74,8 +75,8 @@ export async function startQueryStack(suite: string, events: GeneratedEvent[], s
     async close() {
       await proxy.close();
       await sim.close();
-      await es.raw.indices.delete({ index: `${prefix}*` });
-      await es.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
+      await dropIndices(plainEs(), `${prefix}*`);
+      await dropIndexTemplate(plainEs(), `${prefix}template`);
       await es.close();
     },
   };

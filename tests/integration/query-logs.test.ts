@@ -5,6 +5,7 @@
 import type { LogsQuery, QueryRequest } from '@shared/query';
 import { DREAMFACTORY_SESSION_TOKEN_HEADER, PROXY_TOKEN_HEADER } from '@shared/headers';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
+import { dropIndexTemplate, dropIndices } from './engine-admin';
 import { plainEs, uniquePrefix } from './env';
 import { generateEvents, indexEvents, installTemplate } from './query-data';
 import { QueryProxy, startQueryProxy, TOKEN } from './query-harness';
@@ -14,7 +15,7 @@ const SPAN = 86400000;
 const RANGE = { from: new Date(START - SPAN).toISOString(), to: new Date(START + SPAN).toISOString() };
 const EVENTS = 10500;
 
-describe('logs paging on real Elasticsearch', () => {
+describe('logs paging on the real engine', () => {
   let es: ElasticsearchClient;
   let proxy: QueryProxy;
   const prefix = uniquePrefix('query-logs');
@@ -29,8 +30,8 @@ describe('logs paging on real Elasticsearch', () => {
 
   afterAll(async () => {
     await proxy?.close();
-    await es?.raw.indices.delete({ index: `${prefix}*` });
-    await es?.raw.indices.deleteIndexTemplate({ name: `${prefix}template` });
+    await dropIndices(plainEs(), `${prefix}*`);
+    await dropIndexTemplate(plainEs(), `${prefix}template`);
     await es?.close();
   });
 
@@ -100,8 +101,8 @@ describe('logs paging on real Elasticsearch', () => {
       expect(JSON.stringify(response)).not.toContain('secret-session-token');
     } finally {
       await leaky.close();
-      await es.raw.indices.delete({ index: `${secretPrefix}*` });
-      await es.raw.indices.deleteIndexTemplate({ name: `${secretPrefix}template` });
+      await dropIndices(plainEs(), `${secretPrefix}*`);
+      await dropIndexTemplate(plainEs(), `${secretPrefix}template`);
     }
   });
 

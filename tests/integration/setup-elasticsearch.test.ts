@@ -8,11 +8,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runSetup, type SetupOptions } from '../../proxy/src/setup/run-setup';
-import { buildIndexTemplate, templateNameFor } from '../../proxy/src/setup/index-template';
+import { buildIndexTemplate, templateNameFor, templateOptionsFor } from '../../proxy/src/setup/index-template';
 import { templateDifferences } from '../../proxy/src/setup/template-diff';
 import type { SetupResult, SetupStep } from '@shared/status-api';
 import { loadProvisioning } from '../browser/shim/provisioning';
-import { plainEs, secureEs, uniquePrefix } from './env';
+import { createIndex, dropIndexTemplate, dropIndices } from './engine-admin';
+import { engineProduct, plainEs, secureEs, secureEsRuns, uniquePrefix } from './env';
 
 const SHIPPED_PROVISIONING = resolve(__dirname, '../../provisioning');
 
@@ -49,13 +50,17 @@ const DF_EVENT = {
   platform: { session: { user: { id: 3, email: 'a@b.c' }, role: { services: ['db', 'files'] } } },
 };
 
-describe('proxy setup on plain Elasticsearch', () => {
+describe('proxy setup on the engine, security off', () => {
   const prefix = uniquePrefix('setup');
   const { client, run } = setupWith({ ...plainEs(), indexPrefix: prefix });
+  /** Elasticsearch's `flattened` or OpenSearch's `flat_object`. */
+  const flattened = engineProduct() === 'opensearch' ? 'flat_object' : 'flattened';
+  /** The template setup installs on this engine. */
+  const expectedTemplate = async () => buildIndexTemplate(prefix, templateOptionsFor(await client.info()));
 
   afterAll(async () => {
-    await client.raw.indices.delete({ index: `${prefix}*`, ignore_unavailable: true }).catch(() => undefined);
-    await client.raw.indices.deleteIndexTemplate({ name: templateNameFor(prefix) }, { ignore: [404] });
+    await dropIndices(plainEs(), `${prefix}*`);
+    await dropIndexTemplate(plainEs(), templateNameFor(prefix));
     await client.close();
   });
 
@@ -73,8 +78,8 @@ describe('proxy setup on plain Elasticsearch', () => {
     const mapping = (await client.getMappings(index))[index].properties as Record<string, any>;
     expect(mapping.level.type).toBe('integer');
     expect(mapping.event.properties.request.properties.method).toMatchObject({ type: 'keyword', fields: { keyword: { type: 'keyword' } } });
-    expect(mapping.event.properties.request.properties.headers.type).toBe('flattened');
-    expect(mapping.platform.type).toBe('flattened');
+    expect(mapping.event.properties.request.properties.headers.type).toBe(flattened);
+    expect(mapping.platform.type).toBe(flattened);
     expect(mapping.event.properties.response.properties.status_code.type).toBe('integer');
     // Seed dashboards query `.keyword` sub-fields; they still match.
     const found = await client.search(index, { query: { term: { 'event.request.method.keyword': 'GET' } } });
@@ -89,7 +94,7 @@ describe('proxy setup on plain Elasticsearch', () => {
 
   it('restores the template after a manual edit, and a dry run only reports it', async () => {
     const name = templateNameFor(prefix);
-    const edited = buildIndexTemplate(prefix);
+    const edited = await expectedTemplate();
     (edited.template.mappings.properties as Record<string, unknown>).level = { type: 'keyword' };
     edited.template.settings['index.number_of_replicas'] = 2;
     await client.putIndexTemplate(name, edited);
@@ -97,19 +102,18 @@ describe('proxy setup on plain Elasticsearch', () => {
     const plan = await run({ dryRun: true });
     expect(step(plan, 'template')).toMatchObject({ outcome: 'would-update' });
     expect(step(plan, 'template').detail).toMatch(/differed in: settings, mappings/);
-    expect(templateDifferences((await client.getIndexTemplate(name))!, buildIndexTemplate(prefix))).not.toEqual([]);
+    expect(templateDifferences((await client.getIndexTemplate(name))!, await expectedTemplate())).not.toEqual([]);
 
     const applied = await run();
     expect(step(applied, 'template').outcome).toBe('updated');
-    expect(templateDifferences((await client.getIndexTemplate(name))!, buildIndexTemplate(prefix))).toEqual([]);
+    expect(templateDifferences((await client.getIndexTemplate(name))!, await expectedTemplate())).toEqual([]);
     expect(step(await run(), 'template').outcome).toBe('unchanged');
   });
 
   it('explains existing indices whose mapping conflicts with ours', async () => {
     const oldIndex = `${prefix}2026.01.15`;
     // What Logstash's dynamic mapping made of DreamFactory's events: `host` a string, `level` text, headers an object.
-    await client.raw.indices.create({
-      index: oldIndex,
+    await createIndex(plainEs(), oldIndex, {
       settings: { number_of_replicas: 0 },
       mappings: {
         properties: {
@@ -122,7 +126,7 @@ describe('proxy setup on plain Elasticsearch', () => {
     const result = await run();
     const conflicts = step(result, 'conflicts');
     expect(conflicts.outcome).toBe('warning');
-    expect(conflicts.detail).toContain(`${oldIndex}: level is text (ours: integer), host is text (ours: object), event.request.headers is object with 2 sub-fields (ours: flattened)`);
+    expect(conflicts.detail).toContain(`${oldIndex}: level is text (ours: integer), host is text (ours: object), event.request.headers is object with 2 sub-fields (ours: ${flattened})`);
     expect(conflicts.hint).toMatch(/reindex/);
     expect(conflicts.hint).toMatch(/from tomorrow/);
     // A warning, not a failure: the proxy can still run.
@@ -170,7 +174,8 @@ describe('proxy setup on plain Elasticsearch', () => {
   });
 });
 
-describe('proxy setup on Elasticsearch with security on', () => {
+// Security is an Elasticsearch 8 node of the full run: OpenSearch's test distribution has no security plugin.
+(secureEsRuns ? describe : describe.skip)('proxy setup on Elasticsearch with security on', () => {
   const prefix = uniquePrefix('setup-secure');
   const secured = (overrides: EsOverrides = {}) => setupWith({ ...secureEs(), indexPrefix: prefix, ...overrides });
 

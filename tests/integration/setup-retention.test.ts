@@ -6,6 +6,7 @@ import { loadConfig } from '../../proxy/src/config';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
 import { createLogger } from '../../proxy/src/logger';
 import { RetentionScheduler } from '../../proxy/src/setup/retention';
+import { createIndex, dropIndices } from './engine-admin';
 import { plainEs, uniquePrefix } from './env';
 
 describe('retention enforced by the proxy', () => {
@@ -32,12 +33,12 @@ describe('retention enforced by the proxy', () => {
 
   beforeAll(async () => {
     for (const index of [...expired, ...kept]) {
-      await es.raw.indices.create({ index, settings: { number_of_replicas: 0 } });
+      await createIndex(plainEs(), index, { settings: { number_of_replicas: 0 } });
     }
   });
 
   afterAll(async () => {
-    await es.raw.indices.delete({ index: `${prefix}*,${other}*`, ignore_unavailable: true });
+    await dropIndices(plainEs(), `${prefix}*,${other}*`);
     await es.close();
   });
 
