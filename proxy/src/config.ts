@@ -31,6 +31,8 @@ export const configSchema = z.object({
       indexPrefix: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case index name prefix').default('logstash-dreamfactory-'),
       deadLetterIndex: z.string().default('dreamfactory-insights-deadletter'),
       requestTimeoutMs: z.coerce.number().int().positive().default(30000),
+      /** Replica copies of each shard of the daily indices: 0 suits one node; 1 on a cluster survives losing a node. */
+      replicas: z.coerce.number().int().min(0).default(0),
     })
     .prefault({}),
   dreamfactory: z
@@ -164,6 +166,7 @@ export const ENV_VARS: Record<string, string> = {
   ES_CA_FILE: 'elasticsearch.caFile',
   ES_TLS_VERIFY: 'elasticsearch.tlsVerify',
   ES_INDEX_PREFIX: 'elasticsearch.indexPrefix',
+  ES_INDEX_REPLICAS: 'elasticsearch.replicas',
   DF_URL: 'dreamfactory.url',
   DF_API_KEY: 'dreamfactory.apiKey',
   DF_ADMIN_EMAIL: 'dreamfactory.adminEmail',

@@ -36,6 +36,7 @@ function esConfig(partial: Partial<Config['elasticsearch']>): Config['elasticsea
     indexPrefix: 'logstash-dreamfactory-',
     deadLetterIndex: 'dreamfactory-insights-deadletter',
     requestTimeoutMs: 30000,
+    replicas: 0,
     ...partial,
   };
 }

@@ -1,11 +1,20 @@
 import { errors as osErrors } from '@opensearch-project/opensearch';
 import { detectFamily } from './elasticsearch';
-import { splitSearchRequest, withIdTiebreak, type OpenSearchEngine } from './opensearch-engine';
+import { EMPTY_POINT_IN_TIME, OpenSearchEngine, splitSearchRequest, withIdTiebreak } from './opensearch-engine';
 
 describe('OpenSearch request translation', () => {
   it('sorts on _id where OpenSearch before 3.3 has no _shard_doc, keeping the order', () => {
     expect(withIdTiebreak([{ '@timestamp': { order: 'desc' } }, { _shard_doc: { order: 'desc' } }])).toEqual([{ '@timestamp': { order: 'desc' } }, { _id: { order: 'desc' } }]);
     expect(withIdTiebreak(undefined)).toEqual([]);
+  });
+
+  it('answers a search in the point in time over no index with no hits, as Elasticsearch does', async () => {
+    // Port 1: nothing may be asked of a cluster for it.
+    const engine = new OpenSearchEngine({ urls: ['http://127.0.0.1:1'], tlsVerify: true, indexPrefix: 'p-', deadLetterIndex: 'd', requestTimeoutMs: 1000, replicas: 0 });
+    const response = await engine.searchPointInTime({ pit: { id: EMPTY_POINT_IN_TIME, keep_alive: '1m' }, size: 10 });
+    expect(response.hits).toEqual({ total: { value: 0, relation: 'eq' }, max_score: null, hits: [] });
+    expect(response._shards.failed).toBe(0);
+    await engine.close();
   });
 
   it('moves URL parameters out of the search body', () => {

@@ -22,6 +22,27 @@ import {
   type estypes,
 } from './search-engine';
 
+/**
+ * OpenSearch (seen on 2.19) cannot open a point in time over a pattern that matches no index yet: it answers 400
+ * "invalid id: [null]", where Elasticsearch opens an empty one. This id stands for that empty point in time; a search
+ * in it finds nothing, as Elasticsearch's would, so a logs panel over a new prefix shows an empty page, not an error.
+ */
+export const EMPTY_POINT_IN_TIME = 'dreamfactory-insights:no-index';
+
+function isNoIndexPitError(err: unknown): boolean {
+  return isEngineResponseError(err) && err.statusCode === 400 && JSON.stringify(err.body ?? '').includes('invalid id: [null]');
+}
+
+function emptySearchResponse<TDoc>(): estypes.SearchResponse<TDoc> {
+  return {
+    took: 0,
+    timed_out: false,
+    _shards: { total: 0, successful: 0, skipped: 0, failed: 0 },
+    hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] },
+    pit_id: EMPTY_POINT_IN_TIME,
+  };
+}
+
 /** Search request keys that travel in the URL, not the body. */
 const SEARCH_URL_PARAMS = new Set(['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'allow_partial_search_results', 'filter_path', 'request_cache', 'preference', 'routing']);
 
@@ -100,11 +121,21 @@ export class OpenSearchEngine implements SearchEngine {
   }
 
   async openPointInTime(index: string, keepAlive: string): Promise<string> {
-    const { body } = await this.client.createPit({ index, keep_alive: keepAlive, allow_partial_pit_creation: false } as never);
-    return (body as { pit_id: string }).pit_id;
+    try {
+      const { body } = await this.client.createPit({ index, keep_alive: keepAlive, allow_partial_pit_creation: false } as never);
+      return (body as { pit_id: string }).pit_id;
+    } catch (err) {
+      if (isNoIndexPitError(err)) {
+        return EMPTY_POINT_IN_TIME;
+      }
+      throw err;
+    }
   }
 
   async searchPointInTime<TDoc = unknown>(request: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {
+    if (request.pit?.id === EMPTY_POINT_IN_TIME) {
+      return emptySearchResponse();
+    }
     const sort = (await this.hasShardDoc()) ? request.sort : withIdTiebreak(request.sort);
     const { params, body } = splitSearchRequest({ ...request, ...(sort ? { sort } : {}) });
     const response = await this.client.search({ ...params, body } as never);

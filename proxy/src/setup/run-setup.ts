@@ -216,6 +216,7 @@ async function applyTemplate({ config, es }: SetupDeps, steps: StepLog, cluster:
   const templateName = templateNameFor(config.elasticsearch.indexPrefix);
   const template = buildIndexTemplate(config.elasticsearch.indexPrefix, {
     lifecyclePolicy: mode === 'ilm' ? retentionPolicyNameFor(config.elasticsearch.indexPrefix) : undefined,
+    replicas: config.elasticsearch.replicas,
     ...templateOptionsFor(cluster),
   });
   try {
