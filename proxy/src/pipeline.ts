@@ -1,5 +1,7 @@
 /**
- * The ingest path, assembled: sources → transform → disk queue → Elasticsearch sink. UDP sources deliver batches
+ * The ingest path, assembled: sources → transform → disk queue → Elasticsearch sink, and the Splunk HEC sink when
+ * SPLUNK_HEC_URL is set (its own consumer of the same queue: either destination may be down without holding back the
+ * other, and each gets every event). UDP sources deliver batches
  * (one queue append per batch); TCP and HTTP sources deliver single messages, and an HTTP source's handler resolves
  * only once its event is fsynced, so its 2xx means "durably accepted".
  */
@@ -11,16 +13,20 @@ import type { DropReason, MessageHandler, ReceivedMessage, Source, SourceName } 
 import { DiskQueue, QueueFullError } from './queue/disk-queue';
 import type { Redactor } from './redaction';
 import { encodeEvent } from './sinks/bulk-record';
+import { enabledSplunk, SplunkHecClient } from './clients/splunk-hec';
 import { BulkWriter, ElasticsearchSink, StopOptions } from './sinks/elasticsearch';
+import type { Sink } from './sinks/sink';
+import { createSplunkMetrics, SplunkHecSink } from './sinks/splunk-hec';
 import { SourceDeps, startSources } from './sources';
 import { transformMessage, TransformOptions, transformOptionsFromConfig } from './transforms';
 import type { ProbeTracker } from './doctor/probe-tracker';
 
-/** The queue cursor of the Elasticsearch sink (other sinks get their own names). */
+/** The queue cursors of the sinks. */
 const ELASTICSEARCH_CONSUMER = 'elasticsearch';
+const SPLUNK_CONSUMER = 'splunk';
 
 export interface IngestDeps {
-  config: Pick<Config, 'ingest' | 'queue' | 'sink'> & { elasticsearch: Pick<Config['elasticsearch'], 'indexPrefix' | 'deadLetterIndex'> };
+  config: Pick<Config, 'ingest' | 'queue' | 'sink' | 'splunk'> & { elasticsearch: Pick<Config['elasticsearch'], 'indexPrefix' | 'deadLetterIndex'> };
   logger: Logger;
   metrics: Metrics;
   /** Where the sink sends its `_bulk` bodies (the Elasticsearch client). */
@@ -50,11 +56,12 @@ export interface Ingest {
 export async function startIngest(deps: IngestDeps, options: IngestOptions = {}): Promise<Ingest> {
   const { config, logger, metrics } = deps;
   const counters = metrics.ingest;
+  const splunk = enabledSplunk(config.splunk);
   const queue = await DiskQueue.open({
     dir: config.queue.dir,
     maxBytes: config.queue.maxBytes,
     syncIntervalMs: config.queue.syncIntervalMs,
-    consumers: [ELASTICSEARCH_CONSUMER],
+    consumers: splunk ? [ELASTICSEARCH_CONSUMER, SPLUNK_CONSUMER] : [ELASTICSEARCH_CONSUMER],
     observer: {
       depth: (records, bytes) => counters.queueDepth(records, bytes),
       torn: (count) => counters.queueCorrupt('torn', count),
@@ -108,23 +115,41 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
   };
 
   const sourceDeps: SourceDeps = { counters, logger, handler, deliverBatch };
-  const sink = new ElasticsearchSink({
-    writer: deps.bulkWriter,
-    consumer: queue.consumer(ELASTICSEARCH_CONSUMER),
-    sink: config.sink,
-    elasticsearch: config.elasticsearch,
-    counters,
-    metrics,
-    logger,
-    redactor: config.ingest.redact ? deps.redactor : undefined,
-    probes,
-  });
-  sink.start();
+  const sinks: Sink[] = [
+    new ElasticsearchSink({
+      writer: deps.bulkWriter,
+      consumer: queue.consumer(ELASTICSEARCH_CONSUMER),
+      sink: config.sink,
+      elasticsearch: config.elasticsearch,
+      counters,
+      metrics,
+      logger,
+      redactor: config.ingest.redact ? deps.redactor : undefined,
+      probes,
+    }),
+  ];
+  const splunkClient = splunk ? new SplunkHecClient(splunk) : undefined;
+  if (splunkClient) {
+    sinks.push(
+      new SplunkHecSink({
+        config: config.splunk,
+        client: splunkClient,
+        consumer: queue.consumer(SPLUNK_CONSUMER),
+        metrics: createSplunkMetrics(metrics.registry),
+        logger,
+      })
+    );
+  }
+  sinks.forEach((sink) => sink.start());
+  const stopSinks = async (stopOptions?: StopOptions) => {
+    await Promise.all(sinks.map((sink) => sink.stop(stopOptions)));
+    splunkClient?.close();
+  };
   let sources: Source[] = [];
   try {
     sources = options.listen === false ? [] : await startSources(config.ingest, sourceDeps);
   } catch (err) {
-    await sink.stop();
+    await stopSinks();
     await queue.close();
     throw err;
   }
@@ -136,7 +161,7 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
     snapshot: () => counters.snapshot(),
     async stop(stopOptions) {
       await Promise.allSettled(sources.map((s) => s.close()));
-      await sink.stop(stopOptions);
+      await stopSinks(stopOptions);
       await queue.close();
     },
   };

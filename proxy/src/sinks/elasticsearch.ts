@@ -17,6 +17,7 @@ import { classifyBulkItems, describeError } from './bulk-items';
 import { decodeRecord, headerEnd, isBulkRecord } from './bulk-record';
 import { deadLetterDoc } from './dead-letter';
 import type { ProbeTracker } from '../doctor/probe-tracker';
+import type { Sink } from './sink';
 
 /** What the sink needs from Elasticsearch: one `_bulk` call with a ready NDJSON body. */
 export interface BulkWriter {
@@ -57,7 +58,8 @@ interface PendingItem {
 const NEWLINE = 0x0a;
 const TAB = 0x09;
 
-export class ElasticsearchSink {
+export class ElasticsearchSink implements Sink {
+  readonly name = 'elasticsearch';
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
