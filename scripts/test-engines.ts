@@ -12,7 +12,8 @@ const REPO_ROOT = resolve(__dirname, '..');
 const JEST = join(REPO_ROOT, 'node_modules', '.bin', 'jest');
 
 const requested = process.argv.slice(2);
-const engines = requested.length > 0 ? requested.map(engineById) : ENGINES.filter((engine) => engine.id !== DEFAULT_ENGINE.id);
+const engines =
+  requested.length > 0 ? requested.map(engineById) : ENGINES.filter((engine) => engine.id !== DEFAULT_ENGINE.id);
 const results: string[] = [];
 let failed = false;
 for (const engine of engines) {

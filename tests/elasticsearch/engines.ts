@@ -30,7 +30,11 @@ export interface EngineSetup {
 }
 
 function setup(distribution: Distribution, nodes = 1): EngineSetup {
-  return { id: `${distribution.product}-${distribution.version}${nodes > 1 ? `-${nodes}-nodes` : ''}`, distribution, nodes };
+  return {
+    id: `${distribution.product}-${distribution.version}${nodes > 1 ? `-${nodes}-nodes` : ''}`,
+    distribution,
+    nodes,
+  };
 }
 
 export const ENGINES: EngineSetup[] = [
@@ -53,7 +57,11 @@ export function engineById(id: string): EngineSetup {
 
 /** Every distribution some engine needs, once each. */
 export function distributionsInUse(): Distribution[] {
-  return [...new Map(ENGINES.map((engine) => [`${engine.distribution.product}-${engine.distribution.version}`, engine.distribution])).values()];
+  return [
+    ...new Map(
+      ENGINES.map((engine) => [`${engine.distribution.product}-${engine.distribution.version}`, engine.distribution])
+    ).values(),
+  ];
 }
 
 export function productName(product: EngineProduct): string {

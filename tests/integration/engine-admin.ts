@@ -12,7 +12,11 @@ async function call(es: EsConfig, method: string, path: string, body?: unknown, 
   if (es.username && es.password) {
     headers.authorization = `Basic ${Buffer.from(`${es.username}:${es.password}`).toString('base64')}`;
   }
-  const response = await fetch(`${es.urls[0]}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${es.urls[0]}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok && !allowed.includes(response.status)) {
     throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
@@ -29,6 +33,10 @@ export function dropIndexTemplate(es: EsConfig, name: string): Promise<void> {
   return call(es, 'DELETE', `/_index_template/${name}`, undefined, [404]);
 }
 
-export function createIndex(es: EsConfig, name: string, body: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> }): Promise<void> {
+export function createIndex(
+  es: EsConfig,
+  name: string,
+  body: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> }
+): Promise<void> {
   return call(es, 'PUT', `/${name}`, body);
 }

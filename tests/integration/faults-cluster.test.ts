@@ -113,7 +113,16 @@ describe('a three-node cluster losing a data node', () => {
     const sender = (async () => {
       while (sending) {
         for (let i = 0; i < BURST; i++) {
-          statuses.push(await postGelf(proxy.httpUrl, { version: '1.1', host: HOST, short_message: `event ${seq}`, timestamp: Date.now() / 1000, level: 6, _seq: seq }));
+          statuses.push(
+            await postGelf(proxy.httpUrl, {
+              version: '1.1',
+              host: HOST,
+              short_message: `event ${seq}`,
+              timestamp: Date.now() / 1000,
+              level: 6,
+              _seq: seq,
+            })
+          );
           seq++;
         }
         await sleep(PAUSE_MS);
@@ -125,7 +134,9 @@ describe('a three-node cluster losing a data node', () => {
       await proxy.ctx.es.refresh(todayIndex);
       return (await proxy.ctx.es.count(todayIndex)) > 0 || undefined;
     });
-    const shards = await engineGet<Array<{ prirep: string; node: string }>>(`/_cat/shards/${todayIndex}?format=json&h=prirep,node`);
+    const shards = await engineGet<Array<{ prirep: string; node: string }>>(
+      `/_cat/shards/${todayIndex}?format=json&h=prirep,node`
+    );
     const victimName = shards.find((s) => s.prirep === 'p')!.node;
     const victim = cluster.nodes.findIndex((node) => node.name === victimName);
     expect(victim).toBeGreaterThanOrEqual(0);
@@ -138,7 +149,15 @@ describe('a three-node cluster losing a data node', () => {
     await proxy.ctx.es.bulk(
       Array.from({ length: OLD_EVENTS }, (_, i) => [
         { create: { _index: olderIndex } },
-        { '@timestamp': new Date(olderStart + i * 1000).toISOString(), message: 'older', host: { name: 'df-old' }, event: { request: { method: 'GET', path: '/api/v2/old' }, response: { status_code: 200, status_class: '2xx' } } },
+        {
+          '@timestamp': new Date(olderStart + i * 1000).toISOString(),
+          message: 'older',
+          host: { name: 'df-old' },
+          event: {
+            request: { method: 'GET', path: '/api/v2/old' },
+            response: { status_code: 200, status_class: '2xx' },
+          },
+        },
       ]).flat(),
       true
     );
@@ -146,7 +165,10 @@ describe('a three-node cluster losing a data node', () => {
     let phase: Phase = 'before';
     const answers: Answer[] = [];
     let querying = true;
-    const request: QueryRequest = { range: oldRange, queries: [migrateQuery({ refId: 'O', queryType: 'activity', groupBy: [] })] };
+    const request: QueryRequest = {
+      range: oldRange,
+      queries: [migrateQuery({ refId: 'O', queryType: 'activity', groupBy: [] })],
+    };
     const querier = (async () => {
       while (querying) {
         const at = phase;
@@ -166,7 +188,9 @@ describe('a three-node cluster losing a data node', () => {
         await sleep(QUERY_EVERY_MS);
       }
     })();
-    await until('a complete answer before the fault', 30_000, async () => (answers.some((a) => a.oldCalls === OLD_EVENTS) ? true : undefined));
+    await until('a complete answer before the fault', 30_000, async () =>
+      answers.some((a) => a.oldCalls === OLD_EVENTS) ? true : undefined
+    );
 
     const load = loadavg()[0];
     const killedAt = Date.now();
@@ -199,7 +223,8 @@ describe('a three-node cluster losing a data node', () => {
 
     // Every event the proxy accepted is searchable exactly once.
     const accepted = statuses.filter((s) => s === 202).length;
-    const sentQuery = { term: { 'source_hostname.keyword': HOST } };
+    // `match`: the product template maps source_hostname as a keyword, without a `.keyword` sub-field.
+    const sentQuery = { match: { source_hostname: HOST } };
     await until(`all ${accepted} accepted events are indexed`, 300_000, async () => {
       await proxy.ctx.es.refresh(`${prefix}*`);
       return (await proxy.ctx.es.count(`${prefix}*`, sentQuery)) >= accepted || undefined;

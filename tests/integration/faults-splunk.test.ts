@@ -4,6 +4,7 @@
  * for 60 s while events keep arriving. Elasticsearch keeps indexing meanwhile, and once HEC is back it gets every event
  * too: nothing is lost on either side.
  */
+import { waitFor } from '../../proxy/src/testing/wait';
 import { HecServer } from '../splunk-hec/hec-server';
 import { ownedTempDir, type OwnedDir } from '../support/lifecycle';
 import { dropIndices } from './engine-admin';
@@ -18,16 +19,6 @@ const OUTAGE_RATE = 20;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, timeoutMs: number, done: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    }
-    await sleep(250);
-  }
-}
-
 describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
   jest.setTimeout(5 * 60_000);
   const prefix = uniquePrefix('splunk');
@@ -39,7 +30,16 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
   const send = async (count: number) => {
     const statuses: number[] = [];
     for (let i = 0; i < count; i++) {
-      statuses.push(await postGelf(proxy.httpUrl, { version: '1.1', host: HOST, short_message: `event ${seq}`, timestamp: Date.now() / 1000, level: 6, _seq: seq }));
+      statuses.push(
+        await postGelf(proxy.httpUrl, {
+          version: '1.1',
+          host: HOST,
+          short_message: `event ${seq}`,
+          timestamp: Date.now() / 1000,
+          level: 6,
+          _seq: seq,
+        })
+      );
       seq++;
     }
     return statuses;
@@ -59,7 +59,14 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
       {
         queueDir: `${dir.path}/queue`,
         overrides: {
-          splunk: { url: hec.url, token: HEC_TOKEN, flushIntervalMs: 100, retryInitialMs: 200, retryMaxMs: 5000, deadLetterFile: `${dir.path}/splunk-dead-letter.jsonl` },
+          splunk: {
+            url: hec.url,
+            token: HEC_TOKEN,
+            flushIntervalMs: 100,
+            retryInitialMs: 200,
+            retryMaxMs: 5000,
+            deadLetterFile: `${dir.path}/splunk-dead-letter.jsonl`,
+          },
         },
       }
     );
@@ -74,7 +81,11 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
 
   it('keeps Elasticsearch current during the outage and delivers every event to both afterwards', async () => {
     const statuses = await send(100);
-    await until('both have the first events', 60_000, async () => (await indexedInEs()) === 100 && hec.events.length === 100);
+    await waitFor(
+      async () => (await indexedInEs()) === 100 && hec.events.length === 100,
+      'both have the first events',
+      60_000
+    );
 
     await hec.stop();
     const outageStarted = Date.now();
@@ -85,7 +96,11 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
       await sleep(Math.max(0, 1000 - (Date.now() - second)));
     }
     const sentDuringOutage = seq;
-    await until('Elasticsearch has every event sent during the outage', 15_000, async () => (await indexedInEs()) === sentDuringOutage);
+    await waitFor(
+      async () => (await indexedInEs()) === sentDuringOutage,
+      'Elasticsearch has every event sent during the outage',
+      15_000
+    );
     const esCaughtUpMs = Date.now() - outageStarted;
     const splunkRetries = await proxy.metric('insights_splunk_failed_total', { kind: 'unreachable' });
     const queuedForSplunk = hec.events.length;
@@ -95,9 +110,9 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
     await hec.start();
     const backAt = Date.now();
     statuses.push(...(await send(100)));
-    await until('Splunk has every event', 120_000, () => new Set(splunkSeqs()).size === seq);
+    await waitFor(() => new Set(splunkSeqs()).size === seq, 'Splunk has every event', 120_000);
     const splunkCaughtUpMs = Date.now() - backAt;
-    await until('Elasticsearch has every event', 60_000, async () => (await indexedInEs()) === seq);
+    await waitFor(async () => (await indexedInEs()) === seq, 'Elasticsearch has every event', 60_000);
 
     const seqs = splunkSeqs();
     const esCheck = await proxy.ctx.es.search(`${prefix}*`, {
