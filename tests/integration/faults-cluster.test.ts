@@ -102,9 +102,9 @@ describe('a three-node cluster losing a data node', () => {
   });
 
   it('indexes every accepted event exactly once and keeps answering queries, saying when shards are missing', async () => {
-    const setup = (await runSetup({ config: proxy.ctx.config, es: proxy.ctx.es })).result;
+    const setup = (await runSetup({ config: proxy.parts.config, es: proxy.parts.es })).result;
     expect(setup.ok).toBe(true);
-    const template = await proxy.ctx.es.getIndexTemplate(templateNameFor(prefix));
+    const template = await proxy.parts.es.getIndexTemplate(templateNameFor(prefix));
     expect(template?.template?.settings).toMatchObject({ index: { number_of_replicas: '1' } });
 
     let seq = 0;
@@ -131,8 +131,8 @@ describe('a three-node cluster losing a data node', () => {
 
     // Today's index exists once the first events are in; its primary decides which node goes down.
     await until('the first events are searchable', 120_000, async () => {
-      await proxy.ctx.es.refresh(todayIndex);
-      return (await proxy.ctx.es.count(todayIndex)) > 0 || undefined;
+      await proxy.parts.es.refresh(todayIndex);
+      return (await proxy.parts.es.count(todayIndex)) > 0 || undefined;
     });
     const shards = await engineGet<Array<{ prirep: string; node: string }>>(
       `/_cat/shards/${todayIndex}?format=json&h=prirep,node`
@@ -146,7 +146,7 @@ describe('a three-node cluster losing a data node', () => {
       settings: { number_of_replicas: 0, 'index.routing.allocation.require._name': victimName },
     });
     const olderStart = Date.parse(oldRange.from);
-    await proxy.ctx.es.bulk(
+    await proxy.parts.es.bulk(
       Array.from({ length: OLD_EVENTS }, (_, i) => [
         { create: { _index: olderIndex } },
         {
@@ -226,10 +226,10 @@ describe('a three-node cluster losing a data node', () => {
     // `match`: the product template maps source_hostname as a keyword, without a `.keyword` sub-field.
     const sentQuery = { match: { source_hostname: HOST } };
     await until(`all ${accepted} accepted events are indexed`, 300_000, async () => {
-      await proxy.ctx.es.refresh(`${prefix}*`);
-      return (await proxy.ctx.es.count(`${prefix}*`, sentQuery)) >= accepted || undefined;
+      await proxy.parts.es.refresh(`${prefix}*`);
+      return (await proxy.parts.es.count(`${prefix}*`, sentQuery)) >= accepted || undefined;
     });
-    const check = await proxy.ctx.es.search(`${prefix}*`, {
+    const check = await proxy.parts.es.search(`${prefix}*`, {
       size: 0,
       track_total_hits: true,
       query: sentQuery,

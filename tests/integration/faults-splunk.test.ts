@@ -45,8 +45,8 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
     return statuses;
   };
   const indexedInEs = async () => {
-    await proxy.ctx.es.refresh(`${prefix}*`);
-    return proxy.ctx.es.count(`${prefix}*`, { term: { 'source_hostname.keyword': HOST } });
+    await proxy.parts.es.refresh(`${prefix}*`);
+    return proxy.parts.es.count(`${prefix}*`, { term: { 'source_hostname.keyword': HOST } });
   };
   /** Events in Splunk by seq, counting repeats (HEC has no idempotent writes; `event_id` tells repeats apart). */
   const splunkSeqs = () => hec.events.map((e) => (e.event as { seq: number }).seq);
@@ -115,7 +115,7 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
     await waitFor(async () => (await indexedInEs()) === seq, 'Elasticsearch has every event', 60_000);
 
     const seqs = splunkSeqs();
-    const esCheck = await proxy.ctx.es.search(`${prefix}*`, {
+    const esCheck = await proxy.parts.es.search(`${prefix}*`, {
       size: 0,
       query: { term: { 'source_hostname.keyword': HOST } },
       aggs: { seq: { stats: { field: 'seq' } }, repeated: { terms: { field: 'seq', min_doc_count: 2, size: 10 } } },
