@@ -117,6 +117,9 @@ export const selectors = {
     staleWarning: 'data-testid status-stale',
     elasticsearch: 'data-testid status-elasticsearch',
     dreamfactory: 'data-testid status-dreamfactory',
+    /** Only while Splunk HEC is on; its warning when events were dead-lettered or an error is recent. */
+    splunk: 'data-testid status-splunk',
+    splunkWarning: 'data-testid status-splunk-warning',
     /** Shown while the proxy uses an API key, which DreamFactory counts against instance limits. */
     dreamfactoryApiKeyNote: 'data-testid status-dreamfactory-api-key-note',
     sources: 'data-testid status-sources',
@@ -196,6 +199,11 @@ export const labels = {
     stale: 'Refreshing the status failed; showing the last answer',
     noDatasource: 'No DreamFactory Insights datasource is configured',
     noEvents: 'No events received in the last 15 minutes',
+    splunk: {
+      title: 'Splunk HEC',
+      deadLettered: (events: number) => `Splunk refused ${events.toLocaleString('en-US')} event(s) for good`,
+      recentError: 'Splunk HEC is not taking events',
+    },
     /** A source's state (and the ingest tile's, from its sources): see ListenerActivity in src/shared/status-api.ts. */
     activity: {
       receiving: 'Receiving',

@@ -28,7 +28,11 @@ async function serve(): Promise<void> {
   const ingest = await startIngest(ingestDeps(parts));
   const app = await buildProxyServer(parts, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
-  operations.attach({ sources: ingest.sources, http: boundAddress(app.server.address(), config.server) });
+  operations.attach({
+    sources: ingest.sources,
+    http: boundAddress(app.server.address(), config.server),
+    splunk: ingest.splunkStatus,
+  });
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -5,6 +5,7 @@
  * (one queue append per batch); TCP and HTTP sources deliver single messages, and an HTTP source's handler resolves
  * only once its event is fsynced, so its 2xx means "durably accepted".
  */
+import type { SplunkStatus } from '@shared/status-api';
 import type { Config } from './config';
 import type { IngestSnapshot } from './ingest-counters';
 import type { Logger } from './logger';
@@ -49,6 +50,8 @@ export interface Ingest {
   queue: DiskQueue;
   /** Every ingest counter, as of now: what status and the doctor read (and /metrics shows). */
   snapshot(): IngestSnapshot;
+  /** The Splunk HEC sink's state, when Splunk is on: what status shows next to Elasticsearch. */
+  splunkStatus?: () => SplunkStatus;
   /** Closes the listeners, stops the sink (in-flight requests get `graceMs`), writes, syncs and closes the queue. */
   stop(options?: StopOptions): Promise<void>;
 }
@@ -129,16 +132,17 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
     }),
   ];
   const splunkClient = splunk ? new SplunkHecClient(splunk) : undefined;
-  if (splunkClient) {
-    sinks.push(
-      new SplunkHecSink({
-        config: config.splunk,
-        client: splunkClient,
-        consumer: queue.consumer(SPLUNK_CONSUMER),
-        metrics: createSplunkMetrics(metrics.registry),
-        logger,
-      })
-    );
+  const splunkSink =
+    splunkClient &&
+    new SplunkHecSink({
+      config: config.splunk,
+      client: splunkClient,
+      consumer: queue.consumer(SPLUNK_CONSUMER),
+      metrics: createSplunkMetrics(metrics.registry),
+      logger,
+    });
+  if (splunkSink) {
+    sinks.push(splunkSink);
   }
   sinks.forEach((sink) => sink.start());
   const stopSinks = async (stopOptions?: StopOptions) => {
@@ -159,6 +163,7 @@ export async function startIngest(deps: IngestDeps, options: IngestOptions = {})
     sourceDeps,
     queue,
     snapshot: () => counters.snapshot(),
+    splunkStatus: splunkSink && (() => splunkSink.status()),
     async stop(stopOptions) {
       await Promise.allSettled(sources.map((s) => s.close()));
       await stopSinks(stopOptions);

@@ -118,12 +118,40 @@ export interface IngestStatus {
   lastEventAt?: string;
 }
 
+/**
+ * The Splunk HEC destination, from its sink's own counters since the proxy started (the `insights_splunk_*` metrics
+ * count the same events). Never carries the HEC token.
+ */
+export interface SplunkStatus {
+  /** The collector's event endpoint, without credentials or query. */
+  url: string;
+  /** Events Splunk accepted (indexed, with indexer acknowledgement on). */
+  delivered: number;
+  /** Events Splunk refused for good, written to `deadLetterFile` with HEC's reason. */
+  deadLettered: number;
+  deadLetterFile: string;
+  /** Batches sent again after Splunk was busy, unreachable, failed or did not confirm indexing. */
+  retries: number;
+  /** Queue records the sink skipped as unreadable. */
+  unreadable: number;
+  /** Events in the disk queue Splunk has not taken yet (its own cursor's lag). */
+  pending: number;
+  lastError?: string;
+  lastErrorAt?: string;
+  lastDeliveredAt?: string;
+}
+
+/** How long after a Splunk error the status page keeps warning about it. */
+export const SPLUNK_RECENT_ERROR_MS = 5 * 60_000;
+
 export interface StatusResponse {
   generatedAt: string;
   proxy: { version: string; startedAt: string; uptimeSeconds: number };
   elasticsearch: ElasticsearchStatus;
   dreamfactory: DreamFactoryStatus;
   ingest: IngestStatus;
+  /** Absent when Splunk HEC is off (no SPLUNK_HEC_URL). */
+  splunk?: SplunkStatus;
   /** The last setup the proxy ran (at start or through POST /api/setup). */
   lastSetup?: SetupResult;
 }

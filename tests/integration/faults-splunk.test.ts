@@ -2,7 +2,8 @@
  * Splunk HEC as a second destination next to Elasticsearch, through the real proxy (GELF HTTP in, disk queue, both
  * sinks on their own queue cursors): Splunk's HEC (the test tree's, built from Splunk's published protocol) is down
  * for 60 s while events keep arriving. Elasticsearch keeps indexing meanwhile, and once HEC is back it gets every event
- * too: nothing is lost on either side.
+ * too: nothing is lost on either side. /api/status shows the outage while it lasts (retries, events pending for Splunk)
+ * and every event delivered after.
  */
 import { waitFor } from '../../proxy/src/testing/wait';
 import { HecServer } from '../splunk-hec/hec-server';
@@ -70,6 +71,11 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
         },
       }
     );
+    proxy.parts.operations.attach({
+      sources: proxy.ingest.sources,
+      http: { host: '127.0.0.1', port: Number(new URL(proxy.httpUrl).port) },
+      splunk: proxy.ingest.splunkStatus,
+    });
   });
 
   afterAll(async () => {
@@ -105,6 +111,7 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
     const splunkRetries = await proxy.metric('insights_splunk_failed_total', { kind: 'unreachable' });
     const queuedForSplunk = hec.events.length;
     expect(queuedForSplunk).toBe(100);
+    const duringOutage = (await proxy.parts.operations.status()).splunk;
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStarted)));
 
     await hec.start();
@@ -113,6 +120,9 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
     await waitFor(() => new Set(splunkSeqs()).size === seq, 'Splunk has every event', 120_000);
     const splunkCaughtUpMs = Date.now() - backAt;
     await waitFor(async () => (await indexedInEs()) === seq, 'Elasticsearch has every event', 60_000);
+    // The sink acknowledges its last batch just after HEC took it.
+    await waitFor(() => proxy.ingest.splunkStatus!().pending === 0, 'Splunk owes nothing', 10_000);
+    const afterOutage = (await proxy.parts.operations.status()).splunk;
 
     const seqs = splunkSeqs();
     const esCheck = await proxy.parts.es.search(`${prefix}*`, {
@@ -141,5 +151,12 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
     expect(splunkRetries).toBeGreaterThan(0);
     expect(await proxy.metric('insights_splunk_dead_lettered_total')).toBe(0);
     expect(await proxy.metric('insights_splunk_sent_total')).toBeGreaterThanOrEqual(seq);
+    // The status page's view: the outage while it lasted, everything delivered after.
+    expect(duringOutage).toMatchObject({ url: `${hec.url}/services/collector/event`, delivered: 100, deadLettered: 0, pending: sentDuringOutage - 100 });
+    expect(duringOutage!.retries).toBeGreaterThan(0);
+    expect(duringOutage!.lastError).toContain('unreachable');
+    expect(afterOutage).toMatchObject({ deadLettered: 0, pending: 0 });
+    expect(afterOutage!.delivered).toBeGreaterThanOrEqual(seq);
+    expect(JSON.stringify(afterOutage)).not.toContain(HEC_TOKEN);
   });
 });

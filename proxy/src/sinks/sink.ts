@@ -13,6 +13,8 @@ export interface QueueConsumer {
   read(maxRecords: number, maxBytes: number): Promise<QueueBatch | undefined>;
   /** The batch is done with: the consumer's position may pass it. */
   ack(batch: QueueBatch): void;
+  /** Records and bytes this consumer has not acknowledged yet: its lag behind the queue's writers. */
+  readonly depth: { records: number; bytes: number };
 }
 
 export interface SinkStopOptions {

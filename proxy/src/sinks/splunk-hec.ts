@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { SplunkStatus } from '@shared/status-api';
 import type { Logger } from '../logger';
 import type { SplunkConfig, SplunkHecClient } from '../clients/splunk-hec';
 import type { QueueBatch } from '../queue/disk-queue';
@@ -78,8 +79,25 @@ export class SplunkHecSink implements Sink {
   private stopping = false;
   private loop?: Promise<void>;
   private current?: Promise<void>;
+  /** What /api/status shows, counted where the metrics are. */
+  private readonly progress = { delivered: 0, deadLettered: 0, retries: 0, unreadable: 0 };
+  private lastError?: { message: string; at: Date };
+  private lastDeliveredAt?: Date;
 
   constructor(private readonly deps: SplunkSinkDeps) {}
+
+  /** Counters since start, the queue lag of this sink's cursor and the last problem: never the token. */
+  status(): SplunkStatus {
+    return {
+      url: this.deps.client.displayUrl,
+      ...this.progress,
+      deadLetterFile: this.deps.config.deadLetterFile,
+      pending: this.deps.consumer.depth.records,
+      lastError: this.lastError?.message,
+      lastErrorAt: this.lastError?.at.toISOString(),
+      lastDeliveredAt: this.lastDeliveredAt?.toISOString(),
+    };
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -130,6 +148,7 @@ export class SplunkHecSink implements Sink {
         pending.push({ event, line });
       } else {
         metrics.unreadable.inc();
+        this.progress.unreadable++;
         logger.error({ bytes: record.length }, 'Splunk sink: skipping an unreadable queue record');
       }
     }
@@ -156,12 +175,14 @@ export class SplunkHecSink implements Sink {
       }
 
       if (outcome.kind === 'accepted') {
-        metrics.sent.inc(pending.length);
+        this.delivered(pending.length);
         metrics.up.set(1);
         pending = [];
       } else if (outcome.kind === 'retry') {
         metrics.up.set(0);
         metrics.failed.inc({ kind: retryKind(outcome.reason) });
+        this.progress.retries++;
+        this.lastError = { message: outcome.reason, at: new Date() };
         const delay = backoffMs(attempt++, config.retryInitialMs, config.retryMaxMs);
         logger.warn({ reason: outcome.reason, events: pending.length, attempt, retryInMs: delay }, 'Splunk HEC did not take the batch; will retry');
         await sleep(delay, signal);
@@ -171,12 +192,20 @@ export class SplunkHecSink implements Sink {
           outcome.kind === 'rejected'
             ? [pending.slice(0, outcome.at), pending.slice(outcome.at, outcome.at + 1), pending.slice(outcome.at + 1)]
             : [[], pending, []];
-        metrics.sent.inc(kept.length);
+        this.delivered(kept.length);
         await this.deadLetter(refused, outcome.reason, outcome.kind === 'rejected' ? 'data' : 'token');
         pending = rest;
       }
     }
     consumer.ack(batch);
+  }
+
+  private delivered(events: number): void {
+    this.deps.metrics.sent.inc(events);
+    this.progress.delivered += events;
+    if (events > 0) {
+      this.lastDeliveredAt = new Date();
+    }
   }
 
   /** With indexer acknowledgement: waits until Splunk reports the request's events indexed, or gives up (retry). */
@@ -215,6 +244,8 @@ export class SplunkHecSink implements Sink {
         await mkdir(dirname(config.deadLetterFile), { recursive: true });
         await appendFile(config.deadLetterFile, lines, { flush: true });
         metrics.deadLettered.inc({ kind }, events.length);
+        this.progress.deadLettered += events.length;
+        this.lastError = { message: `Splunk refused ${events.length} event(s): ${reason}`, at: new Date() };
         logger.warn({ events: events.length, reason, file: config.deadLetterFile }, 'Splunk refused events; written to the Splunk dead-letter file');
         return;
       } catch (err) {

@@ -1,5 +1,5 @@
 /**
- * GET /api/status: Elasticsearch, DreamFactory, ingest and the proxy itself, each gathered independently so one
+ * GET /api/status: Elasticsearch, DreamFactory, ingest, Splunk HEC when on, and the proxy itself, each gathered independently so one
  * being down shows as such instead of failing the whole answer. Never includes a secret.
  */
 import type {
@@ -8,6 +8,7 @@ import type {
   ListenerStatus,
   RetentionRun,
   SetupResult,
+  SplunkStatus,
   StatusResponse,
 } from '@shared/status-api';
 import type { ElasticsearchClient } from '../clients/elasticsearch';
@@ -42,6 +43,8 @@ export interface StatusInputs {
   listeners: ListenerStatus[];
   lastSetup?: SetupResult;
   lastRetentionRun?: RetentionRun;
+  /** The Splunk HEC sink's state; undefined when Splunk is off. */
+  splunk?: SplunkStatus;
   now?: Date;
 }
 
@@ -62,6 +65,7 @@ export async function collectStatus(deps: StatusDeps, inputs: StatusInputs): Pro
     elasticsearch,
     dreamfactory,
     ingest: ingestStatus(inputs, now),
+    splunk: inputs.splunk,
     lastSetup: inputs.lastSetup,
   };
 }

@@ -2,7 +2,7 @@
  * The proxy's running operations state: ingest rate samples, proxy-mode retention and the last setup run, started
  * by `serve` and read by the status/setup/doctor routes. main.ts builds one and hands it to the routes.
  */
-import type { DoctorResult, ListenerStatus, OperationRun, SetupResult, StatusResponse } from '@shared/status-api';
+import type { DoctorResult, ListenerStatus, OperationRun, SetupResult, SplunkStatus, StatusResponse } from '@shared/status-api';
 import type { DreamFactoryClient } from '../clients/dreamfactory';
 import type { ElasticsearchClient } from '../clients/elasticsearch';
 import type { Config } from '../config';
@@ -41,6 +41,8 @@ export interface RunningIngest {
   sources: Source[];
   /** Where the HTTP server actually listens (GELF HTTP). */
   http: BoundAddress;
+  /** The Splunk HEC sink's state, when Splunk is on. */
+  splunk?: () => SplunkStatus;
 }
 
 export class Operations {
@@ -76,7 +78,7 @@ export class Operations {
     }
   }
 
-  /** Where ingest listens, once it runs; until then status and the doctor report the configured ports. */
+  /** Where ingest listens and the Splunk sink, once they run; until then status and the doctor report the configured ports. */
   attach(running: RunningIngest): void {
     this.running = running;
   }
@@ -126,6 +128,7 @@ export class Operations {
       listeners: this.listeners(),
       lastSetup: this.lastSetup,
       lastRetentionRun: this.retention.lastRun,
+      splunk: this.running?.splunk?.(),
     });
   }
 

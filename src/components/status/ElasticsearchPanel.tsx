@@ -1,26 +1,9 @@
 import React from 'react';
-import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Stack, Text } from '@grafana/ui';
 import { selectors } from '../../selectors';
 import type { ElasticsearchStatus } from '@shared/status-api';
+import { FactRow as Row } from './FactRow';
 import { formatBytes } from './format';
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  label: css({ textAlign: 'left', paddingRight: theme.spacing(2), fontWeight: theme.typography.fontWeightMedium, verticalAlign: 'top' }),
-});
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  const styles = useStyles2(getStyles);
-  return (
-    <tr>
-      <th scope="row" className={styles.label}>
-        {label}
-      </th>
-      <td>{children}</td>
-    </tr>
-  );
-}
 
 function retentionText(retention: ElasticsearchStatus['retention']): string {
   switch (retention.mode) {

@@ -7,7 +7,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route } from 'react-router-dom';
 import StatusPage from '../../pages/StatusPage';
 import { labels, selectors } from '../../selectors';
-import { DOCTOR_STAGES, formatStageMs, type DoctorResult, type OperationRun, type RunKind, type SetupResult, type StatusResponse } from '@shared/status-api';
+import { DOCTOR_STAGES, formatStageMs, type DoctorResult, type OperationRun, type RunKind, type SetupResult, type SplunkStatus, type StatusResponse } from '@shared/status-api';
 import { allowSlowRendering, relay, RelayFailure, renderApp } from '../limits/testing/relayMock';
 import healthy from './__fixtures__/status.json';
 import esDown from './__fixtures__/status-es-down.json';
@@ -46,6 +46,23 @@ function serve(status: StatusResponse, answers: { doctor?: DoctorResult; setup?:
     throw new RelayFailure(404, { error: `no route ${call.path}` });
   });
 }
+
+/** The proxy's Splunk HEC section, as of 2026-11-23T12:00:00Z. */
+const splunkStatus = (overrides: Partial<SplunkStatus>): SplunkStatus => ({
+  url: 'https://splunk.example:8088/services/collector/event',
+  delivered: 100,
+  deadLettered: 0,
+  deadLetterFile: './data/splunk-dead-letter.jsonl',
+  retries: 0,
+  unreadable: 0,
+  pending: 0,
+  lastDeliveredAt: '2026-11-23T12:00:00.000Z',
+  ...overrides,
+});
+
+/** The healthy status with Splunk HEC on, generated at `generatedAt`. */
+const serveWithSplunk = (splunk: SplunkStatus, generatedAt = '2026-11-23T12:00:00.000Z') =>
+  serve({ ...(healthy as StatusResponse), generatedAt, splunk });
 
 const renderPage = () => renderApp(STATUS_PATH, <Route path={STATUS_PATH} element={<StatusPage />} />);
 
@@ -219,6 +236,57 @@ describe('Status page', () => {
     );
     expect(screen.queryByTestId(sel.kernelDrops('json_udp'))).not.toBeInTheDocument();
     expect(screen.getByTestId(sel.drops)).toHaveTextContent('kernel');
+  });
+
+  it('shows no Splunk panel while Splunk HEC is off', async () => {
+    serve(healthy as StatusResponse);
+    renderPage();
+    await screen.findByTestId(sel.elasticsearch);
+    expect(screen.queryByTestId(sel.splunk)).not.toBeInTheDocument();
+  });
+
+  it('shows the Splunk sink, and warns where the events Splunk refused went', async () => {
+    const splunk = splunkStatus({
+      delivered: 12480,
+      deadLettered: 3,
+      deadLetterFile: '/var/lib/insights/splunk-dead-letter.jsonl',
+      retries: 7,
+      pending: 250,
+      // An hour before the status: too old to warn about on its own.
+      lastError: 'Splunk refused 3 event(s): Invalid data format (HEC code 6, HTTP 400)',
+      lastErrorAt: '2026-11-23T11:00:00.000Z',
+    });
+    serveWithSplunk(splunk);
+    renderPage();
+    const panel = await screen.findByTestId(sel.splunk);
+    expect(panel).toHaveTextContent(labels.status.splunk.title);
+    expect(panel).toHaveTextContent('12,480 events');
+    expect(panel).toHaveTextContent('250 events in the queue for Splunk');
+    expect(panel).toHaveTextContent('7 batches sent again');
+    const warning = within(panel).getByTestId(sel.splunkWarning);
+    expect(warning).toHaveTextContent(labels.status.splunk.deadLettered(3));
+    expect(warning).toHaveTextContent(splunk.deadLetterFile);
+    expect(warning).not.toHaveTextContent(splunk.lastError);
+  });
+
+  it('warns while Splunk HEC has failed recently, and not once the error is old and nothing was refused', async () => {
+    const splunk = splunkStatus({
+      retries: 4,
+      pending: 40,
+      lastError: 'Splunk HEC at https://splunk.example:8088/services/collector/event unreachable: connect ECONNREFUSED',
+      lastErrorAt: '2026-11-23T11:59:30.000Z',
+    });
+    serveWithSplunk(splunk);
+    const { unmount } = renderPage();
+    const warning = await screen.findByTestId(sel.splunkWarning);
+    expect(warning).toHaveTextContent(labels.status.splunk.recentError);
+    expect(warning).toHaveTextContent(`30 s ago: ${splunk.lastError}`);
+    unmount();
+
+    serveWithSplunk(splunk, '2026-11-23T12:30:00.000Z');
+    renderPage();
+    expect(await screen.findByTestId(sel.splunk)).toHaveTextContent(splunk.lastError);
+    expect(screen.queryByTestId(sel.splunkWarning)).not.toBeInTheDocument();
   });
 
   it('lets an Admin run the doctor and apply setup, showing their results', async () => {

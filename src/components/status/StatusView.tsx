@@ -10,6 +10,7 @@ import { NoEventsHint } from './NoEventsHint';
 import { OverviewTiles } from './OverviewTiles';
 import { SetupResultView } from './SetupResultView';
 import { SourcesTable } from './SourcesTable';
+import { SplunkPanel } from './SplunkPanel';
 import { StatusActions } from './StatusActions';
 import type { StatusApi } from '../../api/statusApi';
 
@@ -49,6 +50,7 @@ export function StatusView({ api, canRun }: { api: StatusApi; canRun: boolean })
       <StatusActions api={api} canRun={canRun} onDone={() => void reload()} />
       <SourcesTable ingest={status.ingest} now={now} />
       <ElasticsearchPanel es={status.elasticsearch} />
+      {status.splunk && <SplunkPanel splunk={status.splunk} now={now} />}
       <DreamFactoryPanel df={status.dreamfactory} />
       {status.lastSetup && <SetupResultView result={status.lastSetup} title="Last setup run by the proxy" />}
     </Stack>

@@ -1,7 +1,7 @@
 /** Formatting and derived facts for the Status page. Pure. */
 import { dateTimeFormat } from '@grafana/data';
 import { labels } from '../../selectors';
-import type { ListenerActivity, ListenerStatus, SourceStatus, StatusResponse } from '@shared/status-api';
+import { SPLUNK_RECENT_ERROR_MS, type ListenerActivity, type ListenerStatus, type SourceStatus, type SplunkStatus, type StatusResponse } from '@shared/status-api';
 
 export const NO_EVENTS_WINDOW_MS = 15 * 60_000;
 
@@ -80,4 +80,10 @@ export function ingestBadge(sources: SourceStatus[]): ActivityBadge {
   }
   const last = enabled.map((s) => s.lastReceivedAt).filter((at): at is string => at !== undefined).sort().pop();
   return activityBadge(last ? 'idle' : 'never_received', last, 'orange');
+}
+
+/** The Splunk error to warn about: the last one, while it is within SPLUNK_RECENT_ERROR_MS of the status. */
+export function recentSplunkError(splunk: SplunkStatus, now: Date): string | undefined {
+  const at = splunk.lastErrorAt ? Date.parse(splunk.lastErrorAt) : undefined;
+  return at !== undefined && now.getTime() - at <= SPLUNK_RECENT_ERROR_MS ? splunk.lastError : undefined;
 }
