@@ -3,7 +3,7 @@
  * `compatible-with=8` in its Accept header; Elasticsearch 9 serves that REST compatibility, so one client covers 8.x
  * and 9.x. It refuses servers that do not identify as Elasticsearch, which is why OpenSearch has its own family.
  */
-import { Client, errors, estypes } from '@elastic/elasticsearch';
+import { Client, errors, estypes, type TransportResult } from '@elastic/elasticsearch';
 import { readFileSync } from 'node:fs';
 import type { BulkIngestResponse, ClusterInfo, EsConfig, IndexSummary, SearchEngine } from './search-engine';
 
@@ -55,22 +55,34 @@ export class ElasticEngine implements SearchEngine {
    */
   async bulkIngest(ndjson: Buffer, signal?: AbortSignal): Promise<BulkIngestResponse> {
     // A Buffer body is passed through unserialised (the client's `operations` would re-encode every line).
-    return this.raw.bulk({ body: ndjson, filter_path: ['errors', 'items.*.status', 'items.*.error'] } as unknown as estypes.BulkRequest, { signal });
+    return this.raw.bulk(
+      { body: ndjson, filter_path: ['errors', 'items.*.status', 'items.*.error'] } as unknown as estypes.BulkRequest,
+      { signal }
+    );
   }
 
-  async search<TDoc = unknown>(index: string, body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {
-    return this.raw.search<TDoc>({ index, ignore_unavailable: true, allow_no_indices: true, ...body });
+  async search<TDoc = unknown>(
+    index: string,
+    body: Omit<estypes.SearchRequest, 'index'>
+  ): Promise<estypes.SearchResponse<TDoc>> {
+    return answeredByNode(() =>
+      this.raw.search<TDoc>({ index, ignore_unavailable: true, allow_no_indices: true, ...body }, NODE_ANSWERS)
+    );
   }
 
   /** Opens a point in time over `index`, so search_after pages see one consistent view of the data. */
   async openPointInTime(index: string, keepAlive: string): Promise<string> {
-    const response = await this.raw.openPointInTime({ index, keep_alive: keepAlive, ignore_unavailable: true });
+    const response = await answeredByNode(() =>
+      this.raw.openPointInTime({ index, keep_alive: keepAlive, ignore_unavailable: true }, NODE_ANSWERS)
+    );
     return response.id;
   }
 
   /** A search inside a point in time (the body carries `pit`; such searches name no index). */
-  async searchPointInTime<TDoc = unknown>(body: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<TDoc>> {
-    return this.raw.search<TDoc>(body);
+  async searchPointInTime<TDoc = unknown>(
+    body: Omit<estypes.SearchRequest, 'index'>
+  ): Promise<estypes.SearchResponse<TDoc>> {
+    return answeredByNode(() => this.raw.search<TDoc>(body, NODE_ANSWERS));
   }
 
   async refresh(index: string): Promise<void> {
@@ -113,7 +125,10 @@ export class ElasticEngine implements SearchEngine {
 
   /** Indices matching `pattern` with doc count and store size (bytes); none → []. */
   async listIndices(pattern: string): Promise<IndexSummary[]> {
-    const rows = await this.raw.cat.indices({ index: pattern, format: 'json', bytes: 'b', expand_wildcards: ['open', 'closed'] }, { ignore: [404] });
+    const rows = await this.raw.cat.indices(
+      { index: pattern, format: 'json', bytes: 'b', expand_wildcards: ['open', 'closed'] },
+      { ignore: [404] }
+    );
     return (Array.isArray(rows) ? rows : []).map((row) => ({
       index: String(row.index),
       docsCount: Number(row['docs.count'] ?? 0),
@@ -123,7 +138,11 @@ export class ElasticEngine implements SearchEngine {
   }
 
   async getMappings(pattern: string): Promise<Record<string, estypes.MappingTypeMapping>> {
-    const found = await this.raw.indices.getMapping({ index: pattern, allow_no_indices: true, ignore_unavailable: true });
+    const found = await this.raw.indices.getMapping({
+      index: pattern,
+      allow_no_indices: true,
+      ignore_unavailable: true,
+    });
     return Object.fromEntries(Object.entries(found).map(([index, value]) => [index, value.mappings]));
   }
 
@@ -139,7 +158,9 @@ export class ElasticEngine implements SearchEngine {
   }
 
   async count(index: string, query?: estypes.QueryDslQueryContainer): Promise<number> {
-    const found = await this.raw.count({ index, query, ignore_unavailable: true, allow_no_indices: true });
+    const found = await answeredByNode(() =>
+      this.raw.count({ index, query, ignore_unavailable: true, allow_no_indices: true }, NODE_ANSWERS)
+    );
     return found.count;
   }
 
@@ -155,7 +176,9 @@ export class ElasticEngine implements SearchEngine {
     }
   }
 
-  async hasPrivileges(request: Pick<estypes.SecurityHasPrivilegesRequest, 'cluster' | 'index'>): Promise<estypes.SecurityHasPrivilegesResponse> {
+  async hasPrivileges(
+    request: Pick<estypes.SecurityHasPrivilegesRequest, 'cluster' | 'index'>
+  ): Promise<estypes.SecurityHasPrivilegesResponse> {
     return this.raw.security.hasPrivileges(request);
   }
 
@@ -183,5 +206,32 @@ export class ElasticEngine implements SearchEngine {
  */
 export function isSecurityDisabled(err: errors.ResponseError): boolean {
   const body = JSON.stringify(err.body ?? '');
-  return [404, 405].includes(err.statusCode ?? 0) || body.includes('Security must be explicitly enabled') || (err.statusCode === 400 && body.includes('no handler found for uri'));
+  return (
+    [404, 405].includes(err.statusCode ?? 0) ||
+    body.includes('Security must be explicitly enabled') ||
+    (err.statusCode === 400 && body.includes('no handler found for uri'))
+  );
+}
+
+/**
+ * Elasticsearch itself answers 502/503/504 when shards or another node are missing ("all shards failed", "Node not
+ * connected"). The client takes those for a dead node and marks it so — after a node of a cluster dies, the live ones
+ * answering about it would all be marked dead and every search would fail with "no living connections". Searches
+ * therefore take these statuses as answers (the node is alive), ask again briefly (right after a node is lost the
+ * cluster needs a moment to route around it) and then raise them as the client's own ResponseError.
+ */
+const NODE_ANSWERS: { ignore: number[]; meta: true } = { ignore: [502, 503, 504], meta: true };
+const NODE_ANSWER_RETRY_MS = [250, 750];
+
+async function answeredByNode<T>(request: () => Promise<TransportResult<T>>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await request();
+    if (result.statusCode === null || result.statusCode < 400) {
+      return result.body;
+    }
+    if (attempt >= NODE_ANSWER_RETRY_MS.length || !NODE_ANSWERS.ignore.includes(result.statusCode)) {
+      throw new errors.ResponseError(result as TransportResult);
+    }
+    await new Promise((resolve) => setTimeout(resolve, NODE_ANSWER_RETRY_MS[attempt]));
+  }
 }

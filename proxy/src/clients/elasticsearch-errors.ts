@@ -15,7 +15,8 @@ import {
 } from './search-engine';
 import { describePrivileges, type PrivilegeSet } from './elasticsearch-privileges';
 
-export type EsProblemKind = 'unreachable' | 'tls' | 'auth' | 'forbidden' | 'not-elasticsearch' | 'unsupported-version' | 'timeout' | 'error';
+export type EsProblemKind =
+  'unreachable' | 'tls' | 'auth' | 'forbidden' | 'not-elasticsearch' | 'unsupported-version' | 'timeout' | 'error';
 
 export interface EsProblem {
   kind: EsProblemKind;
@@ -32,11 +33,17 @@ export const SUPPORTED_MAJORS: Record<EngineFamily, number[]> = { elasticsearch:
 const PRODUCT: Record<EngineFamily, string> = { elasticsearch: 'Elasticsearch', opensearch: 'OpenSearch' };
 
 function supportedProducts(): string {
-  return (Object.keys(SUPPORTED_MAJORS) as EngineFamily[]).map((f) => `${PRODUCT[f]} ${SUPPORTED_MAJORS[f].map((m) => `${m}.x`).join(' and ')}`).join(', and ');
+  return (Object.keys(SUPPORTED_MAJORS) as EngineFamily[])
+    .map((f) => `${PRODUCT[f]} ${SUPPORTED_MAJORS[f].map((m) => `${m}.x`).join(' and ')}`)
+    .join(', and ');
 }
 
 function who(config: Pick<EsConfig, 'username' | 'apiKey'>): string {
-  return config.apiKey ? 'the configured API key (ES_API_KEY)' : config.username ? `user "${config.username}"` : 'anonymous requests (no ES_USERNAME)';
+  return config.apiKey
+    ? 'the configured API key (ES_API_KEY)'
+    : config.username
+      ? `user "${config.username}"`
+      : 'anonymous requests (no ES_USERNAME)';
 }
 
 /** The configured URLs without any `user:password@` part, for messages. */
@@ -88,7 +95,11 @@ export function explainEsError(err: unknown, config: EsConfig, needed: Privilege
         hint: `The proxy needs ${describePrivileges(needed)}. Run "proxy setup --create-users" as a superuser to create a role and user with exactly these.`,
       };
     }
-    return { kind: 'error', message: `Elasticsearch answered ${status}: ${reason(err) ?? text}`, hint: 'See the Elasticsearch logs for details.' };
+    return {
+      kind: 'error',
+      message: `Elasticsearch answered ${status}: ${reason(err) ?? text}`,
+      hint: 'See the Elasticsearch logs for details.',
+    };
   }
   if (isEngineTimeout(err)) {
     return {
@@ -141,7 +152,14 @@ export function checkVersion(version: string, family: EngineFamily = 'elasticsea
 }
 
 interface EsErrorBody {
-  error?: string | { type?: string; reason?: string; root_cause?: Array<{ type?: string; reason?: string }>; caused_by?: { reason?: string } };
+  error?:
+    | string
+    | {
+        type?: string;
+        reason?: string;
+        root_cause?: Array<{ type?: string; reason?: string }>;
+        caused_by?: { reason?: string };
+      };
 }
 
 /** The most specific reason Elasticsearch gave: the cause, else the root cause, else the error's own reason. */
@@ -151,6 +169,12 @@ function reason(err: EngineResponseError): string | undefined {
     return error;
   }
   return error?.caused_by?.reason ?? error?.root_cause?.[0]?.reason ?? error?.reason;
+}
+
+/** The outermost error type (a search's own failure), where errorType reads its first root cause. */
+function topErrorType(err: EngineResponseError): string | undefined {
+  const error = (err.body as EsErrorBody | undefined)?.error;
+  return typeof error === 'object' ? error.type : undefined;
 }
 
 function errorType(err: EngineResponseError): string | undefined {
@@ -165,6 +189,10 @@ export interface SearchFailure {
 }
 
 /** Why a panel's search failed, as the one sentence its user sees. Undefined when `err` is not Elasticsearch's. */
+/** What a query says when no copy of a shard it needs is available: nothing counted, never a silent zero. */
+export const SHARDS_UNAVAILABLE =
+  'No copy of the data for this time range is available right now: every shard it needs is on a node that is down or still recovering. Nothing was counted; try again once the cluster is green';
+
 export function explainSearchFailure(err: unknown, config: Pick<EsConfig, 'urls'>): SearchFailure | undefined {
   const url = displayUrls(config);
   if (isEngineConnectionError(err) || isEngineTimeout(err)) {
@@ -175,10 +203,19 @@ export function explainSearchFailure(err: unknown, config: Pick<EsConfig, 'urls'
   }
   const why = reason(err) ?? messageOf(err);
   if (errorType(err) === 'search_context_missing_exception') {
-    return { message: 'The logs cursor expired (no page was read for 5 minutes); reload the first page.', expected: true };
+    return {
+      message: 'The logs cursor expired (no page was read for 5 minutes); reload the first page.',
+      expected: true,
+    };
+  }
+  if (err.statusCode === 503 && topErrorType(err) === 'search_phase_execution_exception') {
+    return { message: `${SHARDS_UNAVAILABLE} (Elasticsearch: ${why})`, expected: true };
   }
   if (err.statusCode === 401 || err.statusCode === 403) {
-    return { message: `Elasticsearch at ${url} refused the proxy's credentials (HTTP ${err.statusCode}): ${why}`, expected: true };
+    return {
+      message: `Elasticsearch at ${url} refused the proxy's credentials (HTTP ${err.statusCode}): ${why}`,
+      expected: true,
+    };
   }
   if (err.statusCode === 400) {
     return { message: `Elasticsearch rejected the query: ${why}`, expected: true };
