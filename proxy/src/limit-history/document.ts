@@ -89,15 +89,21 @@ export interface CounterDocument extends DocumentBase, PartyFields {
   previous_sample_at?: string;
 }
 
+/** Which user an each-user counter counts, as of the sample (`user_label`: email, else name, else id). */
+export interface CounterUser {
+  user_id?: string;
+  user_label?: string;
+}
+
 export interface LimitDocument extends DocumentBase, PartyFields {
   kind: 'limit';
   limit: LimitFields;
   /** The busiest counter's attempts / max (0 when no counter is in use). */
   usage: number;
   counters: { total: number; in_use: number; at_max: number; tripped: number };
-  busiest?: { key: string; user_id?: string };
+  busiest?: { key: string } & CounterUser;
   /** The earliest projected trip in the current window among the limit's counters. */
-  projection?: ProjectionFields & { key: string; user_id?: string };
+  projection?: ProjectionFields & { key: string } & CounterUser;
 }
 
 export interface GapDocument extends DocumentBase {

@@ -60,10 +60,10 @@ const MAPPINGS = {
     }),
     trip: bool,
     window: object({ change: keyword, started_after: date, started_by: date, ends_by: date }),
-    projection: object({ ...projection, key: keyword, user_id: keyword }),
+    projection: object({ ...projection, key: keyword, user_id: keyword, user_label: keyword }),
     previous_sample_at: date,
     counters: object({ total: integer, in_use: integer, at_max: integer, tripped: integer }),
-    busiest: object({ key: keyword, user_id: keyword }),
+    busiest: object({ key: keyword, user_id: keyword, user_label: keyword }),
     gap: object({ reason: { type: 'text', fields: { keyword } }, last_sample_at: date }),
   },
 };

@@ -7,8 +7,8 @@
  * stops appearing; a new user appears with 0 attempts. Entries of a limit created after the limits list was read are
  * left for the next sample (counted as `unknownLimit`), as are entries whose numbers do not parse (`malformed`).
  */
-import type { LimitView } from '../../../src/shared/limits-api';
-import { limitTypeInfo } from '../../../src/shared/limits';
+import type { LimitView } from '@shared/limits-api';
+import { limitTypeInfo } from '@shared/limits';
 import type { DfLimitCacheEntry } from '../query/dreamfactory-frames';
 import { displayName, type DirectorySnapshot } from '../query/enrich';
 import type { LimitFields, PartyFields } from './document';

@@ -1,4 +1,4 @@
-import type { LimitView } from '../../../src/shared/limits-api';
+import type { LimitView } from '@shared/limits-api';
 import type { DfLimitCacheEntry } from '../query/dreamfactory-frames';
 import { documentId, type CounterDocument, type LimitDocument, type LimitHistoryDocument } from './document';
 import { readCounters } from './readings';
@@ -59,7 +59,7 @@ describe('sample documents', () => {
       kind: 'limit',
       usage: 1,
       counters: { total: 3, in_use: 2, at_max: 1, tripped: 1 },
-      busiest: { key: 'instance.each_user:9.hour', user_id: '9' },
+      busiest: { key: 'instance.each_user:9.hour', user_id: '9', user_label: '9' },
     });
     const ada = counters(first.docs)[0];
     expect(ada).toMatchObject({
@@ -178,7 +178,12 @@ describe('sample documents', () => {
     // Ada's window began between 08:59:30 and 09:00:00 (taken as 08:59:45): 40 calls in 75 s is 1,920 an hour, so
     // the remaining 60 take 112.5 s. Ben's 2 calls in 75 s: 96 an hour, his remaining 98 take 61 min 15 s.
     const ada = { rate_per_hour: 1920, trips_at: '2026-03-02T09:02:52.500Z', in_window: true };
-    expect(limitDoc(second.docs, 1).projection).toEqual({ ...ada, key: 'instance.each_user:7.day', user_id: '7' });
+    expect(limitDoc(second.docs, 1).projection).toEqual({
+      ...ada,
+      key: 'instance.each_user:7.day',
+      user_id: '7',
+      user_label: 'ada@example.com',
+    });
     expect(counters(second.docs).map((d) => d.projection)).toEqual([
       ada,
       { rate_per_hour: 96, trips_at: '2026-03-02T10:02:15.000Z', in_window: true },

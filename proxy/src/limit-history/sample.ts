@@ -19,6 +19,7 @@ import {
 import {
   iso,
   type CounterDocument,
+  type CounterUser,
   type GapDocument,
   type LimitDocument,
   type LimitHistoryDocument,
@@ -115,7 +116,10 @@ function limitDocument(at: number, limit: LimitMeta, outcomes: CounterOutcome[])
       nearest = outcome;
     }
   }
-  const userOf = (outcome: CounterOutcome) => (limit.eachUser ? outcome.reading.party.user?.id : undefined);
+  const userOf = (outcome: CounterOutcome): CounterUser => {
+    const user = limit.eachUser ? outcome.reading.party.user : undefined;
+    return user ? { user_id: user.id, user_label: user.email ?? user.name ?? user.id } : {};
+  };
   return {
     '@timestamp': iso(at),
     kind: 'limit',
@@ -123,20 +127,18 @@ function limitDocument(at: number, limit: LimitMeta, outcomes: CounterOutcome[])
     ...limit.party,
     usage: busiest ? usageOf(busiest.reading.attempts, busiest.reading.max) : 0,
     counters,
-    ...(busiest ? { busiest: { key: busiest.reading.key, ...optionalUser(userOf(busiest)) } } : {}),
+    ...(busiest ? { busiest: { key: busiest.reading.key, ...userOf(busiest) } } : {}),
     ...(nearest
       ? {
           projection: {
             ...projectionFields(nearest.projection!),
             key: nearest.reading.key,
-            ...optionalUser(userOf(nearest)),
+            ...userOf(nearest),
           },
         }
       : {}),
   };
 }
-
-const optionalUser = (userId: string | undefined) => (userId === undefined ? {} : { user_id: userId });
 
 /** A counter that vanished while in use is remembered until its window (and a lockout after it) is certainly over. */
 function stillRelevant(state: CounterState, at: number, periodMs: number): boolean {

@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { DreamFactoryClient } from '../clients/dreamfactory';
 import type { ElasticsearchClient } from '../clients/elasticsearch';
-import type { LimitHistoryStatus } from '../../../src/shared/status-api';
+import type { LimitHistoryStatus } from '@shared/status-api';
 import { listLimitDefinitions, readLimitCache } from '../dreamfactory/limits';
 import type { DirectoryRead } from '../query/directory';
 import { describeError } from '../query/errors';

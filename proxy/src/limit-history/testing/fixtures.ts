@@ -1,6 +1,6 @@
 /** Limits and directories for the limit-history unit tests, in the shapes the relay and the directory produce. */
-import type { LimitView } from '../../../../src/shared/limits-api';
-import { limitTypeInfo, parsePeriod } from '../../../../src/shared/limits';
+import type { LimitView } from '@shared/limits-api';
+import { limitTypeInfo, parsePeriod } from '@shared/limits';
 import type { DirectorySnapshot, DirectoryUser } from '../../query/enrich';
 
 export function limitView(overrides: Partial<LimitView> & Pick<LimitView, 'id' | 'type'>): LimitView {
