@@ -72,9 +72,24 @@ export const selectors = {
       rowWarnings: (id: number) => `data-testid limits-warnings-${id}`,
       rowNotes: (id: number) => `data-testid limits-notes-${id}`,
       counterBar: (id: number) => `data-testid limits-counter-${id}`,
+      sparkline: (id: number) => `data-testid limits-sparkline-${id}`,
+      trips: (id: number) => `data-testid limits-trips-${id}`,
+      projection: (id: number) => `data-testid limits-projection-${id}`,
+      /** Why the history columns are empty (no sampler data, proxy or Elasticsearch failure). */
+      historyNotice: 'data-testid limits-history-notice',
       edit: (id: number) => `data-testid limits-edit-${id}`,
       delete: (id: number) => `data-testid limits-delete-${id}`,
       resetCounter: (id: number) => `data-testid limits-reset-${id}`,
+    },
+    tabs: { all: 'data-testid limits-tab-all', near: 'data-testid limits-tab-near' },
+    near: {
+      container: 'data-testid limits-near',
+      table: 'data-testid limits-near-table',
+      empty: 'data-testid limits-near-empty',
+      notice: 'data-testid limits-near-notice',
+      refresh: 'data-testid limits-near-refresh',
+      /** Per-row ids carry `<limit id>/<user id or ->`. */
+      status: (key: string) => `data-testid limits-near-status-${key}`,
     },
     bulk: {
       toolbar: 'data-testid limits-bulk',
