@@ -22,12 +22,11 @@ import { goldenDirectory } from '../../proxy/src/query/testing/golden';
 const START = Date.parse('2026-11-20T06:00:00Z');
 const STEP_MS = 5 * 60_000;
 const SAMPLES = 72;
-/** DreamFactory unreachable from 09:00 to 09:25 (six samples). */
-const DOWN = { from: START + 3 * 3_600_000, to: START + 3 * 3_600_000 + 25 * 60_000 };
+export const LIMIT_DATASET_SPAN_MS = SAMPLES * STEP_MS;
 
 export const LIMIT_DATASET = {
   START,
-  RANGE: { from: new Date(START).toISOString(), to: new Date(START + 6 * 3_600_000).toISOString() },
+  RANGE: { from: new Date(START).toISOString(), to: new Date(START + LIMIT_DATASET_SPAN_MS).toISOString() },
 };
 
 const LIMITS: LimitView[] = [
@@ -92,15 +91,18 @@ function cacheAt(sample: number, random: () => number): DfLimitCacheEntry[] {
   ];
 }
 
-export function limitHistoryDocuments(): LimitHistoryDocument[] {
+/** The six hours from `start` (the golden files use LIMIT_DATASET.START). */
+export function limitHistoryDocuments(start = START): LimitHistoryDocument[] {
+  // DreamFactory unreachable from 3:00 to 3:25 into the data (six samples).
+  const down = { from: start + 3 * 3_600_000, to: start + 3 * 3_600_000 + 25 * 60_000 };
   const random = prng(17);
   const directory = goldenDirectory();
   let memory: SamplerMemory = EMPTY_MEMORY;
   const documents: LimitHistoryDocument[] = [];
   for (let sample = 0; sample < SAMPLES; sample++) {
-    const at = START + sample * STEP_MS;
+    const at = start + sample * STEP_MS;
     const cache = cacheAt(sample, random);
-    if (at >= DOWN.from && at <= DOWN.to) {
+    if (at >= down.from && at <= down.to) {
       documents.push(
         gapDocument(at, `DreamFactory is unreachable at http://df.example: connect ECONNREFUSED`, memory.lastSampleAt)
       );
