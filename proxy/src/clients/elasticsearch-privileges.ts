@@ -26,9 +26,13 @@ export function proxyPrivileges(es: Pick<EsConfig, 'indexPrefix' | 'limitIndexPr
   };
 }
 
-/** For a query-only credential (e.g. the Grafana Elasticsearch datasource provisioned next to ours, for alerting). */
+/**
+ * For a query-only credential: the Grafana Elasticsearch datasources provisioned next to ours for alerting
+ * (provisioning/datasources/dreamfactory-insights-elasticsearch.yaml). Grafana's datasource reads the cluster version (`monitor`) and the
+ * index mappings (`view_index_metadata`), and searches (`read`).
+ */
 export function readerPrivileges(es: Pick<EsConfig, 'indexPrefix' | 'limitIndexPrefix'>): PrivilegeSet {
-  return { cluster: [], indices: [{ names: [`${es.indexPrefix}*`, `${es.limitIndexPrefix}*`], privileges: ['read', 'view_index_metadata'] }] };
+  return { cluster: ['monitor'], indices: [{ names: [`${es.indexPrefix}*`, `${es.limitIndexPrefix}*`], privileges: ['read', 'view_index_metadata'] }] };
 }
 
 export function describePrivileges(set: PrivilegeSet): string {

@@ -331,10 +331,13 @@ async function ensureUsers({ config, es }: SetupDeps, steps: StepLog, cluster: C
   }
 }
 
-/** Grafana's provisioning files for the app and the datasource (on request): ours, replacing earlier copies, nothing else. */
+/**
+ * Grafana's provisioning files (on request): the app, the Insights datasource and the alerting Elasticsearch datasource;
+ * ours, replacing earlier copies, nothing else.
+ */
 async function writeProvisioning({ config }: SetupDeps, steps: StepLog, dir: string, proxyUrl: string | undefined): Promise<void> {
   const title = 'Grafana provisioning';
-  const files = buildProvisioningFiles(dir, { proxyUrl, limitWriteRole: config.limitWriteRole });
+  const files = buildProvisioningFiles(dir, { proxyUrl, limitWriteRole: config.limitWriteRole, indices: config.elasticsearch });
   const where = proxyUrl ? `proxy URL ${proxyUrl}` : "proxy URL from INSIGHTS_PROXY_URL in Grafana's environment";
   try {
     if (steps.dry) {

@@ -33,7 +33,7 @@ describe('createUsers', () => {
       ],
     });
     expect(roles.dreamfactory_insights_reader).toEqual({
-      cluster: [],
+      cluster: ['monitor'],
       indices: [{ names: ['logstash-dreamfactory-*', 'dreamfactory-limits-*'], privileges: ['read', 'view_index_metadata'] }],
     });
     expect(users.map((u) => [u.username, u.created, (u.password ?? '').length >= 24])).toEqual([
