@@ -28,6 +28,8 @@ import { gapDocument, sampleDocuments, type SamplerMemory } from './sample';
 export const DEFAULT_MAX_PENDING_DOCUMENTS = 200_000;
 const BULK_DOCUMENTS = 5000;
 const MINUTE_MS = 60_000;
+/** On shutdown, waiting documents get this long to reach Elasticsearch (a proxy must not hang on a dead cluster). */
+const STOP_FLUSH_MS = 5000;
 
 export interface LimitSamplerOptions {
   /** 0 = off. */
@@ -118,12 +120,15 @@ export class LimitSampler {
     this.timer.unref();
   }
 
-  /** Stops sampling; waits for a sample in flight and gives waiting documents one last chance. */
+  /** Stops sampling; waits for a sample in flight and gives waiting documents one last, short chance. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    await this.flush().catch(() => undefined);
+    await this.flush(AbortSignal.timeout(STOP_FLUSH_MS));
+    if (this.pending.length > 0) {
+      this.deps.logger.warn({ documents: this.pending.length }, 'limit sampler: documents not written before shutdown');
+    }
   }
 
   /** One sample (also what tests call). Overlapping calls share the sample in flight. */
@@ -247,14 +252,14 @@ export class LimitSampler {
   }
 
   /** Writes what is waiting, in batches; what Elasticsearch could not take now stays for the next sample. */
-  private async flush(): Promise<void> {
+  private async flush(signal?: AbortSignal): Promise<void> {
     let offset = 0;
     while (offset < this.pending.length) {
       const batch = this.pending.slice(offset, offset + BULK_DOCUMENTS);
       const ndjson = batch.map((item) => `${JSON.stringify({ index: { _index: item.index, _id: item.id } })}\n${item.source}\n`).join('');
       let outcomes;
       try {
-        outcomes = classifyBulkItems(await this.deps.es.bulkIngest(Buffer.from(ndjson)), batch.length);
+        outcomes = classifyBulkItems(await this.deps.es.bulkIngest(Buffer.from(ndjson), signal), batch.length);
       } catch (err) {
         this.fail(
           `Elasticsearch did not take the limit samples (${this.pending.length} waiting): ${this.describe(err)}`
