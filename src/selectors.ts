@@ -143,6 +143,7 @@ export const selectors = {
     splunkWarning: 'data-testid status-splunk-warning',
     /** Shown while the proxy uses an API key, which DreamFactory counts against instance limits. */
     dreamfactoryApiKeyNote: 'data-testid status-dreamfactory-api-key-note',
+    limitHistory: 'data-testid status-limit-history',
     sources: 'data-testid status-sources',
     source: (source: string) => `data-testid status-source-${source}`,
     /** Per source: the bound address and port, and the state that follows its numbers. */
