@@ -24,9 +24,9 @@ import {
 import { ProxyClient, ProxyError } from './proxyClient';
 
 const HOUR_MS = 3_600_000;
-/** Sparkline resolution: 96 points over 24 hours. */
-export const SPARKLINE_INTERVAL = '15m';
-/** More limits than any DreamFactory instance has: one series, one count and one row each. */
+/** Sparkline resolution: 96 points over 24 hours (15 min), fewer when many limits would exceed the bucket cap. */
+export const SPARKLINE_POINTS = 96;
+/** More limits than any DreamFactory instance has: one trip count and one forecast row each. */
 const EVERY_LIMIT = 10_000;
 
 export class LimitHistoryApi {
@@ -35,10 +35,10 @@ export class LimitHistoryApi {
     private readonly now: () => number = Date.now
   ) {}
 
-  private async run(hours: number, queries: InsightsQuery[]): Promise<FrameJSON[]> {
+  private async run(hours: number, queries: InsightsQuery[], maxDataPoints?: number): Promise<FrameJSON[]> {
     const to = this.now();
     const range = { from: new Date(to - hours * HOUR_MS).toISOString(), to: new Date(to).toISOString() };
-    const response = await this.client.query<QueryResponse>({ range, queries });
+    const response = await this.client.query<QueryResponse>({ range, queries, maxDataPoints });
     return queries.map(({ refId }) => {
       const result = response.results?.[refId];
       if (!result || result.error) {
@@ -48,13 +48,16 @@ export class LimitHistoryApi {
     });
   }
 
-  /** Per limit: usage over the last 24 h, trips in the last 7 days, and the nearest projected trip now. */
-  async overview(): Promise<LimitHistoryOverview> {
+  /**
+   * Per limit: usage over the last 24 h, trips in the last 7 days, and the nearest projected trip now. One usage series
+   * per limit: `limitCount` of them (the proxy widens the interval so that many series stay under Elasticsearch's cap).
+   */
+  async overview(limitCount: number): Promise<LimitHistoryOverview> {
     const usage: LimitUsageQuery = {
       ...(defaultQuery('limitUsage', 'usage') as LimitUsageQuery),
       splitBy: 'limit',
-      size: EVERY_LIMIT,
-      interval: SPARKLINE_INTERVAL,
+      size: Math.max(limitCount, 1),
+      interval: 'auto',
     };
     const forecast: LimitForecastQuery = {
       ...(defaultQuery('limitForecast', 'forecast') as LimitForecastQuery),
@@ -69,7 +72,7 @@ export class LimitHistoryApi {
       size: EVERY_LIMIT,
     };
     const [[usageFrame, forecastFrame], [tripsFrame]] = await Promise.all([
-      this.run(24, [usage, forecast]),
+      this.run(24, [usage, forecast], SPARKLINE_POINTS),
       this.run(24 * 7, [trips]),
     ]);
     return {

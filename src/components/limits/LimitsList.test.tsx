@@ -133,6 +133,10 @@ describe('Limits list', () => {
       ['limitTrips'],
     ]);
     expect(queries.every((c) => !c.editorRoute)).toBe(true);
+    // One usage series per listed limit, about 96 points a day (the proxy widens the interval for many limits).
+    const [usage] = (queries[0].body as QueryRequest).queries;
+    expect(usage).toMatchObject({ splitBy: 'limit', size: 3, interval: 'auto' });
+    expect((queries[0].body as QueryRequest).maxDataPoints).toBe(96);
   });
 
   it('still lists the limits when the history cannot be read, and says why', async () => {

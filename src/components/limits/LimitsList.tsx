@@ -17,12 +17,13 @@ import type { RowAction } from './RowActions';
 
 export function LimitsList({ api, history }: { api: LimitsApi; history?: LimitHistoryApi }) {
   const remote = useRemote(() => api.list(), api);
-  const overview = useRemote(history ? () => history.overview() : undefined, history);
-  const { reload: reloadLimits } = remote;
-  const { reload: reloadHistory } = overview;
-  const reload = useCallback(async () => {
-    await Promise.all([reloadLimits(), reloadHistory()]);
-  }, [reloadLimits, reloadHistory]);
+  const limitCount = remote.data?.limits.length;
+  // The history asks for one usage series per limit, so it follows the list (and reloads with it).
+  const overview = useRemote(
+    history && limitCount !== undefined ? () => history.overview(limitCount) : undefined,
+    remote.data
+  );
+  const { reload } = remote;
   const rows = useMemo(() => toLimitRows(remote.data?.limits ?? [], overview.data), [remote.data, overview.data]);
   const [search, setSearch] = useState('');
   const visible = useMemo(() => filterRows(rows, search), [rows, search]);
