@@ -48,12 +48,25 @@ export async function seedLimitHistory(ctx: ProxyContext, sim: Simulator): Promi
     .pop()!;
   const files = sim.store.services.find((s) => s.name === 'files')!.id as number;
   await createLimit(sim, { name: TRIPPED_LIMIT, type: 'instance.user', user_id: user.id, rate: 10, period: 'hour' });
-  await createLimit(sim, { name: PROJECTED_LIMIT, type: 'instance.service', service_id: files, rate: 10000, period: 'day' });
+  await createLimit(sim, {
+    name: PROJECTED_LIMIT,
+    type: 'instance.service',
+    service_id: files,
+    rate: 10000,
+    period: 'day',
+  });
 
   const df = new DreamFactoryClient(ctx.config.dreamfactory);
   const sampler = new LimitSampler(
     { intervalSeconds: 30, indexPrefix: prefix },
-    { dreamfactory: df, directory: new UserDirectory(df, 60_000), es: ctx.es, esUrls: ctx.config.elasticsearch.urls, metrics: ctx.metrics, logger: ctx.logger }
+    {
+      dreamfactory: df,
+      directory: new UserDirectory(df, 60_000),
+      es: ctx.es,
+      esUrls: ctx.config.elasticsearch.urls,
+      metrics: ctx.metrics,
+      logger: ctx.logger,
+    }
   );
   const asUser: SimCall = { service: 'db', userId: user.id, verb: 'GET', auth: 'jwt' };
   const onFiles: SimCall = { service: 'files', verb: 'GET', auth: 'apiKey' };

@@ -22,19 +22,28 @@ async function limitId(page: Page, name: string): Promise<number> {
 
 /** Points of the sparkline's lines and dots, as drawn. */
 async function drawnPoints(sparkline: Locator): Promise<number> {
-  const lines = await sparkline.locator('polyline').evaluateAll((els) => els.map((el) => el.getAttribute('points')!.split(' ').length));
+  const lines = await sparkline
+    .locator('polyline')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('points')!.split(' ').length));
   return lines.reduce((sum, n) => sum + n, 0) + (await sparkline.locator('circle').count());
 }
 
 test.describe('limit history', () => {
-  test('the Limits page shows each limit’s last 24 h, its trips in 7 days and an estimate for this window', async ({ page, gotoAs, shot }) => {
+  test('the Limits page shows each limit’s last 24 h, its trips in 7 days and an estimate for this window', async ({
+    page,
+    gotoAs,
+    shot,
+  }) => {
     await gotoAs(LIMITS, 'Viewer');
     const tripped = await limitId(page, TRIPPED_LIMIT);
     const projected = await limitId(page, PROJECTED_LIMIT);
 
     const sparkline = page.getByTestId(ids.list.sparkline(tripped));
     await expect(sparkline).toHaveAttribute('data-peak', '1');
-    await expect(sparkline).toHaveAttribute('aria-label', new RegExp(`^${TRIPPED_LIMIT}: usage over the last 24 hours, peak 100 %, latest 100 %$`));
+    await expect(sparkline).toHaveAttribute(
+      'aria-label',
+      new RegExp(`^${TRIPPED_LIMIT}: usage over the last 24 hours, peak 100 %, latest 100 %$`)
+    );
     expect(await drawnPoints(sparkline)).toBe(Number(await sparkline.getAttribute('data-points')));
     await expect(page.getByTestId(ids.list.trips(tripped))).toHaveText('1');
     await expect(page.getByTestId(ids.list.projection(tripped))).toHaveText('At its limit now');
@@ -44,11 +53,17 @@ test.describe('limit history', () => {
     const estimate = page.getByTestId(ids.list.projection(projected));
     await expect(estimate).toHaveText(new RegExp(`^Estimate: at the current rate, trips at ${CLOCK}$`));
     // How it was estimated is one hover away.
-    await expect(estimate.locator('xpath=..').getByLabel(/^Estimate: a straight line through the counter’s growth/)).toHaveCount(1);
+    await expect(
+      estimate.locator('xpath=..').getByLabel(/^Estimate: a straight line through the counter’s growth/)
+    ).toHaveCount(1);
     await shot('limits-history');
   });
 
-  test('"Near their limits" lists the tripped counter and the one projected to trip, saying which is an estimate', async ({ page, gotoAs, shot }) => {
+  test('"Near their limits" lists the tripped counter and the one projected to trip, saying which is an estimate', async ({
+    page,
+    gotoAs,
+    shot,
+  }) => {
     await gotoAs(LIMITS, 'Viewer');
     const tripped = await limitId(page, TRIPPED_LIMIT);
     const projected = await limitId(page, PROJECTED_LIMIT);
@@ -56,7 +71,9 @@ test.describe('limit history', () => {
     await expect(page.getByTestId(ids.near.table)).toBeVisible();
     const trippedStatus = page.locator(`[data-testid^="${ids.near.status(`${tripped}/`)}"]`);
     await expect(trippedStatus).toHaveText(new RegExp(`^At its limit since ${CLOCK}$`));
-    await expect(page.getByTestId(ids.near.status(`${projected}/-`))).toHaveText(new RegExp(`^Estimate: at the current rate, trips at ${CLOCK}$`));
+    await expect(page.getByTestId(ids.near.status(`${projected}/-`))).toHaveText(
+      new RegExp(`^Estimate: at the current rate, trips at ${CLOCK}$`)
+    );
     await expect(page.getByText(/^Estimate: a straight line through the counter’s growth/)).toBeVisible();
     await shot('limits-near');
   });
