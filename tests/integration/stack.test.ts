@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { FRAME_COLUMNS, LIMIT_HISTORY_FIELDS, migrateQuery, InsightsQuery, QueryResponse } from '@shared/query';
+import { FRAME_COLUMNS, FrameJSON, LIMIT_HISTORY_FIELDS, migrateQuery, InsightsQuery, QueryResponse } from '@shared/query';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import dashboard from '../../src/dashboards/user-activity.json';
 import { BUSY_USER_LIMIT } from '../../scripts/demo-limits';
@@ -138,17 +138,35 @@ describe('npm run stack', () => {
     await tmp.remove();
   }, STOP_TIMEOUT_MS);
 
-  it('trips the demo limit within minutes, once, and the limit history (Limits row and page) shows it', async () => {
+  it("trips the demo limit within minutes, once, and the dashboard's Limits row and the Limits page's queries show it", async () => {
     expect(await demoTrips(first!)).toBe(1);
-    const response = await query(first!, [
+    const limitsRow = dashboard.panels.filter((p) => p.gridPos.y > dashboard.panels.find((row) => row.title === 'Limits')!.gridPos.y);
+    const target = (title: string) => asSent((limitsRow.find((p) => p.title === title) as { targets: Array<Record<string, unknown>> }).targets[0]);
+    const seriesOf = (frame: FrameJSON) => frame.fields.find((f) => f.labels?.[LIMIT_HISTORY_FIELDS.limit] === BUSY_USER_LIMIT.name);
+    const column = (frame: FrameJSON, name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
+
+    const [usage, trips, nearest] = await Promise.all(
+      ['Limit usage over time', 'Limit trips', 'Nearest to tripping'].map(async (title) => {
+        const panelQuery = target(title);
+        return (await query(first!, [panelQuery])).results[panelQuery.refId].frames[0];
+      })
+    );
+    // Usage over time reaches 100 % for the demo limit; the trips series counts its one trip.
+    expect(Math.max(...(seriesOf(usage)!.values as Array<number | null>).map((v) => v ?? 0))).toBe(1);
+    expect((seriesOf(trips)!.values as number[]).reduce((sum, v) => sum + (v ?? 0), 0)).toBe(1);
+    // Nearest to tripping lists the busy user's counter at its maximum.
+    const row = column(nearest, LIMIT_HISTORY_FIELDS.limit).indexOf(BUSY_USER_LIMIT.name);
+    expect([row >= 0, column(nearest, LIMIT_HISTORY_FIELDS.usage)[row]]).toEqual([true, 1]);
+
+    // The Limits page: per limit, the forecast (usage now) and the 24 h usage series.
+    const page = await query(first!, [
       migrateQuery({ refId: 'F', queryType: 'limitForecast', view: 'limits', minUsage: 0 }),
       migrateQuery({ refId: 'U', queryType: 'limitUsage', splitBy: 'limit', size: 100 }),
     ]);
-    const forecast = response.results.F.frames[0];
-    const row = (forecast.fields.find((f) => f.name === LIMIT_HISTORY_FIELDS.limit)?.values ?? []).indexOf(BUSY_USER_LIMIT.name);
-    expect(forecast.fields.find((f) => f.name === LIMIT_HISTORY_FIELDS.usage)?.values[row]).toBe(1);
-    const series = response.results.U.frames[0].fields.find((f) => f.labels?.[LIMIT_HISTORY_FIELDS.limit] === BUSY_USER_LIMIT.name);
-    expect(Math.max(...(series?.values as Array<number | null>).map((v) => v ?? 0))).toBe(1);
+    const forecast = page.results.F.frames[0];
+    const forecastRow = column(forecast, LIMIT_HISTORY_FIELDS.limit).indexOf(BUSY_USER_LIMIT.name);
+    expect(column(forecast, LIMIT_HISTORY_FIELDS.usage)[forecastRow]).toBe(1);
+    expect(Math.max(...(seriesOf(page.results.U.frames[0])!.values as Array<number | null>).map((v) => v ?? 0))).toBe(1);
   });
 
   const panels = dashboard.panels.filter((p) => Array.isArray((p as { targets?: unknown[] }).targets));
