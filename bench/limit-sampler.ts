@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { DreamFactoryClient } from '../proxy/src/clients/dreamfactory';
 import { ElasticsearchClient } from '../proxy/src/clients/elasticsearch';
 import { loadConfig } from '../proxy/src/config';
-import { buildLimitIndexTemplate, limitTemplateNameFor } from '../proxy/src/limit-history/index-template';
-import { LimitSampler } from '../proxy/src/limit-history/sampler';
+import { buildLimitIndexTemplate, limitTemplateNameFor } from '../proxy/src/setup/limit-index-template';
+import { LimitSampler } from '../proxy/src/limit-sampler';
 import { createLogger } from '../proxy/src/logger';
 import { createMetrics } from '../proxy/src/metrics';
-import { UserDirectory } from '../proxy/src/query/directory';
+import { UserDirectory } from '../proxy/src/dreamfactory/directory';
 import { startSimulator, type Simulator } from '../tests/dreamfactory-sim/server';
 import { startElasticsearch } from '../tests/elasticsearch/es-runner';
 

@@ -10,7 +10,7 @@ import { ElasticsearchClient } from './clients/elasticsearch';
 import type { Config } from './config';
 import { ProbeTracker } from './doctor/probe-tracker';
 import { UserDirectory } from './dreamfactory/directory';
-import { LimitSampler } from './limit-history/sampler';
+import { LimitSampler } from './limit-sampler';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { redactorFromConfig, type Redactor } from './redaction';

@@ -4,10 +4,10 @@
  * Elasticsearch. Two samples two seconds apart leave one limit tripped and one projected to trip in its window.
  */
 import { DreamFactoryClient } from '../../proxy/src/clients/dreamfactory';
-import type { ProxyContext } from '../../proxy/src/context';
-import { buildLimitIndexTemplate, limitTemplateNameFor } from '../../proxy/src/limit-history/index-template';
-import { LimitSampler } from '../../proxy/src/limit-history/sampler';
-import { UserDirectory } from '../../proxy/src/query/directory';
+import type { ProxyParts } from '../../proxy/src/compose';
+import { buildLimitIndexTemplate, limitTemplateNameFor } from '../../proxy/src/setup/limit-index-template';
+import { LimitSampler } from '../../proxy/src/limit-sampler';
+import { UserDirectory } from '../../proxy/src/dreamfactory/directory';
 import type { Simulator } from '../dreamfactory-sim/server';
 import type { SimCall } from '../dreamfactory-sim/store';
 
@@ -38,9 +38,9 @@ async function calls(sim: Simulator, call: SimCall, count: number): Promise<void
   }
 }
 
-export async function seedLimitHistory(ctx: ProxyContext, sim: Simulator): Promise<void> {
-  const prefix = ctx.config.elasticsearch.limitIndexPrefix;
-  await ctx.es.putIndexTemplate(limitTemplateNameFor(prefix), buildLimitIndexTemplate(prefix));
+export async function seedLimitHistory(parts: ProxyParts, sim: Simulator): Promise<void> {
+  const prefix = parts.config.elasticsearch.limitIndexPrefix;
+  await parts.es.putIndexTemplate(limitTemplateNameFor(prefix), buildLimitIndexTemplate(prefix));
   // The last active user: the other specs call as the first ones, and this user's calls get 429 for an hour.
   const user = sim.store
     .nonAdmins()
@@ -56,16 +56,16 @@ export async function seedLimitHistory(ctx: ProxyContext, sim: Simulator): Promi
     period: 'day',
   });
 
-  const df = new DreamFactoryClient(ctx.config.dreamfactory);
+  const df = new DreamFactoryClient(parts.config.dreamfactory);
   const sampler = new LimitSampler(
     { intervalSeconds: 30, indexPrefix: prefix },
     {
       dreamfactory: df,
       directory: new UserDirectory(df, 60_000),
-      es: ctx.es,
-      esUrls: ctx.config.elasticsearch.urls,
-      metrics: ctx.metrics,
-      logger: ctx.logger,
+      es: parts.es,
+      esUrls: parts.config.elasticsearch.urls,
+      metrics: parts.metrics,
+      logger: parts.logger,
     }
   );
   const asUser: SimCall = { service: 'db', userId: user.id, verb: 'GET', auth: 'jwt' };
@@ -79,5 +79,5 @@ export async function seedLimitHistory(ctx: ProxyContext, sim: Simulator): Promi
   if ((await sampler.sampleOnce()) !== 'sampled' || sampler.status().pendingDocuments > 0) {
     throw new Error(`seeding the limit history failed: ${sampler.status().lastError}`);
   }
-  await ctx.es.refresh(`${prefix}*`);
+  await parts.es.refresh(`${prefix}*`);
 }

@@ -9,9 +9,9 @@
  */
 import type { LimitView } from '@shared/limits-api';
 import type { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
-import type { DfLimitCacheEntry } from '../../proxy/src/query/dreamfactory-frames';
+import type { DfLimitCacheEntry } from '../../proxy/src/dreamfactory/limits';
 import { documentId, type LimitHistoryDocument } from '../../proxy/src/limit-history/document';
-import { buildLimitIndexTemplate, limitTemplateNameFor } from '../../proxy/src/limit-history/index-template';
+import { buildLimitIndexTemplate, limitTemplateNameFor } from '../../proxy/src/setup/limit-index-template';
 import { readCounters } from '../../proxy/src/limit-history/readings';
 import { EMPTY_MEMORY, gapDocument, sampleDocuments, type SamplerMemory } from '../../proxy/src/limit-history/sample';
 import { limitView } from '../../proxy/src/limit-history/testing/fixtures';

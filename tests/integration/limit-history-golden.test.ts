@@ -1,14 +1,14 @@
 /**
  * Golden triples of the limit-history query types against real Elasticsearch, like query-golden.test.ts: with
  * RECORD_GOLDEN=1 it (re)records `proxy/src/query/__golden__/limit-*`; otherwise it checks that Elasticsearch, given the
- * same six hours of samples (limit-history-data.ts), still produces the recorded frames.
+ * same six hours of samples (limit-history-data.ts), still produces the recorded frames. Both run the real query engine.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InsightsQuery, QueryRequest } from '@shared/query';
 import { ElasticsearchClient } from '../../proxy/src/clients/elasticsearch';
-import { limitTemplateNameFor } from '../../proxy/src/limit-history/index-template';
-import { buildCase, GOLDEN_DIR, goldenDirectory, readGolden, shapeCase } from '../../proxy/src/query/testing/golden';
+import { limitTemplateNameFor } from '../../proxy/src/setup/limit-index-template';
+import { GOLDEN_DIR, goldenEngine, readGolden, RecordingSearch } from '../../proxy/src/query/testing/golden';
 import { plainEs, uniquePrefix } from './env';
 import { indexLimitHistory, installLimitTemplate, LIMIT_DATASET, limitHistoryDocuments } from './limit-history-data';
 
@@ -105,13 +105,15 @@ describe('limit history golden triples against real Elasticsearch', () => {
   it.each(Object.keys(CASES))('%s', async (name) => {
     const { query, ...rest } = CASES[name];
     const request: QueryRequest = { ...rest, queries: [query] };
-    const response = await es.search(`${prefix}*`, buildCase(request));
-    const frames = shapeCase(request, response, goldenDirectory());
+    const transport = new RecordingSearch(es);
+    const result = (await goldenEngine(transport, 'unused-events-', prefix).run(request)).results[query.refId];
+    expect(result.error).toBeUndefined();
+    const { frames } = result;
     if (RECORD) {
       const write = (kind: string, value: unknown) =>
         writeFileSync(join(GOLDEN_DIR, `${name}.${kind}.json`), `${JSON.stringify(value, null, 2)}\n`);
-      write('query', { request, search: buildCase(request) });
-      write('es-response', response);
+      write('query', { request, search: transport.asked[0] });
+      write('es-response', transport.answers[0]);
       write('frames', frames);
     } else {
       expect(frames).toEqual(readGolden(name, 'frames'));

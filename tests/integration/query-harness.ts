@@ -11,7 +11,7 @@ import { dropIndexTemplate, dropIndices } from './engine-admin';
 import { plainEs, uniquePrefix } from './env';
 import { type GeneratedEvent, indexEvents, installTemplate } from './query-data';
 import { indexLimitHistory, installLimitTemplate } from './limit-history-data';
-import { limitTemplateNameFor } from '../../proxy/src/limit-history/index-template';
+import { limitTemplateNameFor } from '../../proxy/src/setup/limit-index-template';
 import type { LimitHistoryDocument } from '../../proxy/src/limit-history/document';
 
 export const TOKEN = 'query-integration-token-0123';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config';
 import { directoryOf, limitView } from './testing/fixtures';
-import { buildLimitIndexTemplate, limitTemplateNameFor } from './index-template';
+import { buildLimitIndexTemplate, limitTemplateNameFor } from '../setup/limit-index-template';
 import { readCounters } from './readings';
 import { gapDocument, sampleDocuments } from './sample';
 

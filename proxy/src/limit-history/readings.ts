@@ -9,8 +9,8 @@
  */
 import type { LimitView } from '@shared/limits-api';
 import { limitTypeInfo } from '@shared/limits';
-import type { DfLimitCacheEntry } from '../query/dreamfactory-frames';
-import { displayName, type DirectorySnapshot } from '../query/enrich';
+import type { DfLimitCacheEntry } from '../dreamfactory/limits';
+import { displayName, type DirectorySnapshot } from '../dreamfactory/users';
 import type { LimitFields, PartyFields } from './document';
 
 export interface LimitMeta {

@@ -1,5 +1,5 @@
 import type { LimitView } from '@shared/limits-api';
-import type { DfLimitCacheEntry } from '../query/dreamfactory-frames';
+import type { DfLimitCacheEntry } from '../dreamfactory/limits';
 import { documentId, type CounterDocument, type LimitDocument, type LimitHistoryDocument } from './document';
 import { readCounters } from './readings';
 import { EMPTY_MEMORY, gapDocument, restoreMemory, sampleDocuments, type SamplerMemory } from './sample';

@@ -1,8 +1,7 @@
 /**
  * Runs the datasource's requests: each `/api/query` query on its own (one failing query does not fail the others),
  * through builder → Elasticsearch → shaper → enrichment (events, or the limit history's samples), or from DreamFactory
- * for the users and limit tables; and the
- * template-variable values and Save & test checks, which search the same events.
+ * for the users and limit tables; and the template-variable values and Save & test checks, which search the events.
  */
 import type { DatasourceHealthResponse, VariableKind, VariableValue } from '@shared/datasource-api';
 import type { FrameJSON, FrameNotice, InsightsQuery, QueryRequest, QueryResponse, QueryResult, UserLabelMode } from '@shared/query';
@@ -12,7 +11,7 @@ import type { SearchFailure } from '../clients/elasticsearch-errors';
 import type { DirectoryRead } from '../dreamfactory/directory';
 import { checkDreamFactory } from '../dreamfactory/health';
 import { listCounters, listLimits } from '../dreamfactory/limits';
-import { enrichLimitFrame, hasUserIds, limitHistoryPlan } from '../limit-history/query';
+import { enrichLimitFrame, hasUserIds, limitHistoryPlan } from './limit-history/query';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Redactor } from '../redaction';

@@ -8,7 +8,7 @@ import type { ClusterInfo, ElasticsearchClient } from '../clients/elasticsearch'
 import { checkVersion, displayUrls, explainEsError } from '../clients/elasticsearch-errors';
 import { describePrivileges, proxyPrivileges } from '../clients/elasticsearch-privileges';
 import type { Config } from '../config';
-import { buildLimitIndexTemplate, limitTemplateNameFor } from '../limit-history/index-template';
+import { buildLimitIndexTemplate, limitTemplateNameFor } from './limit-index-template';
 import { buildIndexTemplate, templateNameFor, templateOptionsFor, type IndexTemplateBody } from './index-template';
 import { findMappingConflicts, type IndexConflict } from './mapping-conflicts';
 import { buildProvisioningFiles, writeProvisioningFiles } from './provisioning';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../../proxy/src/config';
-import { readerPrivileges } from '../../../proxy/src/setup/privileges';
+import { readerPrivileges } from '../../../proxy/src/clients/elasticsearch-privileges';
 import {
   ALERTING_DATASOURCE_UIDS,
   buildProvisioningFiles,

@@ -8,9 +8,9 @@ import type { BulkIngestResponse, estypes } from '../../../proxy/src/clients/ela
 import { DreamFactoryClient } from '../../../proxy/src/clients/dreamfactory';
 import { createLogger } from '../../../proxy/src/logger';
 import { createMetrics } from '../../../proxy/src/metrics';
-import { UserDirectory } from '../../../proxy/src/query/directory';
+import { UserDirectory } from '../../../proxy/src/dreamfactory/directory';
 import type { LimitHistoryDocument } from '../../../proxy/src/limit-history/document';
-import { LimitSampler } from '../../../proxy/src/limit-history/sampler';
+import { LimitSampler } from '../../../proxy/src/limit-sampler';
 
 type ItemAnswer = 'ok' | 'retry' | 'rejected';
 

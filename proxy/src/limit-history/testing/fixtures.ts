@@ -1,7 +1,7 @@
 /** Limits and directories for the limit-history unit tests, in the shapes the relay and the directory produce. */
 import type { LimitView } from '@shared/limits-api';
 import { limitTypeInfo, parsePeriod } from '@shared/limits';
-import type { DirectorySnapshot, DirectoryUser } from '../../query/enrich';
+import type { DirectorySnapshot, DirectoryUser } from '../../dreamfactory/users';
 
 export function limitView(overrides: Partial<LimitView> & Pick<LimitView, 'id' | 'type'>): LimitView {
   const period = overrides.period ?? 'hour';

@@ -5,7 +5,7 @@
  * Every field of the documents (document.ts) is mapped explicitly and `dynamic` is off: a field added by a newer
  * proxy before its template is installed stays in `_source` instead of being guessed.
  */
-import { lifecycleSettings, MANAGED_BY, TEMPLATE_PRIORITY, type IndexTemplateBody } from '../setup/index-template';
+import { lifecycleSettings, MANAGED_BY, TEMPLATE_PRIORITY, type IndexTemplateBody } from './index-template';
 
 const DEFAULT_PREFIX = 'dreamfactory-limits-';
 const TEMPLATE_NAME = 'dreamfactory-insights-limits';

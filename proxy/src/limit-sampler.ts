@@ -1,28 +1,31 @@
 /**
  * The limit sampler: every `intervalSeconds` it reads DreamFactory's limits, `system/limit_cache` and the user
- * directory (contract §2.5, §2.6, §3.1), turns them into documents (sample.ts) and indexes them into the daily
+ * directory (contract §2.5, §2.6, §3.1), turns them into documents (limit-history/sample.ts) and indexes them into the daily
  * `<limit prefix>YYYY.MM.dd` indices with deterministic ids, so a retried write never duplicates.
  *
  * Failures are never silent and never zeros: DreamFactory unreadable → a `gap` document with the reason; Elasticsearch
  * unreachable → documents wait in memory and are retried at the next sample, up to `maxPendingDocuments` (then the
  * oldest go, counted in insights_limit_documents_dropped_total{reason="buffer_full"}); a document Elasticsearch refuses
  * as invalid is counted as `rejected`. Status and metrics show the last sample, the last error and the cost.
+ *
+ * A part of its own, beside limit-history/: it writes through sinks/ and reports through status/, which the query
+ * engine (reading limit-history's documents) must not come to depend on.
  */
-import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
-import type { DreamFactoryClient } from '../clients/dreamfactory';
-import type { ElasticsearchClient } from '../clients/elasticsearch';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import { DreamFactoryError, explainDreamFactoryError, type DreamFactoryClient } from './clients/dreamfactory';
+import type { ElasticsearchClient } from './clients/elasticsearch';
+import { explainSearchFailure } from './clients/elasticsearch-errors';
 import type { LimitHistoryStatus } from '@shared/status-api';
-import { listLimitDefinitions, readLimitCache } from '../dreamfactory/limits';
-import type { DirectoryRead } from '../query/directory';
-import { describeError } from '../query/errors';
-import { classifyBulkItems } from '../sinks/bulk-items';
-import { dailyIndexName } from '../sinks/index-name';
-import { RateWindow } from '../status/rate-window';
-import { documentId, iso, type LimitHistoryDocument } from './document';
-import { readCounters } from './readings';
-import { restoreFromStore } from './restore';
-import { gapDocument, sampleDocuments, type SamplerMemory } from './sample';
+import { listLimitDefinitions, readLimitCache } from './dreamfactory/limits';
+import type { DirectoryRead } from './dreamfactory/directory';
+import { classifyBulkItems } from './sinks/bulk-items';
+import { dailyIndexName } from './sinks/index-name';
+import { RateWindow } from './status/rate-window';
+import { documentId, iso, type LimitHistoryDocument } from './limit-history/document';
+import { readCounters } from './limit-history/readings';
+import { restoreFromStore } from './limit-history/restore';
+import { gapDocument, sampleDocuments, type SamplerMemory } from './limit-history/sample';
 
 /** Enough for many samples of a typical instance, or about one of 100 each-user limits × 1,000 busy users. */
 export const DEFAULT_MAX_PENDING_DOCUMENTS = 200_000;
@@ -40,7 +43,7 @@ export interface LimitSamplerOptions {
 
 export interface LimitSamplerDeps {
   /** A client whose requests are counted in insights_limit_dreamfactory_requests_total (the sampler's cost). */
-  dreamfactory: Pick<DreamFactoryClient, 'get' | 'listAll' | 'configured'>;
+  dreamfactory: Pick<DreamFactoryClient, 'get' | 'listAll' | 'configured' | 'credentialSettings'>;
   directory: { read(): Promise<DirectoryRead> };
   es: Pick<ElasticsearchClient, 'search' | 'bulkIngest'>;
   /** Only for wording failures (URLs reduced to their origin). */
@@ -217,7 +220,10 @@ export class LimitSampler {
   }
 
   private describe(err: unknown): string {
-    return describeError(err, this.deps.esUrls).message;
+    if (err instanceof DreamFactoryError) {
+      return explainDreamFactoryError(err, this.deps.dreamfactory.credentialSettings);
+    }
+    return explainSearchFailure(err, { urls: this.deps.esUrls })?.message ?? `Internal error: ${(err as Error)?.message ?? String(err)}`;
   }
 
   private fail(message: string): void {

@@ -18,10 +18,10 @@ import {
   type LimitTripsQuery,
   type LimitUsageQuery,
 } from '@shared/query';
-import { MISSING_KEYWORD } from '../query/fields';
-import { pick, totalHits } from '../query/shaper';
-import { PROJECTION_METHOD } from './counter-state';
-import type { CounterDocument, LimitDocument } from './document';
+import { MISSING_KEYWORD } from '../fields';
+import { pick, totalHits } from '../shaper';
+import { PROJECTION_METHOD } from '../../limit-history/counter-state';
+import type { CounterDocument, LimitDocument } from '../../limit-history/document';
 
 interface HistogramBucket {
   key: number;

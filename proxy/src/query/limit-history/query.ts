@@ -4,8 +4,9 @@
  */
 import type { estypes } from '@elastic/elasticsearch';
 import { FRAME_COLUMNS, type FrameJSON, type LimitHistoryQuery, type UserLabelMode } from '@shared/query';
-import type { RequestContext, SearchBody } from '../query/builder';
-import { enrichFrames, type DirectorySnapshot } from '../query/enrich';
+import type { RequestContext, SearchBody } from '../builder';
+import type { DirectorySnapshot } from '../../dreamfactory/users';
+import { enrichFrames } from '../enrich';
 import { buildLimitForecastSearch, buildLimitTripsSearch, buildLimitUsageSearch } from './query-builder';
 import { counterSeriesNames, shapeLimitForecast, shapeLimitTrips, shapeLimitUsage } from './query-shaper';
 

@@ -15,9 +15,9 @@ import {
   type LimitUsageQuery,
   type QueryFilters,
 } from '@shared/query';
-import { nonEmpty, pickInterval, type RequestContext, type SearchBody } from '../query/builder';
-import { MISSING_KEYWORD } from '../query/fields';
-import { LIMIT_DOC_FIELDS as F, type LimitDocumentKind } from './document';
+import { nonEmpty, pickInterval, type RequestContext, type SearchBody } from '../builder';
+import { MISSING_KEYWORD } from '../fields';
+import { LIMIT_DOC_FIELDS as F, type LimitDocumentKind } from '../../limit-history/document';
 
 type Query = estypes.QueryDslQueryContainer;
 

@@ -1,5 +1,5 @@
 import { defaultQuery, type LimitUsageQuery } from '@shared/query';
-import { parseRange, QueryInputError } from '../query/builder';
+import { parseRange, QueryInputError } from '../builder';
 import { buildLimitUsageSearch, limitFilters, usageSource } from './query-builder';
 
 const day = { range: parseRange({ from: '2026-11-20T00:00:00Z', to: '2026-11-21T00:00:00Z' }), maxDataPoints: 96 };
