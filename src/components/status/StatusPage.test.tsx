@@ -276,7 +276,7 @@ describe('Status page', () => {
     const warning = within(panel).getByTestId(sel.splunkWarning);
     expect(warning).toHaveTextContent(labels.status.splunk.deadLettered(3));
     expect(warning).toHaveTextContent(splunk.deadLetterFile);
-    expect(warning).not.toHaveTextContent(splunk.lastError);
+    expect(warning).not.toHaveTextContent(splunk.lastError!);
   });
 
   it('warns while Splunk HEC has failed recently, and not once the error is old and nothing was refused', async () => {
@@ -295,7 +295,7 @@ describe('Status page', () => {
 
     serveWithSplunk(splunk, '2026-11-23T12:30:00.000Z');
     renderPage();
-    expect(await screen.findByTestId(sel.splunk)).toHaveTextContent(splunk.lastError);
+    expect(await screen.findByTestId(sel.splunk)).toHaveTextContent(splunk.lastError!);
     expect(screen.queryByTestId(sel.splunkWarning)).not.toBeInTheDocument();
   });
 
