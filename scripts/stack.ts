@@ -10,6 +10,9 @@
  *
  * Options: --proxy-port 3100  --df-port 8080  --gelf-udp-port 12201  --users 250  --rate 20 (events/s of live traffic)
  *          --backlog 3000 (events spread over the last 24 h, sent at start so the dashboard has a day of history)
+ * Besides, one busy demo user calls once a second under a limit of 100 an hour (scripts/demo-limits.ts), so the
+ * limit history shows a projection and then a trip within minutes (--limit-sample-seconds 30: how often the proxy
+ * samples DreamFactory's limit counters).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,9 +23,11 @@ import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import { ConfigInput, ENV_VARS } from '../proxy/src/config';
 import { freePort, RunningElasticsearch, startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { Simulator, startSimulator } from '../tests/dreamfactory-sim/server';
+import type { DfLogEvent } from '../tests/dreamfactory-sim/log-formats';
 import { GeneratorUser, generateEvents, sendEvent } from '../tests/dreamfactory-sim/sender';
 import { OwnedProcess, ownedTempDir, spawnOwned, stopWhenOrphaned } from '../tests/support/lifecycle';
 import { preflight, PreflightError } from './preflight';
+import { BUSY_USER_LIMIT, startDemoLimits } from './demo-limits';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const PROXY_MAIN = join(REPO_ROOT, 'proxy/src/main.ts');
@@ -39,6 +44,8 @@ export interface StackOptions {
   rate?: number;
   /** Events spread over the last 24 h, sent at start. */
   backlog?: number;
+  /** How often the proxy samples DreamFactory's limit counters (LIMIT_SAMPLE_SECONDS); the proxy's default without it. */
+  limitSampleSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -153,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         jsonHttp: listener(jsonHttp),
       },
       queue: { dir: join(dir.path, 'queue') },
+      limitHistory: { sampleSeconds: options.limitSampleSeconds },
     };
     const configFile = join(dir.path, 'proxy.json');
     // It holds the proxy token and DreamFactory's API key: readable by this user only.
@@ -178,8 +186,21 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     );
 
     const users = demoUsers(simulator);
+    // Demo calls count against the simulator's limits too; one busy user trips a limit within minutes.
+    const busyUser = users.find((u) => !u.is_sys_admin && simulator.store.users.find((s) => s.id === u.id)?.is_active)!;
+    const limits = await startDemoLimits(simulator, busyUser);
+    log(`demo limit "${BUSY_USER_LIMIT.name}": ${BUSY_USER_LIMIT.rate} calls an ${BUSY_USER_LIMIT.period} for ${busyUser.email}, who calls once a second`);
     let live: NodeJS.Timeout | undefined;
-    stops.push(async () => live && clearInterval(live));
+    let busy: NodeJS.Timeout | undefined;
+    stops.push(async () => {
+      clearInterval(live);
+      clearInterval(busy);
+      await limits.stop();
+    });
+    const sendLive = (event: DfLogEvent) => {
+      limits.count(event);
+      return sendEvent('gelf-udp', LOOPBACK, gelfUdpPort, event).catch(() => undefined);
+    };
     const backlogSent = (async () => {
       const backlog = options.backlog ?? 3000;
       const dayAgo = Date.now() / 1000 - 86400;
@@ -190,14 +211,18 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         await new Promise((r) => setImmediate(r));
       }
       const rate = options.rate ?? 20;
+      let seed = 1000;
       if (rate > 0) {
-        let seed = 1000;
         live = setInterval(() => {
-          void generateEvents({ count: 1, users, jwtSecret: simulator.jwtSecret, seed: seed++ }).then(([event]) =>
-            sendEvent('gelf-udp', LOOPBACK, gelfUdpPort, event).catch(() => undefined)
-          );
+          void generateEvents({ count: 1, users, jwtSecret: simulator.jwtSecret, seed: seed++ }).then(([event]) => sendLive(event));
         }, 1000 / rate);
       }
+      // The busy user calls whatever the rate, so the demo limit always trips.
+      busy = setInterval(() => {
+        void generateEvents({ count: 1, users: [busyUser], jwtSecret: simulator.jwtSecret, seed: seed++, apiKeyOnlyShare: 0 }).then(([event]) =>
+          sendLive(event)
+        );
+      }, 1000);
       return events.length;
     })();
     return {
@@ -243,6 +268,7 @@ function nextSteps(stack: RunningStack, sent: number): string {
     '     provisioning dir, keeping their sub-folders:',
     ...stack.provisioningFiles.map((file) => `       ${file}`),
     '  3. Apps → DreamFactory Insights → the "DreamFactory user activity" dashboard.',
+    `  Limits: "${BUSY_USER_LIMIT.name}" trips about two minutes after the start (Limits row; app → Limits → Near their limits).`,
     '  Or, with Docker, the whole product with Grafana instead of this stack (stop it first; README, Run with Docker):',
     '     npm run build && PROXY_TOKEN=$(openssl rand -hex 24) docker compose up   # then http://localhost:3000',
     '',
@@ -266,6 +292,7 @@ async function main(): Promise<void> {
       users: { type: 'string', default: '250' },
       rate: { type: 'string', default: '20' },
       backlog: { type: 'string', default: '3000' },
+      'limit-sample-seconds': { type: 'string', default: '30' },
     },
   });
   preflight('stack');
@@ -276,6 +303,7 @@ async function main(): Promise<void> {
     users: Number(values.users),
     rate: Number(values.rate),
     backlog: Number(values.backlog),
+    limitSampleSeconds: Number(values['limit-sample-seconds']),
   });
   process.stdout.write(nextSteps(stack, await stack.backlogSent));
 }

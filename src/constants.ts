@@ -15,8 +15,9 @@ export function prefixRoute(route: string): string {
 }
 
 /** Sub-routes of the Limits page (rendered under `limits/*`). */
-export const LIMIT_ROUTES = { create: 'new', edit: ':id/edit' } as const;
+export const LIMIT_ROUTES = { create: 'new', edit: ':id/edit', near: 'near' } as const;
 
 export const limitsListUrl = () => prefixRoute(ROUTES.Limits);
+export const nearLimitsUrl = () => prefixRoute(`${ROUTES.Limits}/${LIMIT_ROUTES.near}`);
 export const limitCreateUrl = () => prefixRoute(`${ROUTES.Limits}/${LIMIT_ROUTES.create}`);
 export const limitEditUrl = (id: number) => prefixRoute(`${ROUTES.Limits}/${id}/edit`);

@@ -1,7 +1,8 @@
 /**
  * The proxy's parts, each built once from the config and handed to the parts that use it: the Elasticsearch and
  * DreamFactory clients, the user directory, the query engine and the operations (setup, retention, status, doctor).
- * `serve` (main.ts) starts them with ingest and the HTTP server; tests and benchmarks assemble the same parts.
+ * `serve` (main.ts) starts them with ingest, the limit sampler and the HTTP server; tests and benchmarks assemble the
+ * same parts.
  */
 import type { FastifyInstance } from 'fastify';
 import { DreamFactoryClient } from './clients/dreamfactory';
@@ -9,6 +10,7 @@ import { ElasticsearchClient } from './clients/elasticsearch';
 import type { Config } from './config';
 import { ProbeTracker } from './doctor/probe-tracker';
 import { UserDirectory } from './dreamfactory/directory';
+import { LimitSampler } from './limit-sampler';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { redactorFromConfig, type Redactor } from './redaction';
@@ -88,6 +90,28 @@ export function buildProxyServer(parts: ProxyParts, ingest?: Pick<Ingest, 'sourc
         ? { deps: ingest.sourceDeps, maxMessageBytes: config.ingest.maxMessageBytes }
         : undefined,
   });
+}
+
+/**
+ * The limit sampler over the parts. It has its own DreamFactory client (and so its own directory), so its requests
+ * are counted as its cost in insights_limit_dreamfactory_requests_total; it writes through the proxy's ES client.
+ */
+export function createLimitSampler({ config, logger, metrics, es }: ProxyParts): LimitSampler {
+  const df = new DreamFactoryClient(config.dreamfactory, (outcome) => {
+    metrics.dfRequests.inc({ outcome });
+    metrics.limitDreamFactoryRequests.inc();
+  });
+  return new LimitSampler(
+    { intervalSeconds: config.limitHistory.sampleSeconds, indexPrefix: config.elasticsearch.limitIndexPrefix },
+    {
+      dreamfactory: df,
+      directory: new UserDirectory(df, config.dreamfactory.directoryTtlMs),
+      es,
+      esUrls: config.elasticsearch.urls,
+      metrics,
+      logger,
+    }
+  );
 }
 
 /** The ingest path over the parts: its sink writes through the proxy's Elasticsearch client. */

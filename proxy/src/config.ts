@@ -8,6 +8,7 @@ import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_WORDS } from './secret-key-defaults
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
+const indexPrefix = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case index name prefix');
 const listener = (defaultPort: number, enabled = true) =>
   z
     .object({ enabled: bool.default(enabled), host: z.string().default('0.0.0.0'), port: port.default(defaultPort) })
@@ -28,7 +29,9 @@ export const configSchema = z.object({
       apiKey: z.string().optional(),
       caFile: z.string().optional(),
       tlsVerify: bool.default(true),
-      indexPrefix: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case index name prefix').default('logstash-dreamfactory-'),
+      indexPrefix: indexPrefix.default('logstash-dreamfactory-'),
+      /** Daily indices of the limit sampler (`<prefix>YYYY.MM.dd`); must not overlap the event indices. */
+      limitIndexPrefix: indexPrefix.default('dreamfactory-limits-'),
       deadLetterIndex: z.string().default('dreamfactory-insights-deadletter'),
       requestTimeoutMs: z.coerce.number().int().positive().default(30000),
       /** Replica copies of each shard of the daily indices: 0 suits one node; 1 on a cluster survives losing a node. */
@@ -147,7 +150,17 @@ export const configSchema = z.object({
     .prefault({})
     .refine((s) => !s.url || Boolean(s.token), { message: 'required when a Splunk HEC URL (SPLUNK_HEC_URL) is set', path: ['token'] }),
   setupOnStart: bool.default(true),
-});
+  limitHistory: z
+    .object({
+      /** How often `system/limit_cache` is sampled into the limit indices; 0 turns sampling off. */
+      sampleSeconds: z.coerce.number().int().min(0).max(86400).default(30),
+    })
+    .prefault({}),
+})
+  .refine(
+    ({ elasticsearch: { indexPrefix, limitIndexPrefix } }) => !indexPrefix.startsWith(limitIndexPrefix) && !limitIndexPrefix.startsWith(indexPrefix),
+    { path: ['elasticsearch', 'limitIndexPrefix'], message: 'must not overlap the event index prefix (ES_INDEX_PREFIX): each needs its own template' }
+  );
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -167,6 +180,7 @@ export const ENV_VARS: Record<string, string> = {
   ES_TLS_VERIFY: 'elasticsearch.tlsVerify',
   ES_INDEX_PREFIX: 'elasticsearch.indexPrefix',
   ES_INDEX_REPLICAS: 'elasticsearch.replicas',
+  LIMIT_INDEX_PREFIX: 'elasticsearch.limitIndexPrefix',
   DF_URL: 'dreamfactory.url',
   DF_API_KEY: 'dreamfactory.apiKey',
   DF_ADMIN_EMAIL: 'dreamfactory.adminEmail',
@@ -203,6 +217,7 @@ export const ENV_VARS: Record<string, string> = {
   SPLUNK_ACK: 'splunk.ack',
   SPLUNK_CA_FILE: 'splunk.caFile',
   SPLUNK_DEAD_LETTER_FILE: 'splunk.deadLetterFile',
+  LIMIT_SAMPLE_SECONDS: 'limitHistory.sampleSeconds',
 };
 
 const LIST_PATHS = new Set(['elasticsearch.urls', 'ingest.redactKeys', 'ingest.redactWords', 'ingest.redactKeepKeys']);

@@ -4,7 +4,7 @@
  *   npm run proxy -- setup        # Elasticsearch template + retention [--dry-run] [--create-users] [--write-provisioning DIR]
  *   npm run proxy -- doctor       # test message through every enabled source of the running proxy
  */
-import { buildProxyServer, createProxyParts, ingestDeps } from './compose';
+import { buildProxyServer, createLimitSampler, createProxyParts, ingestDeps } from './compose';
 import { ConfigError, loadConfig } from './config';
 import { doctorCommand } from './doctor/cli';
 import { createLogger } from './logger';
@@ -26,6 +26,8 @@ async function serve(): Promise<void> {
   // Setup (template, retention) before ingest, so the day's first index is created with our mapping.
   await operations.start();
   const ingest = await startIngest(ingestDeps(parts));
+  const limitSampler = createLimitSampler(parts);
+  limitSampler.start();
   const app = await buildProxyServer(parts, ingest);
   await app.listen({ host: config.server.host, port: config.server.port });
   operations.attach({
@@ -33,10 +35,12 @@ async function serve(): Promise<void> {
     http: boundAddress(app.server.address(), config.server),
     splunk: ingest.splunkStatus,
   });
+  operations.attachLimitHistory(limitSampler);
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await limitSampler.stop();
     await operations.stop();
     // In-flight bulk requests get a few seconds; whatever is not acknowledged replays from the queue on next start.
     await ingest.stop({ graceMs: SHUTDOWN_GRACE_MS });

@@ -137,6 +137,34 @@ export function createMetrics() {
       registers,
     }),
     directoryUsers: new Gauge({ name: 'insights_directory_users', help: 'Users and admins in the cached user directory', registers }),
+    limitSamples: new Counter({
+      name: 'insights_limit_samples_total',
+      help: 'Limit counter samples, by outcome (ok, or gap: DreamFactory could not be read)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    limitSampleSeconds: new Histogram({
+      name: 'insights_limit_sample_seconds',
+      help: 'Time to read the limits, their counters and the user directory from DreamFactory for one sample',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    limitLastSample: new Gauge({ name: 'insights_limit_last_sample_timestamp_seconds', help: 'Unix time of the last successful limit sample', registers }),
+    limitCounters: new Gauge({ name: 'insights_limit_counters', help: 'Counters read in the last limit sample (each-user limits: one per user)', registers }),
+    limitTrips: new Counter({ name: 'insights_limit_trips_total', help: 'Counters seen reaching their maximum (one per window), since the proxy started', registers }),
+    limitDocumentsIndexed: new Counter({ name: 'insights_limit_documents_indexed_total', help: 'Limit history documents indexed in Elasticsearch', registers }),
+    limitDocumentsPending: new Gauge({ name: 'insights_limit_documents_pending', help: 'Limit history documents waiting for Elasticsearch', registers }),
+    limitDocumentsDropped: new Counter({
+      name: 'insights_limit_documents_dropped_total',
+      help: 'Limit history documents given up, by reason (buffer_full: Elasticsearch down too long; rejected: refused as invalid)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    limitDreamFactoryRequests: new Counter({
+      name: 'insights_limit_dreamfactory_requests_total',
+      help: 'Requests the limit sampler made to DreamFactory (also counted in insights_dreamfactory_requests_total)',
+      registers,
+    }),
   };
 }
 

@@ -65,18 +65,27 @@ export class ProxyClient {
     } = {}
   ) {}
 
-  private url(method: string, path: string): string {
-    const editorWrite = this.options.editorWrites && method !== 'GET' && currentRole() === 'Editor';
+  private url(path: string, write: boolean): string {
+    const editorWrite = this.options.editorWrites && write && currentRole() === 'Editor';
     return `${this.baseUrl}/${editorWrite ? 'editor/api' : 'api'}/${path.replace(/^\/+/, '')}`;
   }
 
   /** `path` is below the proxy's `/api/`, e.g. `limits/3`. Failures throw a `ProxyError`. */
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.send<T>(method, path, options, method !== 'GET');
+  }
+
+  /** POST /api/query: a read, so every role takes the Viewer route. */
+  query<T>(body: unknown, requestId?: string): Promise<T> {
+    return this.send<T>('POST', 'query', { body, requestId }, false);
+  }
+
+  private async send<T>(method: string, path: string, options: RequestOptions, write: boolean): Promise<T> {
     try {
       const response = await lastValueFrom(
         getBackendSrv().fetch<T>({
           method,
-          url: this.url(method, path),
+          url: this.url(path, write),
           data: options.body,
           params: options.params,
           requestId: options.requestId,

@@ -12,6 +12,7 @@ import dashboard from './user-activity.json';
  */
 const REVISIONS: Array<{ revision: number; sha256: string }> = [
   { revision: 1, sha256: 'a0c19c1c6940d1215f3ca6963798c9d4324e5c11be736592d34a8548c9dea75e' },
+  { revision: 2, sha256: 'd6cdfb4688a70360c7d3693cd06372782cba2b7ef6e5c08f8215d566be21769e' },
 ];
 
 /** JSON with object keys sorted, so formatting and key order are not content. */

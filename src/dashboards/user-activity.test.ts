@@ -2,10 +2,12 @@ import { ACTIVITY_PRESETS, ANY_VALUE, InsightsQuery, migrateQuery } from '@share
 import dashboard from './user-activity.json';
 import appPlugin from '../plugin.json';
 
-type Panel = (typeof dashboard.panels)[number] & { transformations?: unknown };
+type Panel = Extract<(typeof dashboard.panels)[number], { targets: unknown }> & { transformations?: unknown };
 type Target = InsightsQuery & { datasource?: { type: string; uid: string } };
 
-const panels = dashboard.panels as Panel[];
+/** Panels with a query (rows only group them). */
+const panels = dashboard.panels.filter((p): p is Panel => 'targets' in p);
+const rows = dashboard.panels.filter((p) => p.type === 'row');
 const targetsOf = (panel: Panel) => panel.targets as unknown as Target[];
 const EVENT_TYPES = ['activity', 'timeseries', 'logs'];
 const eventPanels = panels.filter((panel) => targetsOf(panel).some((t) => EVENT_TYPES.includes(t.queryType)));
@@ -102,9 +104,23 @@ describe('the bundled user-activity dashboard', () => {
     expect(errors.filters?.statusClasses).toEqual(['4xx', '5xx']);
   });
 
+  it('has a Limits row: usage over time, trips and the counters nearest to tripping, on the dashboard’s variables', () => {
+    expect(rows.map((row) => row.title)).toEqual(['Limits']);
+    const below = panels.filter((p) => p.gridPos.y > rows[0].gridPos.y);
+    expect(below.map((p) => [p.type, targetsOf(p)[0].queryType])).toEqual([
+      ['timeseries', 'limitUsage'],
+      ['timeseries', 'limitTrips'],
+      ['table', 'limitForecast'],
+    ]);
+    for (const p of below) {
+      expect(targetsOf(p)[0].filters).toEqual({ users: ['$user'], services: ['$service'], methods: ['$method'] });
+    }
+    expect(below[0].fieldConfig?.defaults).toMatchObject({ unit: 'percentunit', max: 1 });
+  });
+
   it('lays panels out without overlaps on the 24-column grid', () => {
     const cells = new Set<string>();
-    for (const { gridPos } of panels) {
+    for (const { gridPos } of dashboard.panels) {
       expect(gridPos.x + gridPos.w).toBeLessThanOrEqual(24);
       for (let x = gridPos.x; x < gridPos.x + gridPos.w; x++) {
         for (let y = gridPos.y; y < gridPos.y + gridPos.h; y++) {
@@ -113,6 +129,6 @@ describe('the bundled user-activity dashboard', () => {
         }
       }
     }
-    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+    expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
   });
 });

@@ -74,10 +74,7 @@ export class DataSource extends DataSourceApi<InsightsQuery, InsightsOptions> {
     };
     const refIds = queries.map((query) => query.refId);
     try {
-      const response = await this.proxy.request<QueryResponse>('POST', 'query', {
-        body,
-        requestId: request.requestId,
-      });
+      const response = await this.proxy.query<QueryResponse>(body, request.requestId);
       return toQueryResponse(response, refIds, { uid: this.uid, name: this.name });
     } catch (err) {
       const { message, status } = err as ProxyError;

@@ -1,5 +1,5 @@
 /** One-line summaries of a query, for collapsed query rows and query history. Pure. */
-import { DIMENSION_LABELS, InsightsQuery, QUERY_TYPE_LABELS, QueryFilters } from '@shared/query';
+import { DIMENSION_LABELS, InsightsQuery, LIMIT_DIMENSION_LABELS, QUERY_TYPE_LABELS, QueryFilters } from '@shared/query';
 
 function describeFilters(filters: QueryFilters | undefined): string[] {
   if (!filters) {
@@ -33,11 +33,26 @@ export function describeQuery(query: InsightsQuery): string {
     case 'logs':
       parts.push(`latest ${query.limit}`);
       break;
-    case 'limitCounters':
-      if (query.limitIds?.length) {
-        parts.push(`limits ${query.limitIds.join(',')}`);
-      }
+    case 'limitUsage':
+      parts.push(query.splitBy ? `by ${LIMIT_DIMENSION_LABELS[query.splitBy]} (top ${query.size})` : 'highest');
       break;
+    case 'limitTrips':
+      parts.push(
+        query.format === 'table'
+          ? `newest ${query.size}`
+          : query.groupBy
+            ? `by ${LIMIT_DIMENSION_LABELS[query.groupBy]}`
+            : 'total'
+      );
+      break;
+    case 'limitForecast':
+      parts.push(
+        `${query.view} ≥ ${Math.round(query.minUsage * 100)} %${query.includeProjected ? ' or projected to trip' : ''}`
+      );
+      break;
+  }
+  if ('limitIds' in query && query.limitIds?.length) {
+    parts.push(`limits ${query.limitIds.join(',')}`);
   }
   return [...parts, ...describeFilters(query.filters)].join(' · ');
 }

@@ -66,7 +66,11 @@ export function interpolateFilters(
 export function interpolateQuery(query: InsightsQuery, replace: ReplaceFn, scopedVars?: ScopedVars): InsightsQuery {
   const filters = interpolateFilters(query.filters, replace, scopedVars);
   const interpolated = { ...query, filters } as InsightsQuery;
-  if (interpolated.queryType === 'timeseries') {
+  if (
+    interpolated.queryType === 'timeseries' ||
+    interpolated.queryType === 'limitUsage' ||
+    interpolated.queryType === 'limitTrips'
+  ) {
     interpolated.interval = replace(interpolated.interval, scopedVars) || 'auto';
   }
   return interpolated;

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { canWrite } from '../access';
+import { LimitHistoryApi } from '../api/limitHistoryApi';
 import { LimitsApi } from '../api/limitsApi';
 import type { WriteRole } from '../types';
 import { useAppProxyClient, useAppSettings } from './useAppProxyClient';
@@ -13,6 +14,8 @@ export interface WriteAccess {
 export interface LimitsAccess extends WriteAccess {
   /** Undefined when no DreamFactory Insights datasource exists. */
   api?: LimitsApi;
+  /** The limit sampler's history, through the same datasource. */
+  history?: LimitHistoryApi;
 }
 
 export function useWriteAccess(): WriteAccess {
@@ -24,5 +27,8 @@ export function useWriteAccess(): WriteAccess {
 export function useLimitsApi(): LimitsAccess {
   const client = useAppProxyClient();
   const access = useWriteAccess();
-  return useMemo(() => ({ ...access, api: client ? new LimitsApi(client) : undefined }), [client, access]);
+  return useMemo(
+    () => ({ ...access, api: client && new LimitsApi(client), history: client && new LimitHistoryApi(client) }),
+    [client, access]
+  );
 }

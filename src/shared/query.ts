@@ -7,7 +7,17 @@
 
 export const QUERY_MODEL_VERSION = 1;
 
-export const QUERY_TYPES = ['activity', 'timeseries', 'logs', 'users', 'limits', 'limitCounters'] as const;
+export const QUERY_TYPES = [
+  'activity',
+  'timeseries',
+  'logs',
+  'users',
+  'limits',
+  'limitCounters',
+  'limitUsage',
+  'limitTrips',
+  'limitForecast',
+] as const;
 
 export type QueryType = (typeof QUERY_TYPES)[number];
 
@@ -51,7 +61,11 @@ export const ANY_VALUE = '*';
 /** A `users` filter entry selecting the calls made without a user (API key only). */
 export const ANONYMOUS_USER_VALUE = 'anonymous';
 
-/** Filters every query type understands (users/limit queries ignore the event filters). */
+/**
+ * Filters every query type understands (the users, limits and limit counters queries ignore them). On limit history,
+ * a value selects the limits that apply to it: users = each-user counters of those users plus limits not tied to a
+ * user; services and methods likewise (a limit without a service or verb applies to all); status classes do not apply.
+ */
 export interface QueryFilters {
   /** User ids as strings (template variables interpolate to strings); ANONYMOUS_USER_VALUE selects events with no user. */
   users?: string[];
@@ -123,7 +137,78 @@ export interface LimitCountersQuery extends QueryBase {
   limitIds?: number[];
 }
 
-export type InsightsQuery = ActivityQuery | TimeseriesQuery | LogsQuery | UsersQuery | LimitsQuery | LimitCountersQuery;
+/** What limit history is split or grouped by: a limit, a user, a service, or one counter (a limit × a user). */
+export const LIMIT_DIMENSIONS = ['limit', 'user', 'service', 'counter'] as const;
+
+export type LimitDimension = (typeof LIMIT_DIMENSIONS)[number];
+
+export const LIMIT_DIMENSION_LABELS: Record<LimitDimension, string> = {
+  limit: 'Limit',
+  user: 'User',
+  service: 'Service',
+  counter: 'Counter (limit × user)',
+};
+
+interface LimitHistoryBase extends QueryBase {
+  /** Only these DreamFactory limit ids; empty = every limit. */
+  limitIds?: number[];
+  userLabel?: UserLabelMode;
+}
+
+/** Usage (attempts / max, 0–1) over time, from the limit sampler's history; the highest usage in each interval. */
+export interface LimitUsageQuery extends LimitHistoryBase {
+  queryType: 'limitUsage';
+  /** One series per limit, user, service or counter (the `size` highest peaks); null = the highest of all. */
+  splitBy: LimitDimension | null;
+  size: number;
+  /** `auto` or a fixed interval like `5m`. */
+  interval: string;
+}
+
+export const LIMIT_TRIPS_FORMATS = ['table', 'counts', 'timeseries'] as const;
+
+export type LimitTripsFormat = (typeof LIMIT_TRIPS_FORMATS)[number];
+
+export const LIMIT_FORECAST_VIEWS = ['counters', 'limits'] as const;
+
+export type LimitForecastView = (typeof LIMIT_FORECAST_VIEWS)[number];
+
+/** Trips: a counter reaching its maximum (the next call gets 429), counted once per window. */
+export interface LimitTripsQuery extends LimitHistoryBase {
+  queryType: 'limitTrips';
+  /** `table`: one row per trip, newest first; `counts`: trips per group; `timeseries`: trips per interval. */
+  format: LimitTripsFormat;
+  /** Groups of `counts` and series of `timeseries`; null = all trips together. */
+  groupBy: LimitDimension | null;
+  /** Rows (table) or groups kept. */
+  size: number;
+  interval: string;
+}
+
+/** Counters (or limits) as of the latest sample, near their maximum now or projected to reach it in this window. */
+export interface LimitForecastQuery extends LimitHistoryBase {
+  queryType: 'limitForecast';
+  /** `counters`: one row per counter; `limits`: one row per limit (its busiest counter, its nearest projected trip). */
+  view: LimitForecastView;
+  /** Rows at or above this share of their maximum (0–1). */
+  minUsage: number;
+  /** Also rows projected to reach their maximum before their window resets. */
+  includeProjected: boolean;
+  size: number;
+}
+
+export type LimitHistoryQuery = LimitUsageQuery | LimitTripsQuery | LimitForecastQuery;
+
+export type InsightsQuery =
+  ActivityQuery | TimeseriesQuery | LogsQuery | UsersQuery | LimitsQuery | LimitCountersQuery | LimitHistoryQuery;
+
+/** `meta.custom` of limit forecast frames. */
+export type LimitForecastMeta = {
+  /** The sample the rows are from (ISO); absent when there was no sample in the hour before the range's end. */
+  sampledAt?: string;
+  /** How projections are made, for showing next to them. */
+  projectionMethod: string;
+};
 
 export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   activity: 'Activity (calls grouped)',
@@ -132,6 +217,9 @@ export const QUERY_TYPE_LABELS: Record<QueryType, string> = {
   users: 'Users',
   limits: 'Limits',
   limitCounters: 'Limit counters',
+  limitUsage: 'Limit usage over time',
+  limitTrips: 'Limit trips',
+  limitForecast: 'Near their limits',
 };
 
 export const DEFAULT_DIMENSION_SIZE = 50;
@@ -164,8 +252,17 @@ export function defaultQuery(queryType: QueryType = 'activity', refId = 'A'): In
       return { ...base, queryType };
     case 'limitCounters':
       return { ...base, queryType };
+    case 'limitUsage':
+      return { ...base, queryType, splitBy: 'limit', size: 10, interval: 'auto' };
+    case 'limitTrips':
+      return { ...base, queryType, format: 'table', groupBy: 'limit', size: 100, interval: 'auto' };
+    case 'limitForecast':
+      return { ...base, queryType, view: 'counters', minUsage: NEAR_LIMIT_USAGE, includeProjected: true, size: 100 };
   }
 }
+
+/** "Near their limits": at or above 80 % of the maximum. */
+export const NEAR_LIMIT_USAGE = 0.8;
 
 /**
  * Brings any saved query (older versions, partial objects from dashboards or the API) to the current model: unknown
@@ -185,6 +282,13 @@ export function migrateQuery(raw: Partial<InsightsQuery> & { refId?: string; [ke
   }
   if (merged.queryType === 'logs') {
     merged.limit = Math.min(Math.max(Math.trunc(Number(merged.limit) || 100), 1), 5000);
+  }
+  if (merged.queryType === 'limitUsage' || merged.queryType === 'limitTrips' || merged.queryType === 'limitForecast') {
+    merged.size = clampSize(merged.size);
+  }
+  if (merged.queryType === 'limitForecast') {
+    const share = Number(merged.minUsage);
+    merged.minUsage = Number.isFinite(share) ? Math.min(Math.max(share, 0), 1) : NEAR_LIMIT_USAGE;
   }
   return merged;
 }
@@ -223,6 +327,32 @@ export const FRAME_COLUMNS = {
   calls: 'Calls',
   share: 'Share',
   time: 'Time',
+} as const;
+
+/** Column and value names of the limit history frames, read by the app pages. */
+export const LIMIT_HISTORY_FIELDS = {
+  time: FRAME_COLUMNS.time,
+  usage: 'Usage',
+  trips: 'Trips',
+  limitId: 'Limit ID',
+  limit: 'Limit',
+  type: 'Type',
+  period: 'Period',
+  rate: 'Rate',
+  service: 'Service',
+  attempts: 'Attempts',
+  max: 'Max',
+  lockedOut: 'Locked out',
+  atMaxSince: 'At max since',
+  ratePerHour: 'Calls per hour',
+  projectedTrip: 'Projected trip',
+  inWindow: 'Trips in this window',
+  projectedFor: 'Projected for',
+  windowEndsBy: 'Window ends by',
+  previousSample: 'Previous sample',
+  counters: 'Counters',
+  countersInUse: 'In use',
+  countersAtMax: 'At max',
 } as const;
 
 /** The row or series that sums the buckets a dimension's size cut off. */

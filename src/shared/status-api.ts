@@ -12,7 +12,7 @@ export type SourceId = string;
 export type StepOutcome = 'ok' | 'unchanged' | 'created' | 'updated' | 'would-create' | 'would-update' | 'warning' | 'failed' | 'skipped';
 
 export interface SetupStep {
-  id: 'connect' | 'privileges' | 'retention' | 'template' | 'conflicts' | 'users' | 'provisioning';
+  id: 'connect' | 'privileges' | 'retention' | 'template' | 'conflicts' | 'limit-template' | 'limit-conflicts' | 'users' | 'provisioning';
   title: string;
   outcome: StepOutcome;
   detail: string;
@@ -144,6 +144,27 @@ export interface SplunkStatus {
 /** How long after a Splunk error the status page keeps warning about it. */
 export const SPLUNK_RECENT_ERROR_MS = 5 * 60_000;
 
+/** The limit sampler: `system/limit_cache` read every `intervalSeconds` into the limit-history indices. */
+export interface LimitHistoryStatus {
+  enabled: boolean;
+  /** Why it is off, when it is. */
+  disabledReason?: string;
+  intervalSeconds: number;
+  indexPrefix: string;
+  lastSampleAt?: string;
+  lastAttemptAt?: string;
+  /** The last attempt's failure (DreamFactory unreadable: a gap; Elasticsearch down: documents wait). */
+  lastError?: string;
+  /** Counters read and documents written by the last successful sample. */
+  counters?: number;
+  documents?: number;
+  tripsSinceStart: number;
+  pendingDocuments: number;
+  droppedDocuments: number;
+  /** DreamFactory requests the sampler made per minute, over the last 15 minutes (or since start). */
+  dreamFactoryRequestsPerMinute: number;
+}
+
 export interface StatusResponse {
   generatedAt: string;
   proxy: { version: string; startedAt: string; uptimeSeconds: number };
@@ -154,6 +175,7 @@ export interface StatusResponse {
   splunk?: SplunkStatus;
   /** The last setup the proxy ran (at start or through POST /api/setup). */
   lastSetup?: SetupResult;
+  limitHistory?: LimitHistoryStatus;
 }
 
 /**

@@ -17,6 +17,7 @@ import { Simulator, startSimulator } from '../dreamfactory-sim/server';
 import { RunningElasticsearch, startElasticsearch } from '../elasticsearch/es-runner';
 import { ownedTempDir } from '../support/lifecycle';
 import { buildHost } from './build-host';
+import { seedLimitHistory } from './limit-history-seed';
 import { RunningShim, startShim } from './shim/server';
 
 const DIST_DIR = resolve(__dirname, '../../dist');
@@ -137,6 +138,7 @@ export async function startHarnessStack(): Promise<HarnessStack> {
       () => proxy.app.close()
     );
     await sendTraffic(proxy.parts, proxy.ingest, simulator);
+    await seedLimitHistory(proxy.parts, simulator);
     const shim: RunningShim = await startShim({
       distDir: DIST_DIR,
       hostDir,

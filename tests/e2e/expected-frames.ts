@@ -11,4 +11,7 @@ export const EXPECTED_COLUMNS: Record<QueryType, string[]> = {
   users: ['ID', 'Name', 'Email'],
   limits: ['ID', 'Name', 'Type', 'Rate', 'Period'],
   limitCounters: ['Limit', 'Attempts', 'Max', 'Remaining'],
+  limitUsage: ['Time'],
+  limitTrips: ['Time', 'Limit', 'User', 'Attempts'],
+  limitForecast: ['Limit', 'User', 'Usage', 'Projected trip'],
 };

@@ -7,9 +7,13 @@ import dashboard from '../../src/dashboards/user-activity.json';
 import { interpolateQuery, ReplaceFn } from '../../src/datasource/interpolate';
 import type { FrameJSON, InsightsQuery } from '@shared/query';
 import { ACTIVITY_DATASET, activityEvents } from './query-data';
+import { LIMIT_DATASET_SPAN_MS, limitHistoryDocuments } from './limit-history-data';
 import { QueryProxy, QueryStack, startQueryStack } from './query-harness';
 
 // The dashboard opens with every variable on "All", whose value is `*`.
+// Rows group panels and carry no query.
+type QueryPanel = Extract<(typeof dashboard.panels)[number], { targets: unknown }>;
+const queryPanels = dashboard.panels.filter((panel): panel is QueryPanel => 'targets' in panel);
 const allSelected: ReplaceFn = (target) => target.replace(/\$(user|service|method)\b/g, '*');
 
 interface PanelOptions {
@@ -36,7 +40,14 @@ describe('the user-activity dashboard on the real stack', () => {
   let proxy: QueryProxy;
 
   beforeAll(async () => {
-    stack = await startQueryStack('dashboard', activityEvents(), { admins: 1, users: 50, seed: 3 });
+    // Six hours of limit samples ending with the range, so the Limits row has history, trips and a "now".
+    const limitsStart = Date.parse(ACTIVITY_DATASET.RANGE.to) - LIMIT_DATASET_SPAN_MS;
+    stack = await startQueryStack(
+      'dashboard',
+      activityEvents(),
+      { admins: 1, users: 50, seed: 3 },
+      limitHistoryDocuments(limitsStart)
+    );
     proxy = stack.proxy;
   });
 
@@ -44,7 +55,7 @@ describe('the user-activity dashboard on the real stack', () => {
     await stack?.close();
   });
 
-  it.each(dashboard.panels.map((panel) => [panel.title, panel]))(
+  it.each(queryPanels.map((panel) => [panel.title, panel]))(
     'panel "%s" gets its data and the fields it names',
     async (_title, panel) => {
       const { datasource, ...saved } = panel.targets[0] as unknown as InsightsQuery & { datasource: unknown };
@@ -66,7 +77,7 @@ describe('the user-activity dashboard on the real stack', () => {
         expect(names.some((name) => pattern.test(name))).toBe(true);
       }
       if (query.queryType !== 'limitCounters') {
-        // The dataset has events in the range: event panels are not empty.
+        // The datasets have events and limit samples in the range: no panel is empty.
         expect(frames.some((frame) => (frame.fields[0]?.values.length ?? 0) > 0)).toBe(true);
       }
     }
@@ -74,7 +85,7 @@ describe('the user-activity dashboard on the real stack', () => {
 
   it('shows nothing, not zero rows, for a range without events', async () => {
     const empty = { from: '2001-01-01T00:00:00.000Z', to: '2001-01-02T00:00:00.000Z' };
-    const queries = dashboard.panels
+    const queries = queryPanels
       .map((panel, i) => ({ ...(panel.targets[0] as unknown as InsightsQuery), refId: `P${i}` }))
       .filter((query) => query.queryType === 'activity')
       .map((query) => interpolateQuery(query, allSelected));

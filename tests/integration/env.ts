@@ -34,6 +34,7 @@ function esConfig(partial: Partial<Config['elasticsearch']>): Config['elasticsea
     urls: [],
     tlsVerify: true,
     indexPrefix: 'logstash-dreamfactory-',
+    limitIndexPrefix: 'dreamfactory-limits-',
     deadLetterIndex: 'dreamfactory-insights-deadletter',
     requestTimeoutMs: 30000,
     replicas: 0,

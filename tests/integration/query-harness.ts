@@ -10,6 +10,9 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../dreamf
 import { dropIndexTemplate, dropIndices } from './engine-admin';
 import { plainEs, uniquePrefix } from './env';
 import { type GeneratedEvent, indexEvents, installTemplate } from './query-data';
+import { indexLimitHistory, installLimitTemplate } from './limit-history-data';
+import { limitTemplateNameFor } from '../../proxy/src/setup/limit-index-template';
+import type { LimitHistoryDocument } from '../../proxy/src/limit-history/document';
 
 export const TOKEN = 'query-integration-token-0123';
 
@@ -20,15 +23,28 @@ export interface QueryProxy {
   close(): Promise<void>;
 }
 
-export async function startQueryProxy(indexPrefix: string, df: { url?: string; apiKey?: string } = {}, esUrls = plainEs().urls): Promise<QueryProxy> {
-  const config = loadConfig({}, { apiToken: TOKEN, elasticsearch: { ...plainEs(), urls: esUrls, indexPrefix }, dreamfactory: df });
+export async function startQueryProxy(
+  indexPrefix: string,
+  df: { url?: string; apiKey?: string } = {},
+  esUrls = plainEs().urls,
+  limitIndexPrefix = plainEs().limitIndexPrefix
+): Promise<QueryProxy> {
+  const config = loadConfig(
+    {},
+    { apiToken: TOKEN, elasticsearch: { ...plainEs(), urls: esUrls, indexPrefix, limitIndexPrefix }, dreamfactory: df }
+  );
   const parts = createProxyParts(config, createLogger('silent'));
   const app = await buildProxyServer(parts);
   return {
     app,
     parts,
     async query(request) {
-      const response = await app.inject({ method: 'POST', url: '/api/query', headers: { [PROXY_TOKEN_HEADER]: TOKEN }, payload: request });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/query',
+        headers: { [PROXY_TOKEN_HEADER]: TOKEN },
+        payload: request,
+      });
       if (response.statusCode !== 200) {
         throw new Error(`POST /api/query answered ${response.statusCode}: ${response.body}`);
       }
@@ -57,16 +73,27 @@ export interface QueryStack {
 }
 
 /**
- * What the query suites share: a fresh index prefix with the product's template and these events, the DreamFactory
- * simulator, and a proxy over both. `close` removes the indices and the template again.
+ * What the query suites share: a fresh index prefix with the product's template and these events (and, if given,
+ * this limit history under its own fresh prefix), the DreamFactory simulator, and a proxy over both. `close` removes
+ * the indices and the templates again.
  */
-export async function startQueryStack(suite: string, events: GeneratedEvent[], simulator: SimulatorOptions): Promise<QueryStack> {
+export async function startQueryStack(
+  suite: string,
+  events: GeneratedEvent[],
+  simulator: SimulatorOptions,
+  limitHistory: LimitHistoryDocument[] = []
+): Promise<QueryStack> {
   const prefix = uniquePrefix(suite);
+  const limitPrefix = uniquePrefix(`${suite}-limits`);
   const es = new ElasticsearchClient(plainEs());
   await installTemplate(es, prefix);
   await indexEvents(es, prefix, events);
+  if (limitHistory.length > 0) {
+    await installLimitTemplate(es, limitPrefix);
+    await indexLimitHistory(es, limitPrefix, limitHistory);
+  }
   const sim = await startSimulator(simulator);
-  const proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey });
+  const proxy = await startQueryProxy(prefix, { url: sim.url, apiKey: sim.apiKey }, plainEs().urls, limitPrefix);
   return {
     prefix,
     es,
@@ -75,8 +102,9 @@ export async function startQueryStack(suite: string, events: GeneratedEvent[], s
     async close() {
       await proxy.close();
       await sim.close();
-      await dropIndices(plainEs(), `${prefix}*`);
+      await dropIndices(plainEs(), `${prefix}*,${limitPrefix}*`);
       await dropIndexTemplate(plainEs(), `${prefix}template`);
+      await dropIndexTemplate(plainEs(), limitTemplateNameFor(limitPrefix));
       await es.close();
     },
   };

@@ -161,9 +161,13 @@ describe('proxy setup on the engine, security off', () => {
       const datasource = readFileSync(join(dir, 'datasources', 'dreamfactory-insights.yaml'), 'utf8');
       expect(datasource).toContain('proxyToken: ${PROXY_TOKEN}');
       expect(datasource).not.toContain('a-very-secret-proxy-token-1234');
-      // What a Grafana mounting this folder provisions: still one datasource and one app.
+      // What a Grafana mounting this folder provisions: still one datasource and one app, and the alerting
+      // datasources over this proxy's indices.
       const provisioned = loadProvisioning(dir, { PROXY_TOKEN: 'from-grafanas-environment' });
-      expect(provisioned.datasources.map((ds) => [ds.uid, ds.jsonData.proxyUrl])).toEqual([
+      const { indexPrefix, limitIndexPrefix } = withToken.config.elasticsearch;
+      expect(provisioned.datasources.map((ds) => [ds.uid, ds.jsonData.proxyUrl ?? ds.jsonData.index])).toEqual([
+        ['dreamfactory-insights-events-es', `${indexPrefix}*`],
+        ['dreamfactory-insights-limits-es', `${limitIndexPrefix}*`],
         ['dreamfactory-insights', 'http://insights-proxy:3100'],
       ]);
       expect(provisioned.apps.map((app) => app.type)).toEqual(['dreamfactory-insights-app']);

@@ -8,9 +8,10 @@ import { execFile } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { FRAME_COLUMNS, migrateQuery, InsightsQuery, QueryResponse } from '@shared/query';
+import { FRAME_COLUMNS, FrameJSON, LIMIT_HISTORY_FIELDS, migrateQuery, InsightsQuery, QueryResponse } from '@shared/query';
 import { PROXY_TOKEN_HEADER } from '@shared/headers';
 import dashboard from '../../src/dashboards/user-activity.json';
+import { BUSY_USER_LIMIT } from '../../scripts/demo-limits';
 import { freePort } from '../elasticsearch/es-runner';
 import { OwnedDir, OwnedProcess, ownedTempDir, spawnOwned } from '../support/lifecycle';
 import { commandLine, processTree, running, until } from '../support/processes';
@@ -43,7 +44,7 @@ describe('npm run stack', () => {
 
   /** Started detached (a process group of its own, as a shell starts a foreground job), with its own TMPDIR. */
   async function startStack(backlog: number): Promise<StartedStack> {
-    const npm = spawnOwned('npm', ['run', 'stack', '--', ...ports, '--backlog', String(backlog), '--rate', '2', '--users', '40'], {
+    const npm = spawnOwned('npm', ['run', 'stack', '--', ...ports, '--backlog', String(backlog), '--rate', '2', '--users', '40', '--limit-sample-seconds', '5'], {
       cwd: REPO_ROOT,
       env: { ...process.env, TMPDIR: tmp.path },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,6 +97,17 @@ describe('npm run stack', () => {
     return (await response.json()) as QueryResponse;
   }
 
+  /** The demo limit's trips in the range, by name (the limit history's "trips per limit"). */
+  async function demoTrips(stack: StartedStack): Promise<number> {
+    const counts = await query(stack, [
+      migrateQuery({ refId: 'L', queryType: 'limitTrips', format: 'counts', groupBy: 'limit' }),
+    ]);
+    const frame = counts.results.L.frames[0];
+    const names = frame?.fields.find((f) => f.name === LIMIT_HISTORY_FIELDS.limit)?.values ?? [];
+    const trips = frame?.fields.find((f) => f.name === LIMIT_HISTORY_FIELDS.trips)?.values ?? [];
+    return Number(trips[names.indexOf(BUSY_USER_LIMIT.name)] ?? 0);
+  }
+
   beforeAll(async () => {
     tmp = ownedTempDir('dfi-stack-test-');
     // Elasticsearch runs as its own user and must reach its dir inside.
@@ -108,7 +120,10 @@ describe('npm run stack', () => {
       const calls = total.results.T.frames[0]?.fields.find((f) => f.name === FRAME_COLUMNS.calls)?.values[0];
       return Number(calls) >= BACKLOG || undefined;
     });
-  }, START_TIMEOUT_MS + 120_000);
+    // The busy demo user's 101st call of the hour comes about 100 s after the start; the Limits row's trip panels
+    // have data from then on.
+    await until('the demo limit tripped', 180_000, async () => (await demoTrips(first!)) > 0 || undefined);
+  }, START_TIMEOUT_MS + 300_000);
 
   afterAll(async () => {
     // Only reached with something left when a test failed: no process or dir may outlive the suite either way.
@@ -122,6 +137,37 @@ describe('npm run stack', () => {
     }
     await tmp.remove();
   }, STOP_TIMEOUT_MS);
+
+  it("trips the demo limit within minutes, once, and the dashboard's Limits row and the Limits page's queries show it", async () => {
+    expect(await demoTrips(first!)).toBe(1);
+    const limitsRow = dashboard.panels.filter((p) => p.gridPos.y > dashboard.panels.find((row) => row.title === 'Limits')!.gridPos.y);
+    const target = (title: string) => asSent((limitsRow.find((p) => p.title === title) as { targets: Array<Record<string, unknown>> }).targets[0]);
+    const seriesOf = (frame: FrameJSON) => frame.fields.find((f) => f.labels?.[LIMIT_HISTORY_FIELDS.limit] === BUSY_USER_LIMIT.name);
+    const column = (frame: FrameJSON, name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
+
+    const [usage, trips, nearest] = await Promise.all(
+      ['Limit usage over time', 'Limit trips', 'Nearest to tripping'].map(async (title) => {
+        const panelQuery = target(title);
+        return (await query(first!, [panelQuery])).results[panelQuery.refId].frames[0];
+      })
+    );
+    // Usage over time reaches 100 % for the demo limit; the trips series counts its one trip.
+    expect(Math.max(...(seriesOf(usage)!.values as Array<number | null>).map((v) => v ?? 0))).toBe(1);
+    expect((seriesOf(trips)!.values as number[]).reduce((sum, v) => sum + (v ?? 0), 0)).toBe(1);
+    // Nearest to tripping lists the busy user's counter at its maximum.
+    const row = column(nearest, LIMIT_HISTORY_FIELDS.limit).indexOf(BUSY_USER_LIMIT.name);
+    expect([row >= 0, column(nearest, LIMIT_HISTORY_FIELDS.usage)[row]]).toEqual([true, 1]);
+
+    // The Limits page: per limit, the forecast (usage now) and the 24 h usage series.
+    const page = await query(first!, [
+      migrateQuery({ refId: 'F', queryType: 'limitForecast', view: 'limits', minUsage: 0 }),
+      migrateQuery({ refId: 'U', queryType: 'limitUsage', splitBy: 'limit', size: 100 }),
+    ]);
+    const forecast = page.results.F.frames[0];
+    const forecastRow = column(forecast, LIMIT_HISTORY_FIELDS.limit).indexOf(BUSY_USER_LIMIT.name);
+    expect(column(forecast, LIMIT_HISTORY_FIELDS.usage)[forecastRow]).toBe(1);
+    expect(Math.max(...(seriesOf(page.results.U.frames[0])!.values as Array<number | null>).map((v) => v ?? 0))).toBe(1);
+  });
 
   const panels = dashboard.panels.filter((p) => Array.isArray((p as { targets?: unknown[] }).targets));
 

@@ -41,10 +41,12 @@ describe('Grafana provisioning files', () => {
     expect(written.map((w) => [relative(dir, w.path), w.outcome])).toEqual([
       [PROVISIONING_PATHS.datasource, 'updated'],
       [PROVISIONING_PATHS.app, 'updated'],
+      [PROVISIONING_PATHS.alerting, 'unchanged'],
     ]);
 
     const provisioned = loadProvisioning(dir, GRAFANA_ENV);
-    expect(provisioned.datasources.map((ds) => [ds.uid, ds.jsonData.proxyUrl, ds.secureJsonData.proxyToken])).toEqual([
+    const insights = provisioned.datasources.filter((ds) => ds.type === 'dreamfactory-insights-datasource');
+    expect(insights.map((ds) => [ds.uid, ds.jsonData.proxyUrl, ds.secureJsonData.proxyToken])).toEqual([
       ['dreamfactory-insights', 'http://insights.internal:3100', GRAFANA_ENV.PROXY_TOKEN],
     ]);
     expect(provisioned.apps.map((app) => [app.type, app.jsonData.limitWriteRole])).toEqual([
@@ -60,10 +62,16 @@ describe('Grafana provisioning files', () => {
     writeFileSync(theirs, theirContent);
 
     const files = buildProvisioningFiles(dir);
-    expect((await writeProvisioningFiles(files)).map((w) => w.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect((await writeProvisioningFiles(files)).map((w) => w.outcome)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
     expect(readFileSync(theirs, 'utf8')).toBe(theirContent);
     expect(loadProvisioning(dir, GRAFANA_ENV).datasources.map((ds) => ds.name)).toEqual([
       'Prometheus',
+      'DreamFactory events (Elasticsearch)',
+      'DreamFactory limit history (Elasticsearch)',
       'DreamFactory Insights',
     ]);
   });

@@ -10,24 +10,29 @@ export interface PrivilegeSet {
 }
 
 /**
- * The proxy writes and creates the daily indices and the dead-letter index, reads them (queries, doctor, status),
- * deletes expired daily indices (proxy-mode retention) and installs its template and, with ILM, its policy.
+ * The proxy writes and creates the daily event and limit-history indices and the dead-letter index, reads them
+ * (queries, doctor, status), deletes expired daily indices (proxy-mode retention) and installs its templates and,
+ * with ILM, its policy.
  */
-export function proxyPrivileges(es: Pick<EsConfig, 'indexPrefix' | 'deadLetterIndex'>, ilm: boolean): PrivilegeSet {
+export function proxyPrivileges(es: Pick<EsConfig, 'indexPrefix' | 'limitIndexPrefix' | 'deadLetterIndex'>, ilm: boolean): PrivilegeSet {
   return {
     cluster: ['monitor', 'manage_index_templates', ...(ilm ? ['manage_ilm'] : [])],
     indices: [
       {
-        names: [`${es.indexPrefix}*`, es.deadLetterIndex],
+        names: [`${es.indexPrefix}*`, `${es.limitIndexPrefix}*`, es.deadLetterIndex],
         privileges: ['create_index', 'write', 'read', 'view_index_metadata', 'monitor', 'delete_index'],
       },
     ],
   };
 }
 
-/** For a query-only credential (e.g. a Grafana Elasticsearch datasource next to ours). */
-export function readerPrivileges(es: Pick<EsConfig, 'indexPrefix'>): PrivilegeSet {
-  return { cluster: [], indices: [{ names: [`${es.indexPrefix}*`], privileges: ['read', 'view_index_metadata'] }] };
+/**
+ * For a query-only credential: the Grafana Elasticsearch datasources provisioned next to ours for alerting
+ * (provisioning/datasources/dreamfactory-insights-elasticsearch.yaml). Grafana's datasource reads the cluster version (`monitor`) and the
+ * index mappings (`view_index_metadata`), and searches (`read`).
+ */
+export function readerPrivileges(es: Pick<EsConfig, 'indexPrefix' | 'limitIndexPrefix'>): PrivilegeSet {
+  return { cluster: ['monitor'], indices: [{ names: [`${es.indexPrefix}*`, `${es.limitIndexPrefix}*`], privileges: ['read', 'view_index_metadata'] }] };
 }
 
 export function describePrivileges(set: PrivilegeSet): string {

@@ -10,7 +10,7 @@ describe('OpenSearch request translation', () => {
 
   it('answers a search in the point in time over no index with no hits, as Elasticsearch does', async () => {
     // Port 1: nothing may be asked of a cluster for it.
-    const engine = new OpenSearchEngine({ urls: ['http://127.0.0.1:1'], tlsVerify: true, indexPrefix: 'p-', deadLetterIndex: 'd', requestTimeoutMs: 1000, replicas: 0 });
+    const engine = new OpenSearchEngine({ urls: ['http://127.0.0.1:1'], tlsVerify: true, indexPrefix: 'p-', limitIndexPrefix: 'l-', deadLetterIndex: 'd', requestTimeoutMs: 1000, replicas: 0 });
     const response = await engine.searchPointInTime({ pit: { id: EMPTY_POINT_IN_TIME, keep_alive: '1m' }, size: 10 });
     expect(response.hits).toEqual({ total: { value: 0, relation: 'eq' }, max_score: null, hits: [] });
     expect(response._shards.failed).toBe(0);

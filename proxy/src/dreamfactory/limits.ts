@@ -223,16 +223,31 @@ export async function deleteLimit(df: DreamFactoryClient, id: number): Promise<{
   return { id: deleted.id };
 }
 
+/** Every limit with its user, role and service names but no counters (the limit sampler reads those separately). */
+export async function listLimitDefinitions(df: Pick<DreamFactoryClient, 'listAll'>): Promise<LimitView[]> {
+  const records = await df.listAll<DfLimitRecord>(LIMIT_PATH, { related: RELATED_NAMES });
+  return records.map((record) => toLimitView(record, []));
+}
+
+/** `system/limit_cache`: every counter of every limit (each-user limits: one per active non-admin user), or of one. */
+export async function readLimitCache(df: Pick<DreamFactoryClient, 'get'>, limitId?: number): Promise<DfLimitCacheEntry[]> {
+  const answer = await df.get<{ resource?: unknown }>(CACHE_PATH, limitId === undefined ? {} : { ids: limitId });
+  if (!Array.isArray(answer?.resource)) {
+    throw new DreamFactoryError(502, { message: 'DreamFactory answered system/limit_cache without a resource list.' });
+  }
+  return answer.resource as DfLimitCacheEntry[];
+}
+
 export async function listCounters(df: DreamFactoryClient, limitId?: number): Promise<LimitCounter[]> {
   const [cache, limits] = await Promise.all([
-    df.get<{ resource: DfLimitCacheEntry[] }>(CACHE_PATH, limitId === undefined ? {} : { ids: limitId }),
+    readLimitCache(df, limitId),
     df.listAll<{ id: number; name: string }>(LIMIT_PATH, {
       fields: 'id,name',
       ...(limitId === undefined ? {} : { filter: `id=${limitId}` }),
     }),
   ]);
   const names = new Map(limits.map((l) => [l.id, l.name]));
-  return cache.resource.map((entry) => toCounter(entry, names.get(entry.id)));
+  return cache.map((entry) => toCounter(entry, names.get(entry.id)));
 }
 
 /** Resets every counter of one limit (all users at once for each-user types; DreamFactory has no per-user reset). */

@@ -80,7 +80,8 @@ export function eventQuery(range: TimeRange, filters: QueryFilters = {}): estype
   return { bool: must.length > 0 ? { filter, must, must_not: NOT_PROBES } : { filter, must_not: NOT_PROBES } };
 }
 
-function nonEmpty(values: string[] | undefined): string[] {
+/** The filter's values, trimmed; none when empty or when the "All" value is among them. */
+export function nonEmpty(values: string[] | undefined): string[] {
   const kept = (values ?? []).map((v) => String(v).trim()).filter((v) => v !== '');
   return kept.includes(ANY_VALUE) ? [] : kept;
 }

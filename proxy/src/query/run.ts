@@ -1,7 +1,7 @@
 /**
  * Runs the datasource's requests: each `/api/query` query on its own (one failing query does not fail the others),
- * through builder → Elasticsearch → shaper → enrichment, or from DreamFactory for the users and limit tables; and the
- * template-variable values and Save & test checks, which search the same events.
+ * through builder → Elasticsearch → shaper → enrichment (events, or the limit history's samples), or from DreamFactory
+ * for the users and limit tables; and the template-variable values and Save & test checks, which search the events.
  */
 import type { DatasourceHealthResponse, VariableKind, VariableValue } from '@shared/datasource-api';
 import type { FrameJSON, FrameNotice, InsightsQuery, QueryRequest, QueryResponse, QueryResult, UserLabelMode } from '@shared/query';
@@ -11,6 +11,7 @@ import type { SearchFailure } from '../clients/elasticsearch-errors';
 import type { DirectoryRead } from '../dreamfactory/directory';
 import { checkDreamFactory } from '../dreamfactory/health';
 import { listCounters, listLimits } from '../dreamfactory/limits';
+import { enrichLimitFrame, hasUserIds, limitHistoryPlan } from './limit-history/query';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Redactor } from '../redaction';
@@ -43,7 +44,7 @@ export interface QueryEngineDeps {
   directory: { read(): Promise<DirectoryRead> };
   /** Stored documents the logs query returns pass it, for those indexed before redaction (or with it off). */
   redactor: Pick<Redactor, 'redactInPlace'>;
-  elasticsearch: Pick<EsConfig, 'indexPrefix' | 'urls'>;
+  elasticsearch: Pick<EsConfig, 'indexPrefix' | 'limitIndexPrefix' | 'urls'>;
   logger: Logger;
   metrics: Pick<Metrics, 'queryLatency'>;
 }
@@ -56,6 +57,10 @@ export class QueryEngine {
 
   get indexPattern(): string {
     return `${this.deps.elasticsearch.indexPrefix}*`;
+  }
+
+  get limitIndexPattern(): string {
+    return `${this.deps.elasticsearch.limitIndexPrefix}*`;
   }
 
   /** A request whose envelope is valid: each query is checked on its own, and an invalid one answers with its error. */
@@ -148,6 +153,18 @@ export class QueryEngine {
         const ids = new Set(query.limitIds ?? []);
         const counters = await listCounters(this.deps.df);
         return [limitCountersFrame(query.refId, ids.size > 0 ? counters.filter((c) => ids.has(c.limitId)) : counters)];
+      }
+      case 'limitUsage':
+      case 'limitTrips':
+      case 'limitForecast': {
+        const plan = limitHistoryPlan(this.requestContext(request), query);
+        const response = await this.deps.search.search(this.limitIndexPattern, plan.body);
+        const frame = withNotice(plan.shape(response), partialResultsNotice(response));
+        if (!hasUserIds(frame)) {
+          return [frame];
+        }
+        const { snapshot, notice } = await this.deps.directory.read();
+        return [withNotice(enrichLimitFrame(frame, snapshot, query.userLabel), notice)];
       }
     }
   }

@@ -7,6 +7,9 @@ import {
   BUCKET_ORDERS,
   DIMENSIONS,
   EMPTY_BUCKETS,
+  LIMIT_DIMENSIONS,
+  LIMIT_FORECAST_VIEWS,
+  LIMIT_TRIPS_FORMATS,
   STATUS_CLASSES,
   USER_LABEL_MODES,
   migrateQuery,
@@ -15,6 +18,9 @@ import {
   type InsightsQuery,
   type LimitCountersQuery,
   type LimitsQuery,
+  type LimitForecastQuery,
+  type LimitTripsQuery,
+  type LimitUsageQuery,
   type LogsQuery,
   type QueryFilters,
   type QueryRequest,
@@ -56,6 +62,9 @@ const dimensionSpec = z.object({
 }) satisfies z.ZodType<DimensionSpec>;
 
 const userLabel = z.enum(USER_LABEL_MODES).optional();
+const limitIds = z.array(z.number().int()).optional();
+const limitDimension = z.enum(LIMIT_DIMENSIONS);
+const size = z.number().int().min(1);
 
 /** What migrateQuery always sets; the envelope has checked refId already. */
 const common = { refId: z.string(), modelVersion: z.number().optional() };
@@ -87,7 +96,39 @@ const migratedSchema = z.discriminatedUnion('queryType', [
   z.looseObject({ ...common, queryType: z.literal('logs'), filters: filtersSchema, limit: z.number().int().min(1) }) satisfies z.ZodType<LogsQuery>,
   z.looseObject({ ...common, queryType: z.literal('users') }) satisfies z.ZodType<UsersQuery>,
   z.looseObject({ ...common, queryType: z.literal('limits'), activeOnly: z.boolean().optional() }) satisfies z.ZodType<LimitsQuery>,
-  z.looseObject({ ...common, queryType: z.literal('limitCounters'), limitIds: z.array(z.number().int()).optional() }) satisfies z.ZodType<LimitCountersQuery>,
+  z.looseObject({ ...common, queryType: z.literal('limitCounters'), limitIds }) satisfies z.ZodType<LimitCountersQuery>,
+  z.looseObject({
+    ...common,
+    queryType: z.literal('limitUsage'),
+    filters: filtersSchema,
+    limitIds,
+    splitBy: limitDimension.nullable(),
+    size,
+    interval: z.string().min(1),
+    userLabel,
+  }) satisfies z.ZodType<LimitUsageQuery>,
+  z.looseObject({
+    ...common,
+    queryType: z.literal('limitTrips'),
+    filters: filtersSchema,
+    limitIds,
+    format: z.enum(LIMIT_TRIPS_FORMATS),
+    groupBy: limitDimension.nullable(),
+    size,
+    interval: z.string().min(1),
+    userLabel,
+  }) satisfies z.ZodType<LimitTripsQuery>,
+  z.looseObject({
+    ...common,
+    queryType: z.literal('limitForecast'),
+    filters: filtersSchema,
+    limitIds,
+    view: z.enum(LIMIT_FORECAST_VIEWS),
+    minUsage: z.number().min(0).max(1),
+    includeProjected: z.boolean(),
+    size,
+    userLabel,
+  }) satisfies z.ZodType<LimitForecastQuery>,
 ]);
 
 export type ParsedQuery = { ok: true; query: InsightsQuery } | { ok: false; refId: string; error: string };

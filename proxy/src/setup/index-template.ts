@@ -133,6 +133,16 @@ function mappings(flattened: Record<string, unknown>) {
   };
 }
 
+/** The ILM policy of daily `<prefix>YYYY.MM.dd` indices (none: the proxy enforces retention itself). */
+export function lifecycleSettings(prefix: string, policy: string | undefined): Record<string, unknown> {
+  if (!policy) {
+    return {};
+  }
+  // Age counts from the day in the name, not from creation, so late or back-filled documents expire on time. The
+  // parser wants `…-yyyy.MM.dd`; with a prefix not ending in '-' it would fail index creation, so it is left off.
+  return prefix.endsWith('-') ? { 'index.lifecycle.name': policy, 'index.lifecycle.parse_origination_date': true } : { 'index.lifecycle.name': policy };
+}
+
 export function buildIndexTemplate(prefix: string, options: IndexTemplateOptions = {}): IndexTemplateBody {
   const settings: Record<string, unknown> = {
     'index.number_of_shards': options.shards ?? 1,
@@ -142,14 +152,7 @@ export function buildIndexTemplate(prefix: string, options: IndexTemplateOptions
   if (options.ignoreDynamicBeyondLimit ?? true) {
     settings['index.mapping.total_fields.ignore_dynamic_beyond_limit'] = true;
   }
-  if (options.lifecyclePolicy) {
-    settings['index.lifecycle.name'] = options.lifecyclePolicy;
-    // Age counts from the day in the name, not from creation, so late or back-filled events expire on time. The
-    // parser wants `…-yyyy.MM.dd`; with a prefix not ending in '-' it would fail index creation, so it is left off.
-    if (prefix.endsWith('-')) {
-      settings['index.lifecycle.parse_origination_date'] = true;
-    }
-  }
+  Object.assign(settings, lifecycleSettings(prefix, options.lifecyclePolicy));
   return {
     index_patterns: [`${prefix}*`],
     priority: TEMPLATE_PRIORITY,

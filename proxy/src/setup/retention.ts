@@ -1,5 +1,6 @@
 /**
- * Retention where the cluster has no ILM: the proxy itself deletes daily indices (`<prefix>YYYY.MM.dd`, nothing else)
+ * Retention where the cluster has no ILM: the proxy itself deletes daily indices (`<prefix>YYYY.MM.dd` of the event
+ * and the limit-history prefixes, nothing else)
  * whose day is `days` or more days before today (UTC), i.e. it keeps today and the `days - 1` days before, the same
  * cut ILM's `min_age` makes from the date in the name.
  */
@@ -88,9 +89,12 @@ export class RetentionScheduler {
       if ((await resolveRetentionMode(config.retention.mode, es)) !== 'proxy') {
         return undefined;
       }
-      const prefix = config.elasticsearch.indexPrefix;
-      const names = (await es.listIndices(`${prefix}*`)).map((i) => i.index);
-      const expired = expiredDailyIndices(names, prefix, config.retention.days, at);
+      const expired: string[] = [];
+      // Events and the limit history keep the same number of days.
+      for (const prefix of [config.elasticsearch.indexPrefix, config.elasticsearch.limitIndexPrefix]) {
+        const names = (await es.listIndices(`${prefix}*`)).map((i) => i.index);
+        expired.push(...expiredDailyIndices(names, prefix, config.retention.days, at));
+      }
       await es.deleteIndices(expired);
       if (expired.length > 0) {
         logger.info({ deleted: expired, days: config.retention.days }, 'retention: deleted expired daily indices');

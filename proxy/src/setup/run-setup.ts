@@ -1,5 +1,5 @@
 /**
- * One setup run: check the cluster, then make retention, the index template and (on request) users and Grafana
+ * One setup run: check the cluster, then make retention, the index templates and (on request) users and Grafana
  * provisioning what they should be. Idempotent: a rerun reports "unchanged". A dry run only reports the plan.
  * Every failure carries what to do about it; nothing here ever logs or returns a password.
  */
@@ -8,6 +8,7 @@ import type { ClusterInfo, ElasticsearchClient } from '../clients/elasticsearch'
 import { checkVersion, displayUrls, explainEsError } from '../clients/elasticsearch-errors';
 import { describePrivileges, proxyPrivileges } from '../clients/elasticsearch-privileges';
 import type { Config } from '../config';
+import { buildLimitIndexTemplate, limitTemplateNameFor } from './limit-index-template';
 import { buildIndexTemplate, templateNameFor, templateOptionsFor, type IndexTemplateBody } from './index-template';
 import { findMappingConflicts, type IndexConflict } from './mapping-conflicts';
 import { buildProvisioningFiles, writeProvisioningFiles } from './provisioning';
@@ -56,8 +57,14 @@ export async function runSetup(deps: SetupDeps, options: SetupOptions = {}): Pro
     await checkPrivileges(deps, steps, cluster);
   }
   const mode = await applyRetention(deps, steps, cluster);
-  const template = await applyTemplate(deps, steps, cluster, mode);
-  await reportMappingConflicts(deps, steps, template);
+  const { indexPrefix, limitIndexPrefix, replicas } = deps.config.elasticsearch;
+  const lifecyclePolicy = mode === 'ilm' ? retentionPolicyNameFor(indexPrefix) : undefined;
+  const eventTemplate = buildIndexTemplate(indexPrefix, { lifecyclePolicy, replicas, ...templateOptionsFor(cluster) });
+  await applyTemplate(deps, steps, EVENT_TEMPLATE_STEPS, templateNameFor(indexPrefix), eventTemplate);
+  await reportMappingConflicts(deps, steps, EVENT_TEMPLATE_STEPS, eventTemplate);
+  const limitTemplate = buildLimitIndexTemplate(limitIndexPrefix, { lifecyclePolicy, replicas });
+  await applyTemplate(deps, steps, LIMIT_TEMPLATE_STEPS, limitTemplateNameFor(limitIndexPrefix), limitTemplate);
+  await reportMappingConflicts(deps, steps, LIMIT_TEMPLATE_STEPS, limitTemplate);
   const users = options.createUsers ? await ensureUsers(deps, steps, cluster) : undefined;
   if (options.provisioningDir) {
     await writeProvisioning(deps, steps, options.provisioningDir, options.proxyUrl);
@@ -202,7 +209,7 @@ async function applyRetention({ config, es }: SetupDeps, steps: StepLog, cluster
       id: 'retention',
       title,
       outcome: 'ok',
-      detail: `No ILM here: the proxy deletes ${config.elasticsearch.indexPrefix}YYYY.MM.dd indices older than ${days} days, checking every ${Math.round(config.retention.checkIntervalMs / 60000)} min while it runs.`,
+      detail: `No ILM here: the proxy deletes ${config.elasticsearch.indexPrefix}YYYY.MM.dd indices older than ${days} days (and the limit history's ${config.elasticsearch.limitIndexPrefix}YYYY.MM.dd alike), checking every ${Math.round(config.retention.checkIntervalMs / 60000)} min while it runs.`,
     });
   } else {
     steps.add({ id: 'retention', title, outcome: 'skipped', detail: 'Retention is off (RETENTION_MODE=off): indices are kept until deleted by hand.' });
@@ -210,33 +217,50 @@ async function applyRetention({ config, es }: SetupDeps, steps: StepLog, cluster
   return mode;
 }
 
-/** Our index template, installed or updated when the cluster's differs. Returns the template (installed or not). */
-async function applyTemplate({ config, es }: SetupDeps, steps: StepLog, cluster: Cluster, mode: RetentionMode): Promise<IndexTemplateBody> {
-  const title = 'Index template';
-  const templateName = templateNameFor(config.elasticsearch.indexPrefix);
-  const template = buildIndexTemplate(config.elasticsearch.indexPrefix, {
-    lifecyclePolicy: mode === 'ilm' ? retentionPolicyNameFor(config.elasticsearch.indexPrefix) : undefined,
-    replicas: config.elasticsearch.replicas,
-    ...templateOptionsFor(cluster),
-  });
+/** How one of our templates' two steps are named, and what happens to documents that clash with an older index. */
+interface TemplateSteps {
+  template: SetupStep['id'];
+  title: string;
+  conflicts: SetupStep['id'];
+  conflictsTitle: string;
+  clashes: string;
+}
+
+const EVENT_TEMPLATE_STEPS: TemplateSteps = {
+  template: 'template',
+  title: 'Index template',
+  conflicts: 'conflicts',
+  conflictsTitle: 'Existing indices',
+  clashes: 'events that clash with an older index (e.g. a string into an object field) are rejected there and go to the dead-letter index.',
+};
+
+const LIMIT_TEMPLATE_STEPS: TemplateSteps = {
+  template: 'limit-template',
+  title: 'Limit history index template',
+  conflicts: 'limit-conflicts',
+  conflictsTitle: 'Existing limit history indices',
+  clashes: 'limit samples that clash with an older index are refused there and counted as dropped (insights_limit_documents_dropped_total).',
+};
+
+/** One of our index templates, installed or updated when the cluster's differs. */
+async function applyTemplate({ es }: SetupDeps, steps: StepLog, ids: TemplateSteps, name: string, template: IndexTemplateBody): Promise<void> {
   try {
-    const installed = await es.getIndexTemplate(templateName);
+    const installed = await es.getIndexTemplate(name);
     const differences = installed ? templateDifferences(installed, template) : ['all'];
     if (differences.length > 0 && !steps.dry) {
-      await es.putIndexTemplate(templateName, template);
+      await es.putIndexTemplate(name, template);
     }
     steps.add({
-      id: 'template',
-      title,
+      id: ids.template,
+      title: ids.title,
       outcome: differences.length === 0 ? 'unchanged' : steps.written(installed !== undefined),
       detail:
-        `Template "${templateName}" (priority ${template.priority}, version ${template.version}) for ${template.index_patterns.join(', ')}` +
+        `Template "${name}" (priority ${template.priority}, version ${template.version}) for ${template.index_patterns.join(', ')}` +
         (installed && differences.length > 0 ? `; installed one differed in: ${differences.join(', ')}.` : '.'),
     });
   } catch (err) {
-    steps.failed('template', title, err);
+    steps.failed(ids.template, ids.title, err);
   }
-  return template;
 }
 
 const MAX_CONFLICTS_LISTED = 10;
@@ -247,27 +271,25 @@ export function describeConflicts(conflicts: IndexConflict[]): string {
   return `${conflicts.length} existing ${conflicts.length === 1 ? 'index maps' : 'indices map'} our fields differently: ${listed.join('; ')}${more}.`;
 }
 
-/** Existing indices that map our fields differently (a template applies only to indices created after it). */
-async function reportMappingConflicts({ config, es }: SetupDeps, steps: StepLog, template: IndexTemplateBody): Promise<void> {
-  const title = 'Existing indices';
+/** Existing indices that map a template's fields differently (a template applies only to indices created after it). */
+async function reportMappingConflicts({ es }: SetupDeps, steps: StepLog, ids: TemplateSteps, template: IndexTemplateBody): Promise<void> {
   try {
-    const conflicts = findMappingConflicts(template.template.mappings, await es.getMappings(`${config.elasticsearch.indexPrefix}*`));
+    const conflicts = findMappingConflicts(template.template.mappings, await es.getMappings(template.index_patterns.join(',')));
     steps.add(
       conflicts.length === 0
-        ? { id: 'conflicts', title, outcome: 'ok', detail: 'No existing index maps our fields differently.' }
+        ? { id: ids.conflicts, title: ids.conflictsTitle, outcome: 'ok', detail: 'No existing index maps our fields differently.' }
         : {
-            id: 'conflicts',
-            title,
+            id: ids.conflicts,
+            title: ids.conflictsTitle,
             outcome: 'warning',
             detail: describeConflicts(conflicts),
             hint:
-              'A template applies only to indices created after it. Daily indices from tomorrow (UTC) get our mapping; events that ' +
-              'clash with an older index (e.g. a string into an object field) are rejected there and go to the dead-letter index. ' +
+              `A template applies only to indices created after it. Daily indices from tomorrow (UTC) get our mapping; ${ids.clashes} ` +
               'To fix an old index now, reindex it into a new index with our mapping (POST _reindex) and delete the old one, or let retention age it out.',
           }
     );
   } catch (err) {
-    steps.failed('conflicts', title, err);
+    steps.failed(ids.conflicts, ids.conflictsTitle, err);
   }
 }
 
@@ -309,10 +331,13 @@ async function ensureUsers({ config, es }: SetupDeps, steps: StepLog, cluster: C
   }
 }
 
-/** Grafana's provisioning files for the app and the datasource (on request): ours, replacing earlier copies, nothing else. */
+/**
+ * Grafana's provisioning files (on request): the app, the Insights datasource and the alerting Elasticsearch datasource;
+ * ours, replacing earlier copies, nothing else.
+ */
 async function writeProvisioning({ config }: SetupDeps, steps: StepLog, dir: string, proxyUrl: string | undefined): Promise<void> {
   const title = 'Grafana provisioning';
-  const files = buildProvisioningFiles(dir, { proxyUrl, limitWriteRole: config.limitWriteRole });
+  const files = buildProvisioningFiles(dir, { proxyUrl, limitWriteRole: config.limitWriteRole, indices: config.elasticsearch });
   const where = proxyUrl ? `proxy URL ${proxyUrl}` : "proxy URL from INSIGHTS_PROXY_URL in Grafana's environment";
   try {
     if (steps.dry) {

@@ -19,7 +19,7 @@ function securityApi(existing: string[]) {
 describe('createUsers', () => {
   const config = loadConfig({}, {}).elasticsearch;
 
-  it('grants the proxy write access to its indices and the dead-letter index only, and the reader read access', async () => {
+  it('grants the proxy write access to its event and limit-history indices and the dead-letter index only, and the reader read access to both', async () => {
     const { es, calls } = securityApi([]);
     const users = await createUsers(es, config, false);
     const roles = Object.fromEntries(calls.filter((c) => c.kind === 'role').map((c) => [c.name, c.body]));
@@ -27,12 +27,15 @@ describe('createUsers', () => {
       cluster: ['monitor', 'manage_index_templates'],
       indices: [
         {
-          names: ['logstash-dreamfactory-*', 'dreamfactory-insights-deadletter'],
+          names: ['logstash-dreamfactory-*', 'dreamfactory-limits-*', 'dreamfactory-insights-deadletter'],
           privileges: ['create_index', 'write', 'read', 'view_index_metadata', 'monitor', 'delete_index'],
         },
       ],
     });
-    expect(roles.dreamfactory_insights_reader).toEqual({ cluster: [], indices: [{ names: ['logstash-dreamfactory-*'], privileges: ['read', 'view_index_metadata'] }] });
+    expect(roles.dreamfactory_insights_reader).toEqual({
+      cluster: ['monitor'],
+      indices: [{ names: ['logstash-dreamfactory-*', 'dreamfactory-limits-*'], privileges: ['read', 'view_index_metadata'] }],
+    });
     expect(users.map((u) => [u.username, u.created, (u.password ?? '').length >= 24])).toEqual([
       ['dreamfactory_insights_proxy', true, true],
       ['dreamfactory_insights_reader', true, true],

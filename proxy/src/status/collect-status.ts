@@ -5,6 +5,7 @@
 import type {
   ElasticsearchStatus,
   IngestStatus,
+  LimitHistoryStatus,
   ListenerStatus,
   RetentionRun,
   SetupResult,
@@ -45,6 +46,8 @@ export interface StatusInputs {
   lastRetentionRun?: RetentionRun;
   /** The Splunk HEC sink's state; undefined when Splunk is off. */
   splunk?: SplunkStatus;
+  /** The limit sampler's state, where it runs. */
+  limitHistory?: LimitHistoryStatus;
   now?: Date;
 }
 
@@ -67,6 +70,7 @@ export async function collectStatus(deps: StatusDeps, inputs: StatusInputs): Pro
     ingest: ingestStatus(inputs, now),
     splunk: inputs.splunk,
     lastSetup: inputs.lastSetup,
+    limitHistory: inputs.limitHistory,
   };
 }
 

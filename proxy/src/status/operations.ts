@@ -2,7 +2,15 @@
  * The proxy's running operations state: ingest rate samples, proxy-mode retention and the last setup run, started
  * by `serve` and read by the status/setup/doctor routes. main.ts builds one and hands it to the routes.
  */
-import type { DoctorResult, ListenerStatus, OperationRun, SetupResult, SplunkStatus, StatusResponse } from '@shared/status-api';
+import type {
+  DoctorResult,
+  LimitHistoryStatus,
+  ListenerStatus,
+  OperationRun,
+  SetupResult,
+  SplunkStatus,
+  StatusResponse,
+} from '@shared/status-api';
 import type { DreamFactoryClient } from '../clients/dreamfactory';
 import type { ElasticsearchClient } from '../clients/elasticsearch';
 import type { Config } from '../config';
@@ -45,6 +53,11 @@ export interface RunningIngest {
   splunk?: () => SplunkStatus;
 }
 
+/** The limit sampler as status sees it. */
+export interface LimitHistoryReporter {
+  status(): LimitHistoryStatus;
+}
+
 export class Operations {
   readonly rates = new RateWindow();
   readonly retention: RetentionScheduler;
@@ -52,6 +65,7 @@ export class Operations {
   private readonly runs = new OperationRuns();
   lastSetup?: SetupResult;
   private running?: RunningIngest;
+  private limitHistory?: LimitHistoryReporter;
   private sampleTimer?: NodeJS.Timeout;
   private setupTimer?: NodeJS.Timeout;
   private stopped = false;
@@ -81,6 +95,11 @@ export class Operations {
   /** Where ingest listens and the Splunk sink, once they run; until then status and the doctor report the configured ports. */
   attach(running: RunningIngest): void {
     this.running = running;
+  }
+
+  /** The limit sampler, once it runs; from then on status shows its state. */
+  attachLimitHistory(sampler: LimitHistoryReporter): void {
+    this.limitHistory = sampler;
   }
 
   async stop(): Promise<void> {
@@ -129,6 +148,7 @@ export class Operations {
       lastSetup: this.lastSetup,
       lastRetentionRun: this.retention.lastRun,
       splunk: this.running?.splunk?.(),
+      limitHistory: this.limitHistory?.status(),
     });
   }
 

@@ -13,6 +13,10 @@ import {
   allowSlowRendering,
 } from './testing/relayMock';
 
+import type { FrameJSON, QueryRequest } from '@shared/query';
+import usageFrames from '../../../proxy/src/query/__golden__/limit-usage-by-limit.frames.json';
+import forecastFrames from '../../../proxy/src/query/__golden__/limit-forecast-limits-all.frames.json';
+
 jest.mock('@grafana/runtime', () => require('./testing/relayMock').runtimeMock());
 allowSlowRendering();
 
@@ -67,6 +71,25 @@ function expectDisabled(testId: string) {
   ]);
 }
 
+/** The proxy's answers to the page's history queries: golden frames recorded from real Elasticsearch. */
+const HISTORY: Record<string, FrameJSON> = {
+  usage: (usageFrames as FrameJSON[])[0],
+  forecast: (forecastFrames as FrameJSON[])[0],
+  trips: {
+    refId: 'trips',
+    fields: [
+      { name: 'Limit ID', type: 'number', values: [3, 1] },
+      { name: 'Limit', type: 'string', values: ['Per user on db', 'Instance cap'] },
+      { name: 'Trips', type: 'number', values: [5, 2] },
+    ],
+  },
+};
+
+function answerHistory(call: (typeof relay.calls)[number]) {
+  const request = call.body as QueryRequest;
+  return { results: Object.fromEntries(request.queries.map((q) => [q.refId, { frames: [HISTORY[q.refId]] }])) };
+}
+
 describe('Limits list', () => {
   it('shows each limit with its type, rate, names and a counter bar coloured by use', async () => {
     serve();
@@ -86,6 +109,48 @@ describe('Limits list', () => {
     expect(screen.getByTestId(sel.list.counterBar(3))).toHaveAttribute('data-level', 'critical');
     expect(within(table).getByText('9 / 10 per user (busiest)')).toBeInTheDocument();
     expect(within(table).getByText('2 users, 11 calls in total')).toBeInTheDocument();
+  });
+
+  it('shows each limit’s usage over 24 h, its trips in 7 days and an estimate for its current window', async () => {
+    serve((call) => (call.path === 'query' ? answerHistory(call) : {}));
+    renderList();
+    const sparkline = await screen.findByTestId(sel.list.sparkline(1));
+    // Golden history: limit 1 peaked at its maximum; 9:00–9:30 was not sampled, so its line has a gap.
+    expect(sparkline).toHaveAttribute('data-peak', '1');
+    expect(sparkline).toHaveAttribute('aria-label', expect.stringMatching(/usage over the last 24 hours, peak 100 %/));
+    expect(sparkline.querySelectorAll('polyline').length).toBeGreaterThan(1);
+    expect(screen.getByTestId(sel.list.trips(3))).toHaveTextContent('5');
+    expect(screen.getByTestId(sel.list.trips(2))).toHaveTextContent('0');
+    expect(screen.getByTestId(sel.list.projection(1))).toHaveAttribute('data-kind', 'at-limit');
+    expect(screen.getByTestId(sel.list.projection(2))).toHaveAttribute('data-kind', 'at-limit');
+    expect(screen.getByTestId(sel.list.projection(3))).toHaveTextContent(
+      'Estimate: not expected to trip in this window'
+    );
+    // The history comes from two reads: 24 h (usage, forecast) and 7 days (trips), through the Viewer route.
+    const queries = relay.calls.filter((c) => c.path === 'query');
+    expect(queries.map((c) => (c.body as QueryRequest).queries.map((q) => q.queryType))).toEqual([
+      ['limitUsage', 'limitForecast'],
+      ['limitTrips'],
+    ]);
+    expect(queries.every((c) => !c.editorRoute)).toBe(true);
+    // One usage series per listed limit, about 96 points a day (the proxy widens the interval for many limits).
+    const [usage] = (queries[0].body as QueryRequest).queries;
+    expect(usage).toMatchObject({ splitBy: 'limit', size: 3, interval: 'auto' });
+    expect((queries[0].body as QueryRequest).maxDataPoints).toBe(96);
+  });
+
+  it('still lists the limits when the history cannot be read, and says why', async () => {
+    serve((call) =>
+      call.path === 'query'
+        ? { results: { usage: { frames: [], error: 'Elasticsearch unreachable at http://es:9200' } } }
+        : {}
+    );
+    renderList();
+    expect(await screen.findByTestId(sel.list.historyNotice)).toHaveTextContent(
+      'Elasticsearch unreachable at http://es:9200'
+    );
+    expect(screen.getByTestId(sel.list.rowName(1))).toBeInTheDocument();
+    expect(screen.queryByTestId(sel.list.sparkline(1))).not.toBeInTheDocument();
   });
 
   it('warns on the row a broader limit shadows, and only there; quirks are notes', async () => {

@@ -2,6 +2,7 @@ import React, { useCallback, useMemo, useState } from 'react';
 import { Alert, Button, EmptyState, FilterInput, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
 import type { BulkAction, BulkResponse } from '@shared/limits-api';
 import type { LimitsApi } from '../../api/limitsApi';
+import type { LimitHistoryApi } from '../../api/limitHistoryApi';
 import { limitCreateUrl } from '../../constants';
 import { selectors } from '../../selectors';
 import { useRemote } from '../../hooks/useRemote';
@@ -11,12 +12,19 @@ import { PendingActionModal, type PendingAction } from './PendingAction';
 import { ProxyErrorAlert } from './ProxyErrorAlert';
 import { WriteGuard } from './WriteGuard';
 import { filterRows, toLimitRows, type LimitRow } from './limitRows';
+import { HistoryNotice } from './history/HistoryNotice';
 import type { RowAction } from './RowActions';
 
-export function LimitsList({ api }: { api: LimitsApi }) {
+export function LimitsList({ api, history }: { api: LimitsApi; history?: LimitHistoryApi }) {
   const remote = useRemote(() => api.list(), api);
+  const limitCount = remote.data?.limits.length;
+  // The history asks for one usage series per limit, so it follows the list (and reloads with it).
+  const overview = useRemote(
+    history && limitCount !== undefined ? () => history.overview(limitCount) : undefined,
+    remote.data
+  );
   const { reload } = remote;
-  const rows = useMemo(() => toLimitRows(remote.data?.limits ?? []), [remote.data]);
+  const rows = useMemo(() => toLimitRows(remote.data?.limits ?? [], overview.data), [remote.data, overview.data]);
   const [search, setSearch] = useState('');
   const visible = useMemo(() => filterRows(rows, search), [rows, search]);
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<number>>(new Set());
@@ -128,6 +136,13 @@ export function LimitsList({ api }: { api: LimitsApi }) {
         <BulkToolbar count={selected.size} onAction={onBulk} onClear={() => setSelectedIds(new Set())} />
       )}
       {remote.error !== undefined && actionError === undefined && <ProxyErrorAlert error={remote.error} />}
+      {history && (
+        <HistoryNotice
+          error={overview.error}
+          notices={overview.data?.notices}
+          testId={selectors.limits.list.historyNotice}
+        />
+      )}
       {remote.loading ? (
         <LoadingPlaceholder text="Loading limits…" />
       ) : rows.length === 0 && remote.error === undefined ? (
@@ -149,6 +164,7 @@ export function LimitsList({ api }: { api: LimitsApi }) {
             onSelect={onSelect}
             onAction={onAction}
             onToggleActive={onToggleActive}
+            historyMeta={overview.data}
           />
         )
       )}

@@ -4,6 +4,9 @@ import type { GrafanaTheme2, IconName } from '@grafana/data';
 import { Checkbox, Icon, InteractiveTable, Stack, Switch, Text, Tooltip, useStyles2, type Column } from '@grafana/ui';
 import { selectors } from '../../selectors';
 import { CounterBar } from './CounterBar';
+import type { HistoryMeta } from './history/limitHistory';
+import { ProjectionCell } from './history/ProjectionCell';
+import { UsageSparkline } from './history/UsageSparkline';
 import { WriteGuard } from './WriteGuard';
 import { RowActions, type RowAction } from './RowActions';
 import type { LimitRow } from './limitRows';
@@ -14,9 +17,11 @@ interface Props {
   onSelect: (ids: number[], selected: boolean) => void;
   onAction: (action: RowAction, row: LimitRow) => void;
   onToggleActive: (row: LimitRow, active: boolean) => void;
+  /** The limit history's method and sample time, once loaded. */
+  historyMeta?: HistoryMeta;
 }
 
-export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive }: Props) {
+export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive, historyMeta }: Props) {
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
   const columns = useMemo<Array<Column<LimitRow>>>(
     () => [
@@ -80,6 +85,40 @@ export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive
         sortType: 'number',
         cell: ({ row: { original } }) => <CounterCell row={original} />,
       },
+      {
+        id: 'history',
+        header: 'Last 24 h',
+        cell: ({ row: { original } }) =>
+          original.history ? (
+            <UsageSparkline
+              points={original.history.usage}
+              name={original.name}
+              testId={selectors.limits.list.sparkline(original.id)}
+            />
+          ) : null,
+      },
+      {
+        id: 'trips',
+        header: 'Trips (7 d)',
+        sortType: 'number',
+        cell: ({ row: { original } }) =>
+          original.history ? (
+            <span data-testid={selectors.limits.list.trips(original.id)}>{original.trips}</span>
+          ) : null,
+      },
+      {
+        id: 'projection',
+        header: 'This window',
+        cell: ({ row: { original } }) =>
+          original.history ? (
+            <ProjectionCell
+              forecast={original.history.forecast}
+              method={historyMeta?.projectionMethod}
+              sampledAt={historyMeta?.sampledAt}
+              testId={selectors.limits.list.projection(original.id)}
+            />
+          ) : null,
+      },
       { id: 'userName', header: 'User', sortType: 'alphanumeric' },
       { id: 'roleName', header: 'Role', sortType: 'alphanumeric' },
       { id: 'serviceName', header: 'Service', sortType: 'alphanumeric' },
@@ -96,7 +135,7 @@ export function LimitsTable({ rows, selected, onSelect, onAction, onToggleActive
         cell: ({ row: { original } }) => <RowActions row={original} onAction={onAction} />,
       },
     ],
-    [rows, selected, allSelected, onSelect, onAction, onToggleActive]
+    [rows, selected, allSelected, onSelect, onAction, onToggleActive, historyMeta]
   );
   return (
     <div data-testid={selectors.limits.list.table}>

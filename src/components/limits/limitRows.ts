@@ -2,6 +2,7 @@
 import type { LimitView } from '@shared/limits-api';
 import { hierarchyWarnings, limitTypeInfo, parsePeriod, toLimitInput } from '@shared/limits';
 import { summarizeCounters, type CounterSummary } from './counterSummary';
+import { historyOfLimit, type LimitHistoryOverview, type LimitRowHistory } from './history/limitHistory';
 
 export interface LimitRow {
   id: number;
@@ -25,6 +26,10 @@ export interface LimitRow {
   warnings: string[];
   /** DreamFactory quirks of this limit alone (210-day "30 Days", per-user resets). */
   notes: string[];
+  /** From the limit sampler, once loaded: usage over 24 h, trips in 7 days, the current window's projection. */
+  history?: LimitRowHistory;
+  /** For sorting (0 until the history is loaded). */
+  trips: number;
   limit: LimitView;
 }
 
@@ -32,7 +37,7 @@ export function rateText(rate: number, period: string): string {
   return `${rate} / ${(parsePeriod(period)?.label ?? period).toLowerCase()}`;
 }
 
-export function toLimitRows(limits: readonly LimitView[]): LimitRow[] {
+export function toLimitRows(limits: readonly LimitView[], overview?: LimitHistoryOverview): LimitRow[] {
   const forWarnings = limits.map((l) => ({ ...toLimitInput(l), id: l.id }));
   return limits.map((limit, i) => {
     const type = limitTypeInfo(limit.type);
@@ -57,6 +62,8 @@ export function toLimitRows(limits: readonly LimitView[]): LimitRow[] {
       verb: limit.verb ?? 'All verbs',
       warnings: hierarchyWarnings(forWarnings[i], forWarnings).filter((w) => !notes.includes(w)),
       notes,
+      history: historyOfLimit(overview, limit.id),
+      trips: overview?.trips.get(limit.id) ?? 0,
       limit,
     };
   });

@@ -7,7 +7,17 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route } from 'react-router-dom';
 import StatusPage from '../../pages/StatusPage';
 import { labels, selectors } from '../../selectors';
-import { DOCTOR_STAGES, formatStageMs, type DoctorResult, type OperationRun, type RunKind, type SetupResult, type SplunkStatus, type StatusResponse } from '@shared/status-api';
+import {
+  DOCTOR_STAGES,
+  formatStageMs,
+  type DoctorResult,
+  type LimitHistoryStatus,
+  type OperationRun,
+  type RunKind,
+  type SetupResult,
+  type SplunkStatus,
+  type StatusResponse,
+} from '@shared/status-api';
 import { allowSlowRendering, relay, RelayFailure, renderApp } from '../limits/testing/relayMock';
 import healthy from './__fixtures__/status.json';
 import esDown from './__fixtures__/status-es-down.json';
@@ -266,7 +276,7 @@ describe('Status page', () => {
     const warning = within(panel).getByTestId(sel.splunkWarning);
     expect(warning).toHaveTextContent(labels.status.splunk.deadLettered(3));
     expect(warning).toHaveTextContent(splunk.deadLetterFile);
-    expect(warning).not.toHaveTextContent(splunk.lastError);
+    expect(warning).not.toHaveTextContent(splunk.lastError!);
   });
 
   it('warns while Splunk HEC has failed recently, and not once the error is old and nothing was refused', async () => {
@@ -285,7 +295,7 @@ describe('Status page', () => {
 
     serveWithSplunk(splunk, '2026-11-23T12:30:00.000Z');
     renderPage();
-    expect(await screen.findByTestId(sel.splunk)).toHaveTextContent(splunk.lastError);
+    expect(await screen.findByTestId(sel.splunk)).toHaveTextContent(splunk.lastError!);
     expect(screen.queryByTestId(sel.splunkWarning)).not.toBeInTheDocument();
   });
 
@@ -344,5 +354,48 @@ describe('Status page', () => {
     expect(screen.getByTestId(sel.adminOnly)).toBeInTheDocument();
     fireEvent.click(screen.getByTestId(sel.runDoctor));
     expect(relay.writes()).toEqual([]);
+  });
+
+  it('shows the limit sampler: freshness, cost, and what it last failed on', async () => {
+    const generatedAt = Date.parse(healthy.generatedAt);
+    const limitHistory: LimitHistoryStatus = {
+      enabled: true,
+      intervalSeconds: 30,
+      indexPrefix: 'dreamfactory-limits-',
+      lastSampleAt: new Date(generatedAt - 90_000).toISOString(),
+      lastError: 'DreamFactory is unreachable at http://df:80: timed out after 15000 ms',
+      counters: 1200,
+      documents: 180,
+      tripsSinceStart: 3,
+      pendingDocuments: 0,
+      droppedDocuments: 0,
+      dreamFactoryRequestsPerMinute: 4.4,
+    };
+    serve({ ...(healthy as StatusResponse), limitHistory });
+    renderPage();
+    const panel = await screen.findByTestId(sel.limitHistory);
+    expect(panel).toHaveTextContent(
+      'every 30 s into dreamfactory-limits-* · last sample 2 min ago · 1200 counters, 180 documents'
+    );
+    expect(panel).toHaveTextContent('3 trips since the proxy started · 4.4 DreamFactory requests a minute');
+    expect(panel).toHaveTextContent('The last sample failedDreamFactory is unreachable at http://df:80');
+  });
+
+  it('says when the limit sampler is off, and why', async () => {
+    const off: LimitHistoryStatus = {
+      enabled: false,
+      disabledReason: 'LIMIT_SAMPLE_SECONDS is 0.',
+      intervalSeconds: 0,
+      indexPrefix: 'dreamfactory-limits-',
+      tripsSinceStart: 0,
+      pendingDocuments: 0,
+      droppedDocuments: 0,
+      dreamFactoryRequestsPerMinute: 0,
+    };
+    serve({ ...(healthy as StatusResponse), limitHistory: off });
+    renderPage();
+    expect(await screen.findByTestId(sel.limitHistory)).toHaveTextContent(
+      'The limit sampler is offLIMIT_SAMPLE_SECONDS is 0.'
+    );
   });
 });

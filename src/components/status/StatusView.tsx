@@ -5,6 +5,7 @@ import { labels, selectors } from '../../selectors';
 import { describeProxyFailure } from '../../api/proxyClient';
 import { DreamFactoryPanel } from './DreamFactoryPanel';
 import { ElasticsearchPanel } from './ElasticsearchPanel';
+import { LimitHistoryPanel } from './LimitHistoryPanel';
 import { noRecentEvents } from './format';
 import { NoEventsHint } from './NoEventsHint';
 import { OverviewTiles } from './OverviewTiles';
@@ -52,6 +53,7 @@ export function StatusView({ api, canRun }: { api: StatusApi; canRun: boolean })
       <ElasticsearchPanel es={status.elasticsearch} />
       {status.splunk && <SplunkPanel splunk={status.splunk} now={now} />}
       <DreamFactoryPanel df={status.dreamfactory} />
+      {status.limitHistory && <LimitHistoryPanel history={status.limitHistory} now={now} />}
       {status.lastSetup && <SetupResultView result={status.lastSetup} title="Last setup run by the proxy" />}
     </Stack>
   );

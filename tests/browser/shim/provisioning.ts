@@ -118,6 +118,8 @@ export interface ProvisionedDatasource {
   orgId: number;
   isDefault: boolean;
   editable: boolean;
+  basicAuth: boolean;
+  basicAuthUser: string;
   jsonData: Record<string, unknown>;
   secureJsonData: Record<string, string>;
 }
@@ -193,6 +195,8 @@ export function loadProvisioning(dir: string, env: Environment): Provisioning {
         orgId: orgOf(ds.orgId, env),
         isDefault: flag(ds.isDefault, env, file),
         editable: flag(ds.editable, env, file),
+        basicAuth: flag(ds.basicAuth, env, file),
+        basicAuthUser: text(ds.basicAuthUser, env),
         jsonData: expandDeep(ds.jsonData ?? {}, env) as Record<string, unknown>,
         secureJsonData: expandStrings(ds.secureJsonData, env),
       });

@@ -39,8 +39,8 @@ export function goldenDirectory(): DirectorySnapshot {
 }
 
 /** The query engine as the proxy builds it, searching through `search`, with the golden directory. */
-export function goldenEngine(search: EventSearch, indexPrefix = 'golden-'): QueryEngine {
-  const config = loadConfig({}, { elasticsearch: { indexPrefix } });
+export function goldenEngine(search: EventSearch, indexPrefix = 'golden-', limitIndexPrefix = 'limits-golden-'): QueryEngine {
+  const config = loadConfig({}, { elasticsearch: { indexPrefix, limitIndexPrefix } });
   const snapshot = goldenDirectory();
   return new QueryEngine({
     search,

@@ -42,9 +42,9 @@ export const relay = {
     this.user.isGrafanaAdmin = false;
     this.datasources = [{ uid: 'insights', name: 'DreamFactory Insights' }];
   },
-  /** Writes only (GETs are reads). */
+  /** Writes only (GETs are reads, and so are the limit-history queries POSTed to `query`). */
   writes(): RelayCall[] {
-    return this.calls.filter((c) => c.method !== 'GET');
+    return this.calls.filter((c) => c.method !== 'GET' && c.path !== 'query');
   },
 };
 

@@ -15,6 +15,8 @@ interface Props {
   filters: QueryFilters;
   datasource: DataSource;
   range?: TimeRange;
+  /** Status classes filter events only (limit history has no responses). */
+  statusClasses?: boolean;
   onChange: (filters: QueryFilters) => void;
 }
 
@@ -73,7 +75,7 @@ function ValuesFilter(props: {
   );
 }
 
-export function FiltersSection({ filters, datasource, range, onChange }: Props) {
+export function FiltersSection({ filters, datasource, range, statusClasses = true, onChange }: Props) {
   return (
     <>
       {LISTS.map(({ key, kind, label, testId }) => (
@@ -88,25 +90,27 @@ export function FiltersSection({ filters, datasource, range, onChange }: Props) 
           onChange={(values) => onChange(withList(filters, key, values))}
         />
       ))}
-      <InlineField label={text.statusClasses} labelWidth={16}>
-        <MultiCombobox<StatusClass>
-          data-testid={ids.filterStatusClasses}
-          width="auto"
-          minWidth={30}
-          placeholder="any"
-          options={STATUS_CLASS_OPTIONS}
-          value={filters.statusClasses ?? []}
-          onChange={(picked) =>
-            onChange(
-              withList(
-                filters,
-                'statusClasses',
-                picked.map((option) => option.value)
+      {statusClasses && (
+        <InlineField label={text.statusClasses} labelWidth={16}>
+          <MultiCombobox<StatusClass>
+            data-testid={ids.filterStatusClasses}
+            width="auto"
+            minWidth={30}
+            placeholder="any"
+            options={STATUS_CLASS_OPTIONS}
+            value={filters.statusClasses ?? []}
+            onChange={(picked) =>
+              onChange(
+                withList(
+                  filters,
+                  'statusClasses',
+                  picked.map((option) => option.value)
+                )
               )
-            )
-          }
-        />
-      </InlineField>
+            }
+          />
+        </InlineField>
+      )}
       <InlineField
         label={text.lucene}
         labelWidth={16}

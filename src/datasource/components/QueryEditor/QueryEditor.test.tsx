@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { allowSlowRendering, relay, stubBrowserApis } from '../../../components/limits/testing/relayMock';
 import { selectors } from '../../../selectors';
-import { ActivityQuery, InsightsQuery, defaultQuery } from '@shared/query';
+import { ActivityQuery, InsightsQuery, LimitForecastQuery, defaultQuery } from '@shared/query';
 import { DataSource } from '../../datasource';
 import { fakeTemplateSrv, instanceSettings, range } from '../../testing/fakes';
 import { QueryEditor } from './QueryEditor';
@@ -91,6 +91,42 @@ describe('QueryEditor', () => {
     fireEvent.click(within(screen.getByTestId(ids.queryType)).getByLabelText('Limit counters'));
     expect(state.current).toEqual(defaultQuery('limitCounters'));
     expect(screen.queryByTestId(ids.filterUsers)).not.toBeInTheDocument();
+    await waitFor(() => expect(relay.calls.length).toBe(3));
+  });
+
+  it('keeps the dashboard filters on limit history, without status classes, which do not apply to limits', async () => {
+    const { state } = renderEditor({
+      ...defaultQuery('timeseries'),
+      filters: { users: ['$user'], services: ['$service'] },
+    });
+    fireEvent.click(within(screen.getByTestId(ids.queryType)).getByLabelText('Limit usage over time'));
+    expect(state.current).toEqual({
+      ...defaultQuery('limitUsage'),
+      filters: { users: ['$user'], services: ['$service'] },
+    });
+    expect(screen.getByTestId(ids.filterUsers)).toBeInTheDocument();
+    expect(screen.queryByTestId(ids.filterStatusClasses)).not.toBeInTheDocument();
+    fireEvent.click(within(screen.getByTestId(ids.queryType)).getByLabelText('Limit trips'));
+    expect(state.current).toMatchObject({ queryType: 'limitTrips', format: 'table', filters: { users: ['$user'] } });
+    fireEvent.click(within(screen.getByTestId(ids.tripsFormat)).getByLabelText('Over time'));
+    expect(state.current).toMatchObject({ format: 'timeseries', interval: 'auto' });
+    expect(screen.getByTestId(ids.interval)).toBeInTheDocument();
+    await waitFor(() => expect(relay.calls.length).toBe(3));
+  });
+
+  it('asks "near their limits" for a usage typed in percent, with or without projected trips', async () => {
+    const { state } = renderEditor(defaultQuery('limitForecast'));
+    const usage = screen.getByTestId(ids.forecastMinUsage);
+    expect(usage).toHaveValue(80);
+    fireEvent.change(usage, { target: { value: '95' } });
+    fireEvent.blur(usage);
+    fireEvent.click(screen.getByTestId(ids.forecastProjected));
+    fireEvent.click(within(screen.getByTestId(ids.forecastView)).getByLabelText('Limit'));
+    expect(state.current as LimitForecastQuery).toMatchObject({
+      minUsage: 0.95,
+      includeProjected: false,
+      view: 'limits',
+    });
     await waitFor(() => expect(relay.calls.length).toBe(3));
   });
 

@@ -7,9 +7,12 @@ import { migrate } from '../../migrate';
 import type { DataSource } from '../../datasource';
 import type { InsightsOptions } from '../../types';
 import { ActivitySection } from './ActivitySection';
-import { changeQueryType, isEventQuery } from './editorState';
+import { changeQueryType, isEventQuery, takesFilters } from './editorState';
 import { FiltersSection } from './FiltersSection';
 import { LimitCountersSection, LimitsSection } from './LimitsSection';
+import { LimitForecastSection } from './LimitForecastSection';
+import { LimitTripsSection } from './LimitTripsSection';
+import { LimitUsageSection } from './LimitUsageSection';
 import { LogsSection } from './LogsSection';
 import { QUERY_TYPE_OPTIONS } from './options';
 import { TimeseriesSection } from './TimeseriesSection';
@@ -39,13 +42,14 @@ export function QueryEditor({ query: saved, datasource, range, onChange, onRunQu
         />
       </InlineField>
       <TypeSection query={query} onChange={update} />
-      {isEventQuery(query) && (
+      {takesFilters(query) && (
         <>
           <Text variant="h6">{labels.datasource.queryEditor.filters}</Text>
           <FiltersSection
             filters={query.filters ?? {}}
             datasource={datasource}
             range={range}
+            statusClasses={isEventQuery(query)}
             onChange={(filters) => update({ ...query, filters })}
           />
         </>
@@ -66,6 +70,12 @@ function TypeSection({ query, onChange }: { query: InsightsQuery; onChange: (que
       return <LimitsSection query={query} onChange={onChange} />;
     case 'limitCounters':
       return <LimitCountersSection query={query} onChange={onChange} />;
+    case 'limitUsage':
+      return <LimitUsageSection query={query} onChange={onChange} />;
+    case 'limitTrips':
+      return <LimitTripsSection query={query} onChange={onChange} />;
+    case 'limitForecast':
+      return <LimitForecastSection query={query} onChange={onChange} />;
     case 'users':
       return null;
   }

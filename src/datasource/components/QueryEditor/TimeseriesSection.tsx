@@ -4,6 +4,7 @@ import { labels, selectors } from '../../../selectors';
 import { DEFAULT_DIMENSION_SIZE, Dimension, TimeseriesQuery } from '@shared/query';
 import { parseSize, setSplit } from './editorState';
 import { EMPTY_BUCKET_OPTIONS, dimensionOptions } from './options';
+import { IntervalField } from './IntervalField';
 import { UserLabelField } from './UserLabelField';
 
 interface Props {
@@ -54,20 +55,7 @@ export function TimeseriesSection({ query, onChange }: Props) {
         )}
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField
-          label={text.interval}
-          labelWidth={16}
-          tooltip="auto follows the panel; or a fixed interval like 1m, 1h"
-        >
-          <Input
-            key={query.interval}
-            width={12}
-            data-testid={ids.interval}
-            defaultValue={query.interval}
-            placeholder="auto"
-            onBlur={(event) => onChange({ ...query, interval: event.currentTarget.value.trim() || 'auto' })}
-          />
-        </InlineField>
+        <IntervalField value={query.interval} onChange={(interval) => onChange({ ...query, interval })} />
         <InlineField label={text.emptyBuckets} data-testid={ids.emptyBuckets}>
           <RadioButtonGroup
             options={EMPTY_BUCKET_OPTIONS}

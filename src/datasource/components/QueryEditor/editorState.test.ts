@@ -6,6 +6,7 @@ import {
   changeQueryType,
   matchingPreset,
   moveDimension,
+  parsePercent,
   parseSize,
   presetGroupBy,
   removeDimension,
@@ -64,6 +65,14 @@ describe('dimension rows', () => {
     expect(next[0]).toBe(base[0]);
   });
 
+  it('read a typed percentage as a share between 0 and 1, keeping the old share otherwise', () => {
+    expect(parsePercent('85', 0.8)).toBe(0.85);
+    expect(parsePercent('150', 0.8)).toBe(1);
+    expect(parsePercent('-3', 0.8)).toBe(0);
+    expect(parsePercent('', 0.8)).toBe(0.8);
+    expect(parsePercent('most', 0.8)).toBe(0.8);
+  });
+
   it('parse typed sizes as whole numbers of at least 1, keeping the old size otherwise', () => {
     expect(parseSize('25', 10)).toBe(25);
     expect(parseSize('7.9', 10)).toBe(7);
@@ -77,6 +86,14 @@ describe('changing the query type', () => {
   it('keeps the refId and, between event queries, the filters', () => {
     const activity = { ...defaultQuery('activity', 'B'), filters: { users: ['$user'] } };
     expect(changeQueryType(activity, 'logs')).toEqual({ ...defaultQuery('logs', 'B'), filters: { users: ['$user'] } });
+  });
+
+  it('keeps them between event queries and limit history, which take the same variables', () => {
+    const activity = { ...defaultQuery('activity', 'B'), filters: { users: ['$user'] } };
+    expect(changeQueryType(activity, 'limitForecast')).toEqual({
+      ...defaultQuery('limitForecast', 'B'),
+      filters: { users: ['$user'] },
+    });
   });
 
   it('drops event filters for queries that ignore them', () => {

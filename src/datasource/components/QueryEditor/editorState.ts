@@ -13,15 +13,22 @@ import {
 } from '@shared/query';
 
 export const EVENT_QUERY_TYPES: QueryType[] = ['activity', 'timeseries', 'logs'];
+export const LIMIT_HISTORY_QUERY_TYPES: QueryType[] = ['limitUsage', 'limitTrips', 'limitForecast'];
+/** Query types that take the users, services, methods and Lucene filters (the dashboard's variables). */
+export const FILTERED_QUERY_TYPES: QueryType[] = [...EVENT_QUERY_TYPES, ...LIMIT_HISTORY_QUERY_TYPES];
 
 export function isEventQuery(query: InsightsQuery): boolean {
   return EVENT_QUERY_TYPES.includes(query.queryType);
 }
 
-/** A fresh query of the new type that keeps the row's identity and, between event queries, its filters. */
+export function takesFilters(query: InsightsQuery): boolean {
+  return FILTERED_QUERY_TYPES.includes(query.queryType);
+}
+
+/** A fresh query of the new type that keeps the row's identity and, between filtered queries, its filters. */
 export function changeQueryType(query: InsightsQuery, queryType: QueryType): InsightsQuery {
   const next = defaultQuery(queryType, query.refId);
-  const keepFilters = EVENT_QUERY_TYPES.includes(queryType) && query.filters;
+  const keepFilters = FILTERED_QUERY_TYPES.includes(queryType) && query.filters;
   return {
     ...next,
     ...(query.hide !== undefined && { hide: query.hide }),
@@ -93,4 +100,10 @@ export function setSplit(query: TimeseriesQuery, split: Dimension | undefined): 
 export function parseSize(text: string, fallback: number): number {
   const n = Math.trunc(Number(text));
   return Number.isFinite(n) && n >= 1 ? n : fallback;
+}
+
+/** A typed percentage (0–100) as a share (0–1); empty or invalid input keeps `fallback`. */
+export function parsePercent(text: string, fallback: number): number {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) ? Math.min(Math.max(n, 0), 100) / 100 : fallback;
 }

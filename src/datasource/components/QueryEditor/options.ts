@@ -5,6 +5,8 @@ import {
   DIMENSIONS,
   DIMENSION_LABELS,
   Dimension,
+  LimitForecastQuery,
+  LimitTripsFormat,
   QUERY_TYPE_LABELS,
   QueryType,
   STATUS_CLASSES,
@@ -46,3 +48,14 @@ export const STATUS_CLASS_OPTIONS: Array<ComboboxOption<StatusClass>> = STATUS_C
   label: value,
   value,
 }));
+
+export const TRIPS_FORMAT_OPTIONS: Array<{ label: string; value: LimitTripsFormat; description: string }> = [
+  { label: 'Table', value: 'table', description: 'One row per trip, newest first' },
+  { label: 'Counts', value: 'counts', description: 'Trips per limit, user, service or counter' },
+  { label: 'Over time', value: 'timeseries', description: 'Trips per interval' },
+];
+
+export const FORECAST_VIEW_OPTIONS: Array<{ label: string; value: LimitForecastQuery['view']; description: string }> = [
+  { label: 'Counter', value: 'counters', description: 'Each counter (each-user limits: one per user)' },
+  { label: 'Limit', value: 'limits', description: 'Each limit, with its busiest counter and nearest projected trip' },
+];
