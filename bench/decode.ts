@@ -7,9 +7,7 @@
  *   BENCH_SECONDS=3 npm run bench:decode
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { GelfDatagramDecoder } from '../proxy/src/gelf/datagram-decoder';
 import { parseJsonObject } from '../proxy/src/gelf/payload';
 import type { ReceivedMessage } from '../proxy/src/pipeline-types';
@@ -17,6 +15,7 @@ import { createRedactor, DEFAULT_REDACTION_RULES } from '../proxy/src/redaction'
 import { transformMessage, TransformOptions } from '../proxy/src/transforms';
 import { DfLogEvent, gelfDatagrams, jsonModeBody } from '../tests/dreamfactory-sim/log-formats';
 import { generateEvents } from '../tests/dreamfactory-sim/sender';
+import { writeBenchResult } from './lib/results';
 
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 3), 30);
 const MAX_ITERATIONS = 5_000_000;
@@ -111,10 +110,7 @@ async function main(): Promise<void> {
     chunkedPiecesPerMessage: Math.round(chunked.reduce((s, c) => s + c.length, 0) / chunked.length),
     results,
   };
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `decode-${report.date.slice(0, 10)}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const file = writeBenchResult('decode', report.date, report);
   process.stdout.write(`wrote ${file}\n`);
 }
 

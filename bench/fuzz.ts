@@ -4,11 +4,10 @@
  * bench/lib/fuzz-inputs.ts for what is generated and bench/lib/fuzz-run.ts for the accounting. Writes
  * bench/results/fuzz-<date>.json and exits 1 on a crash or an input without an outcome.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runFuzz } from './lib/fuzz-run';
+import { writeBenchResult } from './lib/results';
 
 /** Small caps make the limits bite often: 1 MiB decompressed (bombs cost ~1 ms each), 64 KiB of pending chunks (a few DreamFactory-sized chunked messages). */
 const MAX_MESSAGE_BYTES = 1 << 20;
@@ -55,9 +54,7 @@ async function main(): Promise<void> {
     durationSeconds: Math.round((Date.now() - started) / 100) / 10,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `fuzz-${report.date.slice(0, 10)}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeBenchResult('fuzz', report.date, report);
   if (
     stats.crashes.length > 0 ||
     stats.accountedFor !== stats.inputs ||

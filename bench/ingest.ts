@@ -24,7 +24,7 @@
  */
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,7 @@ import { BulkTarget, elasticsearchTarget, recordingTarget } from './lib/bulk-tar
 import { benchEvents, SenderJob, SenderMessage, Wire } from './lib/ingest-sender';
 import { parsePrometheus, processTree, sampleTree, stopChild, sumBy, udpRcvbufErrors, udpReceiveBuffer } from './lib/proc';
 import { ensureRsyslog, startRsyslog } from './lib/rsyslog';
+import { writeBenchResult } from './lib/results';
 
 const ROOT = resolve(__dirname, '..');
 const { values: args } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' } } });
@@ -641,9 +642,7 @@ async function main(): Promise<void> {
     ...summary(phases),
     phases,
   };
-  const file = args.out ?? join(__dirname, 'results', `ingest-${date.slice(0, 10)}.json`);
-  mkdirSync(resolve(file, '..'), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeBenchResult('ingest', date, result, args.out);
   log(`written to ${file}`);
 }
 

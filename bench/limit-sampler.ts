@@ -9,7 +9,6 @@
  *
  *   BENCH_SAMPLES=3 npm run bench:limit-sampler
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DreamFactoryClient } from '../proxy/src/clients/dreamfactory';
@@ -22,6 +21,7 @@ import { createMetrics } from '../proxy/src/metrics';
 import { UserDirectory } from '../proxy/src/dreamfactory/directory';
 import { startSimulator, type Simulator } from '../tests/dreamfactory-sim/server';
 import { startElasticsearch } from '../tests/elasticsearch/es-runner';
+import { writeBenchResult } from './lib/results';
 
 const USERS = 1000;
 const SAMPLES = Math.max(2, Number(process.env.BENCH_SAMPLES ?? 3));
@@ -206,10 +206,7 @@ async function main(): Promise<void> {
       users: USERS,
       scenarios,
     };
-    const dir = join(__dirname, 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `limit-sampler-${result.date.slice(0, 10)}.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = writeBenchResult('limit-sampler', result.date, result);
     for (const s of scenarios) {
       log(
         `${s.scenario}: ${s.dreamFactoryRequestsPerMinute} DreamFactory requests/min, ${s.documentsPerSample} documents/sample = ${s.documentsPerDay} a day, ${s.storeBytesPerDocument} B each on disk (${s.storeGbPerDay} GB a day)`

@@ -7,7 +7,6 @@
  * Starts its own Elasticsearch node and DreamFactory directory stub on 127.0.0.1, writes bench/results/query-<date>.json
  * and stops both. The shard request cache is off on the bench indices, so every run really aggregates.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ACTIVITY_PRESETS, type ActivityQuery, type QueryRequest } from '@shared/query';
@@ -23,6 +22,7 @@ import { startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { generateEvents, indexEvents } from '../tests/integration/query-data';
 import { buildIndexTemplate } from '../proxy/src/setup/index-template';
 import Fastify from 'fastify';
+import { writeBenchResult } from './lib/results';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const USERS = Number(process.env.BENCH_USERS ?? 5000);
@@ -140,10 +140,7 @@ async function main(): Promise<void> {
       presets,
       environment: { node: process.version, cpus: cpus().length, elasticsearch: es.version, es_heap: '1g', request_cache: false },
     };
-    const dir = join(__dirname, 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `query-${result.date.slice(0, 10)}.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = writeBenchResult('query', result.date, result);
     log(`wrote ${file}`);
   } finally {
     await app.close();

@@ -7,15 +7,14 @@
  *   BENCH_SECONDS=3 npm run bench:redact
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { ReceivedMessage } from '../proxy/src/pipeline-types';
 import { createRedactor, DEFAULT_REDACTION_RULES } from '../proxy/src/redaction';
 import { transformMessage } from '../proxy/src/transforms';
 import { DfLogEvent, gelfPayload, loginLogEvent } from '../tests/dreamfactory-sim/log-formats';
 import { mintSessionToken } from '../tests/dreamfactory-sim/jwt';
 import { generateEvents } from '../tests/dreamfactory-sim/sender';
+import { writeBenchResult } from './lib/results';
 
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 3), 30);
 const BATCH = 2000;
@@ -119,10 +118,7 @@ async function main(): Promise<void> {
     secondsPerCase: SECONDS,
     results,
   };
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `redact-${report.date.slice(0, 10)}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const file = writeBenchResult('redact', report.date, report);
   process.stdout.write(`wrote ${file}\n`);
 }
 

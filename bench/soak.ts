@@ -9,7 +9,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import { freePort, startElasticsearch } from '../tests/elasticsearch/es-runner';
 import { generateEvents } from '../tests/dreamfactory-sim/sender';
 import { ProcSample, parsePrometheus, percentile, sampleProcess, sumBy, udpRcvbufErrors } from './lib/proc';
 import { gelfDatagrams, type DfLogEvent } from '../tests/dreamfactory-sim/log-formats';
+import { writeBenchResult } from './lib/results';
 
 const ROOT = resolve(__dirname, '..');
 const PREFIX = 'soak-dreamfactory-';
@@ -315,9 +316,7 @@ async function main(): Promise<void> {
       },
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    const dir = join(ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `soak-${report.date.slice(0, 10)}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeBenchResult('soak', report.date, report);
   } finally {
     await cleanup();
   }

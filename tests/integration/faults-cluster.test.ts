@@ -19,7 +19,7 @@ import { runSetup } from '../../proxy/src/setup/run-setup';
 import { startEngine, type RunningEngine } from '../elasticsearch/es-runner';
 import { createIndex } from './engine-admin';
 import { plainEs, uniquePrefix } from './env';
-import { postGelf, startTestProxy, type TestProxy } from './ingest-harness';
+import { postGelf, sequencedGelf, startTestProxy, type TestProxy } from './ingest-harness';
 import { dailyIndex } from './query-data';
 
 const TOKEN = 'cluster-faults-token-0123456789';
@@ -114,16 +114,7 @@ describe('a three-node cluster losing a data node', () => {
     const sender = (async () => {
       while (sending) {
         for (let i = 0; i < BURST; i++) {
-          statuses.push(
-            await postGelf(proxy.httpUrl, {
-              version: '1.1',
-              host: HOST,
-              short_message: `event ${seq}`,
-              timestamp: Date.now() / 1000,
-              level: 6,
-              _seq: seq,
-            })
-          );
+          statuses.push(await postGelf(proxy.httpUrl, sequencedGelf(HOST, seq)));
           seq++;
         }
         await sleep(PAUSE_MS);

@@ -10,7 +10,7 @@ import { HecServer } from '../splunk-hec/hec-server';
 import { ownedTempDir, type OwnedDir } from '../support/lifecycle';
 import { dropIndices } from './engine-admin';
 import { plainEs, uniquePrefix } from './env';
-import { postGelf, startTestProxy, type TestProxy } from './ingest-harness';
+import { postGelf, sequencedGelf, startTestProxy, type TestProxy } from './ingest-harness';
 
 const HEC_TOKEN = '0f1e2d3c-4b5a-4968-8776-655443322110';
 const HOST = 'df-splunk';
@@ -31,16 +31,7 @@ describe('Splunk HEC down for a minute while Elasticsearch ingests', () => {
   const send = async (count: number) => {
     const statuses: number[] = [];
     for (let i = 0; i < count; i++) {
-      statuses.push(
-        await postGelf(proxy.httpUrl, {
-          version: '1.1',
-          host: HOST,
-          short_message: `event ${seq}`,
-          timestamp: Date.now() / 1000,
-          level: 6,
-          _seq: seq,
-        })
-      );
+      statuses.push(await postGelf(proxy.httpUrl, sequencedGelf(HOST, seq)));
       seq++;
     }
     return statuses;

@@ -119,6 +119,11 @@ export async function waitForDocs<T = Record<string, unknown>>(
   throw new Error(`expected ${count} documents in ${indexPattern}, found ${found.length} within ${timeoutMs} ms`);
 }
 
+/** A GELF message carrying its sequence number (`_seq`), so a test can count each one it sent exactly once. */
+export function sequencedGelf(host: string, seq: number): Record<string, unknown> {
+  return { version: '1.1', host, short_message: `event ${seq}`, timestamp: Date.now() / 1000, level: 6, _seq: seq };
+}
+
 /** POST a GELF JSON message to the proxy's /gelf route; resolves with the HTTP status. */
 export async function postGelf(httpUrl: string, body: unknown): Promise<number> {
   const res = await fetch(`${httpUrl}/gelf`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
